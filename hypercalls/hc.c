@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/*
+ * hc.c: the sub-op wrappers, common to both backends.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include "encmig_hc.h"
+
+void encmig_hc_close(struct encmig_hc *hc)
+{
+    if ( hc )
+        hc->ops->close(hc);
+}
+
+void *encmig_hc_buf_alloc(struct encmig_hc *hc, size_t size)
+{
+    return hc->ops->buf_alloc(hc, size);
+}
+
+void encmig_hc_buf_free(struct encmig_hc *hc, void *p, size_t size)
+{
+    if ( p )
+        hc->ops->buf_free(hc, p, size);
+}
+
+int encmig_hc_op(struct encmig_hc *hc, domid_t domid,
+                 struct xen_domctl_encmig_op *op)
+{
+    int rc;
+
+    op->version = XEN_ENCMIG_INTERFACE_VERSION;
+    rc = hc->ops->domctl(hc, domid, op);
+    if ( rc )
+    {
+        errno = -rc;
+        return -1;
+    }
+    return 0;
+}
+
+int encmig_hc_probe(struct encmig_hc *hc, domid_t domid,
+                    struct xen_encmig_probe *out)
+{
+    struct xen_domctl_encmig_op op = { .cmd = XEN_ENCMIG_OP_probe };
+
+    if ( encmig_hc_op(hc, domid, &op) )
+        return -1;
+    *out = op.u.probe;
+    return 0;
+}
+
+int encmig_hc_setup(struct encmig_hc *hc, domid_t domid, uint32_t direction,
+                    uint32_t nr_streams, const struct xen_encmig_keymat *km)
+{
+    struct xen_domctl_encmig_op op = { .cmd = XEN_ENCMIG_OP_setup };
+    struct xen_encmig_keymat *bounce;
+    int rc, saved;
+
+    bounce = encmig_hc_buf_alloc(hc, sizeof(*bounce));
+    if ( !bounce )
+        return -1;
+    memcpy(bounce, km, sizeof(*bounce));
+
+    op.u.setup.direction = direction;
+    op.u.setup.nr_streams = nr_streams;
+    op.u.setup.keymat_format = XEN_ENCMIG_KEYMAT_raw;
+    op.u.setup.keymat_size = sizeof(*bounce);
+    set_xen_guest_handle(op.u.setup.keymat, (uint8_t *)bounce);
+
+    rc = encmig_hc_op(hc, domid, &op);
+    saved = errno;
+    explicit_bzero(bounce, sizeof(*bounce));
+    encmig_hc_buf_free(hc, bounce, sizeof(*bounce));
+    errno = saved;
+    return rc;
+}
+
+int encmig_hc_export(struct encmig_hc *hc, domid_t domid, uint32_t stream,
+                     uint32_t round, uint64_t *gfns, uint32_t nr,
+                     void *buf, size_t buf_size)
+{
+    struct xen_domctl_encmig_op op = { .cmd = XEN_ENCMIG_OP_export };
+
+    op.u.export.stream = stream;
+    op.u.export.round = round;
+    op.u.export.nr_gfns = nr;
+    op.u.export.buf_size = buf_size;
+    set_xen_guest_handle(op.u.export.gfns, gfns);
+    set_xen_guest_handle(op.u.export.buf, (uint8_t *)buf);
+    return encmig_hc_op(hc, domid, &op);
+}
+
+int encmig_hc_import(struct encmig_hc *hc, domid_t domid, uint32_t stream,
+                     void *buf, uint32_t nr, size_t buf_size,
+                     uint32_t *done)
+{
+    struct xen_domctl_encmig_op op = { .cmd = XEN_ENCMIG_OP_import };
+    int rc;
+
+    op.u.import.stream = stream;
+    op.u.import.nr_recs = nr;
+    op.u.import.buf_size = buf_size;
+    set_xen_guest_handle(op.u.import.buf, (uint8_t *)buf);
+    rc = encmig_hc_op(hc, domid, &op);
+    if ( done )
+        *done = op.u.import.done;
+    return rc;
+}
+
+int encmig_hc_status(struct encmig_hc *hc, domid_t domid,
+                     struct xen_encmig_status *out)
+{
+    struct xen_domctl_encmig_op op = { .cmd = XEN_ENCMIG_OP_status };
+
+    if ( encmig_hc_op(hc, domid, &op) )
+        return -1;
+    *out = op.u.status;
+    return 0;
+}
+
+int encmig_hc_teardown(struct encmig_hc *hc, domid_t domid)
+{
+    struct xen_domctl_encmig_op op = { .cmd = XEN_ENCMIG_OP_teardown };
+
+    return encmig_hc_op(hc, domid, &op);
+}

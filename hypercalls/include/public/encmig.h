@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: MIT */
+/******************************************************************************
+ * encmig.h
+ *
+ * Encrypted live migration: the XEN_DOMCTL_encmig_op interface.
+ *
+ * The toolstack asks the hypervisor to re-key guest pages: decrypt a frame
+ * with the domain's memory key (address-dependent) and encrypt it under a
+ * per-migration key (AES-256-GCM, address-independent) into a buffer that
+ * the caller provided, or the reverse on the destination.  The caller never
+ * maps the guest frame.
+ *
+ * All structures are fixed size, 64-bit aligned and free of implicit
+ * padding, so 32-bit and 64-bit callers see the same layout.  Every
+ * operation returns 0 or -errno.
+ */
+
+#ifndef __XEN_PUBLIC_ENCMIG_H__
+#define __XEN_PUBLIC_ENCMIG_H__
+
+#if defined(__XEN__)
+#include "xen.h"
+#else
+#include "encmig-compat.h"
+#endif
+
+#define XEN_DOMCTL_encmig_op             87
+
+/*
+ * Interface version: major in the upper 16 bits.  A caller passes the
+ * version it was built against; the hypervisor refuses a different major
+ * with -EPROTONOSUPPORT and accepts an older minor.
+ */
+#define XEN_ENCMIG_INTERFACE_VERSION     0x00010000U
+#define XEN_ENCMIG_VERSION_MAJOR(v)      ((v) >> 16)
+
+#define XEN_ENCMIG_PAGE_SIZE             4096U
+#define XEN_ENCMIG_TAG_SIZE              16U
+#define XEN_ENCMIG_KEY_SIZE              32U
+#define XEN_ENCMIG_NONCE_SIZE            12U
+#define XEN_ENCMIG_SESSION_ID_SIZE       16U
+
+/* Hard limits: arguments above them fail with -E2BIG. */
+#define XEN_ENCMIG_MAX_BATCH             1024U
+#define XEN_ENCMIG_MAX_STREAMS           16U
+
+/* Sub-operations. */
+#define XEN_ENCMIG_OP_probe              0
+#define XEN_ENCMIG_OP_setup              1
+#define XEN_ENCMIG_OP_export             2
+#define XEN_ENCMIG_OP_import             3
+#define XEN_ENCMIG_OP_status             4
+#define XEN_ENCMIG_OP_teardown           5
+
+/* Memory-encryption backends: how the domain's frames are kept. */
+#define XEN_ENCMIG_MEM_PLAIN             0 /* no memory encryption */
+#define XEN_ENCMIG_MEM_XTS_SIM           1 /* simulator: AES-256-XTS, hpa tweak */
+
+/* Capabilities reported by probe. */
+#define XEN_ENCMIG_CAP_EXPORT            (1U << 0)
+#define XEN_ENCMIG_CAP_IMPORT            (1U << 1)
+#define XEN_ENCMIG_CAP_AESNI             (1U << 2)
+#define XEN_ENCMIG_CAP_PREEMPT           (1U << 3)
+
+/*
+ * XEN_ENCMIG_OP_probe: what the component offers.  Needs no session; the
+ * domain only has to exist.
+ */
+struct xen_encmig_probe {
+    uint32_t version;            /* OUT: XEN_ENCMIG_INTERFACE_VERSION */
+    uint32_t caps;               /* OUT: XEN_ENCMIG_CAP_* */
+    uint32_t mem_backend;        /* OUT: XEN_ENCMIG_MEM_* of this domain */
+    uint32_t max_batch;          /* OUT: XEN_ENCMIG_MAX_BATCH */
+    uint32_t max_streams;        /* OUT: XEN_ENCMIG_MAX_STREAMS */
+    uint32_t rec_size;           /* OUT: bytes per page record */
+    uint64_aligned_t max_gfn;    /* OUT: highest gfn of the domain */
+};
+
+/* Key material for XEN_ENCMIG_KEYMAT_raw: 64 bytes in caller memory. */
+struct xen_encmig_keymat {
+    uint8_t key[XEN_ENCMIG_KEY_SIZE];         /* AES-256-GCM migration key */
+    uint8_t session_id[XEN_ENCMIG_SESSION_ID_SIZE];
+    uint8_t nonce_base[XEN_ENCMIG_NONCE_SIZE]; /* destination's offset */
+    uint32_t pad;                             /* must be zero */
+};
+
+#define XEN_ENCMIG_DIR_EXPORT            1
+#define XEN_ENCMIG_DIR_IMPORT            2
+
+#define XEN_ENCMIG_KEYMAT_raw            0 /* level 1: struct xen_encmig_keymat */
+
+/*
+ * XEN_ENCMIG_OP_setup: start a session on the domain.  One session per
+ * domain; a second setup fails with -EEXIST.  The hypervisor copies the
+ * key material and never hands it back; the caller should wipe its copy.
+ */
+struct xen_encmig_setup {
+    uint32_t direction;          /* IN: XEN_ENCMIG_DIR_* */
+    uint32_t nr_streams;         /* IN: 1 .. XEN_ENCMIG_MAX_STREAMS */
+    uint32_t keymat_format;      /* IN: XEN_ENCMIG_KEYMAT_* */
+    uint32_t keymat_size;        /* IN: bytes at keymat */
+    XEN_GUEST_HANDLE_64(uint8) keymat; /* IN */
+};
+
+/*
+ * A page record, as export writes it and import reads it.  Records are
+ * packed back to back in the caller's buffer, XEN_ENCMIG_REC_SIZE apart:
+ *
+ *   struct xen_encmig_rec_hdr | ciphertext[XEN_ENCMIG_PAGE_SIZE] | tag[16]
+ *
+ * The AEAD is AES-256-GCM.  Its nonce is nonce_base XOR (be32 stream ||
+ * be64 seq); its additional data is session_id || the header as it stands
+ * in the buffer (little-endian fields).  The hypervisor allocates seq per
+ * stream, so a nonce is never used twice under one key; import accepts a
+ * stream's records only in order, each seq exactly once.
+ */
+struct xen_encmig_rec_hdr {
+    uint64_aligned_t gfn;
+    uint64_aligned_t seq;
+    uint32_t stream;
+    uint32_t round;
+    uint32_t flags;              /* XEN_ENCMIG_REC_*; unknown bits refused */
+    uint32_t pad;                /* must be zero */
+};
+
+#define XEN_ENCMIG_REC_HDR_SIZE          32U
+#define XEN_ENCMIG_REC_SIZE \
+    (XEN_ENCMIG_REC_HDR_SIZE + XEN_ENCMIG_PAGE_SIZE + XEN_ENCMIG_TAG_SIZE)
+#define XEN_ENCMIG_REC_FLAGS_KNOWN       0U
+
+/*
+ * XEN_ENCMIG_OP_export: re-key nr_gfns guest frames into records.
+ *
+ * Record i goes to buf at offset i * XEN_ENCMIG_REC_SIZE; buf_size must
+ * hold nr_gfns records.  done is the number of records completed: the
+ * caller sets it to 0; a preempted batch continues from it.  The domain may
+ * be running: a page it writes meanwhile is caught by log-dirty.
+ */
+struct xen_encmig_export {
+    uint32_t stream;             /* IN: < nr_streams of the session */
+    uint32_t round;              /* IN: pre-copy iteration, bound in AAD */
+    uint32_t nr_gfns;            /* IN: 1 .. XEN_ENCMIG_MAX_BATCH */
+    uint32_t done;               /* IN/OUT: progress */
+    XEN_GUEST_HANDLE_64(uint64) gfns; /* IN: nr_gfns gfns */
+    XEN_GUEST_HANDLE_64(uint8) buf;   /* OUT: records */
+    uint64_aligned_t buf_size;   /* IN: bytes at buf */
+};
+
+/*
+ * XEN_ENCMIG_OP_import: verify nr_recs records and write their pages into
+ * the (paused) domain at its own host physical addresses.  A record that
+ * fails verification stops the batch with -EBADMSG before anything of it
+ * reaches the guest; done counts the records written before it.
+ */
+struct xen_encmig_import {
+    uint32_t stream;             /* IN */
+    uint32_t nr_recs;            /* IN: 1 .. XEN_ENCMIG_MAX_BATCH */
+    uint32_t done;               /* IN/OUT: progress, as for export */
+    uint32_t pad;                /* must be zero */
+    XEN_GUEST_HANDLE_64(uint8) buf;   /* IN: records */
+    uint64_aligned_t buf_size;   /* IN: bytes at buf */
+};
+
+/* XEN_ENCMIG_OP_status: counters of the session. */
+struct xen_encmig_status {
+    uint32_t direction;          /* OUT: XEN_ENCMIG_DIR_* */
+    uint32_t nr_streams;         /* OUT */
+    uint64_aligned_t records;    /* OUT: records exported or imported */
+    uint64_aligned_t auth_failures; /* OUT: records refused by the AEAD */
+    uint64_aligned_t rejected;   /* OUT: records refused for their header */
+};
+
+struct xen_domctl_encmig_op {
+    uint32_t cmd;                /* IN: XEN_ENCMIG_OP_* */
+    uint32_t version;            /* IN: XEN_ENCMIG_INTERFACE_VERSION */
+    union {
+        struct xen_encmig_probe probe;
+        struct xen_encmig_setup setup;
+        struct xen_encmig_export export;
+        struct xen_encmig_import import;
+        struct xen_encmig_status status;
+        uint8_t pad[96];
+    } u;
+};
+
+/* Additional data of a record: session_id || header. */
+#define XEN_ENCMIG_AAD_SIZE \
+    (XEN_ENCMIG_SESSION_ID_SIZE + XEN_ENCMIG_REC_HDR_SIZE)
+
+#endif /* __XEN_PUBLIC_ENCMIG_H__ */
+
+/*
+ * Local variables:
+ * mode: C
+ * c-file-style: "BSD"
+ * c-basic-offset: 4
+ * tab-width: 4
+ * indent-tabs-mode: nil
+ * End:
+ */

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * port-sim.c: the engine's platform services (port.h) in the simulator.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "sim-domain.h"
+#include "../../xen/arch/x86/encmig/engine.h"
+
+/* The hypercall this thread is serving, for the preemption model. */
+static __thread struct sim_host *cur_host;
+static __thread unsigned int cur_pages;
+
+void sim_port_enter(struct sim_host *h)
+{
+    cur_host = h;
+    cur_pages = 0;
+}
+
+void sim_port_leave(void)
+{
+    cur_host = NULL;
+}
+
+void *encmig_zalloc(size_t size)
+{
+    return calloc(1, size);
+}
+
+void encmig_free(void *p)
+{
+    free(p);
+}
+
+bool encmig_preempt_check(void)
+{
+    if ( !cur_host || !cur_host->preempt_every )
+        return false;
+    return ++cur_pages % cur_host->preempt_every == 0;
+}
+
+int encmig_frame_get(struct domain *d, uint64_t gfn, bool writable,
+                     struct encmig_frame *f)
+{
+    pthread_mutex_t *lock;
+
+    if ( gfn >= d->nr_frames )
+        return -EINVAL;
+    /* Readers lock too: the workload may be rewriting the frame. */
+    lock = &d->frame_lock[gfn % SIM_FRAME_LOCKS];
+    pthread_mutex_lock(lock);
+    f->va = d->mem + gfn * SIM_PAGE_SIZE;
+    f->hpa = d->hpa[gfn];
+    f->priv = lock;
+    return 0;
+}
+
+void encmig_frame_put(struct domain *d, struct encmig_frame *f)
+{
+    pthread_mutex_unlock(f->priv);
+    f->va = NULL;
+    f->priv = NULL;
+}
+
+void encmig_mark_dirty(struct domain *d, uint64_t gfn)
+{
+    sim_mark_dirty(d, gfn);
+}
+
+uint64_t encmig_domain_max_gfn(const struct domain *d)
+{
+    return d->nr_frames - 1;
+}
+
+bool encmig_domain_paused(const struct domain *d)
+{
+    struct domain *md = (struct domain *)d;
+    bool paused;
+
+    pthread_mutex_lock(&md->run_lock);
+    paused = d->paused;
+    pthread_mutex_unlock(&md->run_lock);
+    return paused;
+}
+
+struct encmig_session **encmig_domain_session(struct domain *d)
+{
+    return &d->encmig;
+}
+
+const struct encmig_mem *encmig_domain_mem(const struct domain *d)
+{
+    return &d->memenc;
+}
+
+const struct encmig_cipher_ops *encmig_domain_cipher(const struct domain *d)
+{
+    return d->host->cipher;
+}
+
+/*
+ * Hypercall buffers.  Xen copies only through the caller's page tables and
+ * fails a bad range with -EFAULT; the model keeps a registry of buffers
+ * handed out by sim_buf_alloc() and checks every copy against it.
+ */
+#define SIM_MAX_BUFS 256
+
+static struct {
+    pthread_mutex_t lock;
+    unsigned long generation;          /* bumped by every free */
+    struct { uint8_t *p; size_t size; } buf[SIM_MAX_BUFS];
+} bufs = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* The buffer this thread hit last: batches copy to one buffer many times. */
+static __thread struct {
+    uintptr_t base;
+    size_t size;
+    unsigned long generation;
+} last_buf;
+
+void *sim_buf_alloc(size_t size)
+{
+    unsigned int i;
+    void *p;
+
+    if ( size == 0 )
+        return NULL;
+    p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+             -1, 0);
+    if ( p == MAP_FAILED )
+        return NULL;
+
+    pthread_mutex_lock(&bufs.lock);
+    for ( i = 0; i < SIM_MAX_BUFS && bufs.buf[i].p; i++ )
+        ;
+    if ( i < SIM_MAX_BUFS )
+    {
+        bufs.buf[i].p = p;
+        bufs.buf[i].size = size;
+    }
+    pthread_mutex_unlock(&bufs.lock);
+
+    if ( i == SIM_MAX_BUFS )
+    {
+        munmap(p, size);
+        errno = ENOMEM;
+        return NULL;
+    }
+    return p;
+}
+
+void sim_buf_free(void *p, size_t size)
+{
+    unsigned int i;
+
+    if ( !p )
+        return;
+    pthread_mutex_lock(&bufs.lock);
+    for ( i = 0; i < SIM_MAX_BUFS; i++ )
+        if ( bufs.buf[i].p == p )
+        {
+            bufs.buf[i].p = NULL;
+            bufs.buf[i].size = 0;
+            __atomic_add_fetch(&bufs.generation, 1, __ATOMIC_RELEASE);
+            break;
+        }
+    pthread_mutex_unlock(&bufs.lock);
+    munmap(p, size);
+}
+
+static bool in_buf(uintptr_t start, size_t len, uintptr_t b, size_t size)
+{
+    return b && start >= b && start - b <= size && len <= size - (start - b);
+}
+
+static bool buf_ok(const void *p, uint64_t off, size_t len)
+{
+    uintptr_t start = (uintptr_t)p;
+    unsigned long gen = __atomic_load_n(&bufs.generation, __ATOMIC_ACQUIRE);
+    unsigned int i;
+    bool ok = false;
+
+    if ( off > UINTPTR_MAX - start || len > UINTPTR_MAX - start - off )
+        return false;
+    start += off;
+
+    if ( last_buf.generation == gen &&
+         in_buf(start, len, last_buf.base, last_buf.size) )
+        return true;
+
+    pthread_mutex_lock(&bufs.lock);
+    for ( i = 0; i < SIM_MAX_BUFS && !ok; i++ )
+        ok = in_buf(start, len, (uintptr_t)bufs.buf[i].p, bufs.buf[i].size);
+    if ( ok )
+    {
+        last_buf.base = (uintptr_t)bufs.buf[i - 1].p;
+        last_buf.size = bufs.buf[i - 1].size;
+        last_buf.generation = bufs.generation;
+    }
+    pthread_mutex_unlock(&bufs.lock);
+    return ok;
+}
+
+int encmig_copy_to_buf(XEN_GUEST_HANDLE_64(uint8) buf, uint64_t off,
+                       const void *src, size_t len)
+{
+    if ( !buf_ok(buf.p, off, len) )
+        return -EFAULT;
+    memcpy(buf.p + off, src, len);
+    return 0;
+}
+
+void *encmig_buf_window(XEN_GUEST_HANDLE_64(uint8) buf, uint64_t off,
+                        size_t len)
+{
+    if ( (cur_host && cur_host->copy_only) || !buf_ok(buf.p, off, len) )
+        return NULL;
+    return buf.p + off;
+}
+
+int encmig_copy_from_buf(void *dst, XEN_GUEST_HANDLE_64(uint8) buf,
+                         uint64_t off, size_t len)
+{
+    if ( !buf_ok(buf.p, off, len) )
+        return -EFAULT;
+    memcpy(dst, buf.p + off, len);
+    return 0;
+}
+
+int encmig_copy_gfn_from_buf(uint64_t *gfn, XEN_GUEST_HANDLE_64(uint64) list,
+                             uint64_t idx)
+{
+    if ( idx > UINT64_MAX / sizeof(*gfn) ||
+         !buf_ok(list.p, idx * sizeof(*gfn), sizeof(*gfn)) )
+        return -EFAULT;
+    memcpy(gfn, list.p + idx, sizeof(*gfn));
+    return 0;
+}

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * sim.h: the simulated hypervisor.
+ *
+ * A model of a platform with memory encryption, in one process: hosts,
+ * each with its own host-physical address space; domains whose frames are
+ * kept AES-256-XTS encrypted under a per-domain key with the frame's host
+ * physical address as tweak (the xts-sim backend); log-dirty tracking;
+ * pause and unpause; a workload that keeps writing pages while the domain
+ * runs.  It serves XEN_DOMCTL_encmig_op with the same engine source that
+ * Xen builds.  Nothing here runs on real Xen: real Xen 4.17 has no guest
+ * memory encryption.
+ *
+ * Functions return 0 or -errno.
+ */
+
+#ifndef __ENCMIG_SIM_H__
+#define __ENCMIG_SIM_H__
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../include/public/encmig.h"
+
+struct sim_host;
+struct encmig_cipher_ops;
+
+#define SIM_PAGE_SIZE          XEN_ENCMIG_PAGE_SIZE
+#define SIM_MAX_DOMAINS        64
+#define SIM_VCPU_STATE_SIZE    512
+
+/*
+ * A host.  id picks its host-physical layout, so two hosts place the same
+ * guest frame at different addresses.  cipher is what the engine uses for
+ * the migration key (portable or OpenSSL); the memory engine of the model
+ * always runs on OpenSSL, as hardware would run at its own speed.
+ */
+struct sim_host *sim_host_new(unsigned int id,
+                              const struct encmig_cipher_ops *cipher);
+void sim_host_free(struct sim_host *h);
+
+/* The cipher for sessions set up from now on. */
+void sim_host_set_cipher(struct sim_host *h,
+                         const struct encmig_cipher_ops *cipher);
+
+/*
+ * Test knob: no in-place writes to caller buffers, every record goes
+ * through the copy path, as with Xen's copy_to_guest.
+ */
+void sim_host_set_copy_only(struct sim_host *h, bool copy_only);
+
+/* Test knob: make the engine's preemption check fire every n pages. */
+void sim_host_set_preempt(struct sim_host *h, unsigned int every);
+
+/* Create a domain of nr_frames zero pages, paused.  Its domid in *domid. */
+int sim_domain_create(struct sim_host *h, uint64_t nr_frames, domid_t *domid);
+int sim_domain_destroy(struct sim_host *h, domid_t domid);
+int sim_domain_pause(struct sim_host *h, domid_t domid);
+int sim_domain_unpause(struct sim_host *h, domid_t domid);
+int sim_domain_info(struct sim_host *h, domid_t domid, uint64_t *nr_frames,
+                    bool *paused);
+
+/* The guest's own view of a page: plaintext through the memory engine. */
+int sim_guest_read(struct sim_host *h, domid_t domid, uint64_t gfn,
+                   uint8_t *page);
+int sim_guest_write(struct sim_host *h, domid_t domid, uint64_t gfn,
+                    const uint8_t *page);
+
+/* What a DMA of the frame would see: ciphertext, and where it lives. */
+int sim_frame_raw(struct sim_host *h, domid_t domid, uint64_t gfn,
+                  uint8_t *page, uint64_t *hpa);
+
+/* SHA-256 of the guest's plaintext memory, gfn order. */
+int sim_domain_hash(struct sim_host *h, domid_t domid, uint8_t out[32]);
+
+/* Log-dirty: enable (clearing the bitmap), disable, read-and-clear. */
+int sim_logdirty_enable(struct sim_host *h, domid_t domid, bool enable);
+/*
+ * Copy the dirty bitmap into bitmap (bits of nr_frames, rounded up to
+ * 64-bit words) and clear it; *count gets the number of dirty pages.
+ */
+int sim_logdirty_clean(struct sim_host *h, domid_t domid, uint64_t *bitmap,
+                       size_t words, uint64_t *count);
+
+/*
+ * The workload: while the domain runs, write pages_per_s pages a second
+ * (random gfns, a counter per page), as a busy guest would.  It stops
+ * writing while the domain is paused.
+ */
+int sim_workload_start(struct sim_host *h, domid_t domid,
+                       uint64_t pages_per_s, uint64_t seed);
+int sim_workload_stop(struct sim_host *h, domid_t domid, uint64_t *writes);
+
+/* The vCPU state blob, SIM_VCPU_STATE_SIZE bytes. */
+int sim_vcpu_get(struct sim_host *h, domid_t domid, uint8_t *state);
+int sim_vcpu_set(struct sim_host *h, domid_t domid, const uint8_t *state);
+
+/*
+ * The hypercall: XEN_DOMCTL_encmig_op on domid by a caller that is
+ * privileged or not.  Returns 0, -ERESTART (continue with op as it was
+ * left) or -errno.
+ */
+int sim_domctl_encmig(struct sim_host *h, bool privileged, domid_t domid,
+                      struct xen_domctl_encmig_op *op);
+
+/*
+ * Hypercall buffers: the model only lets the hypervisor copy to and from
+ * memory registered here, so a short or stray buffer gets -EFAULT as it
+ * would from Xen.
+ */
+void *sim_buf_alloc(size_t size);
+void sim_buf_free(void *p, size_t size);
+
+#endif /* __ENCMIG_SIM_H__ */

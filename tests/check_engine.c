@@ -1,0 +1,435 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * check_engine.c: the re-key engine, through the hypercall API, on two
+ * simulated hosts whose frames live at different physical addresses.
+ */
+
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "../hypercalls/sim/cipher-openssl.h"
+#include "../xen/arch/x86/encmig/crypto.h"
+
+#define PAGES 96U
+#define SEED  0x5eed0001ULL
+
+static uint8_t *recs_alloc(struct tu_host *t, uint32_t n)
+{
+    uint8_t *p = encmig_hc_buf_alloc(t->hc, (size_t)n * XEN_ENCMIG_REC_SIZE);
+
+    ck_assert_ptr_nonnull(p);
+    return p;
+}
+
+static void recs_free(struct tu_host *t, uint8_t *p, uint32_t n)
+{
+    encmig_hc_buf_free(t->hc, p, (size_t)n * XEN_ENCMIG_REC_SIZE);
+}
+
+static void setup_pair(struct tu_host *src, struct tu_host *dst,
+                       const struct xen_encmig_keymat *km,
+                       uint32_t nr_streams)
+{
+    ck_assert_int_eq(encmig_hc_setup(src->hc, src->domid,
+                                     XEN_ENCMIG_DIR_EXPORT, nr_streams, km), 0);
+    ck_assert_int_eq(encmig_hc_setup(dst->hc, dst->domid,
+                                     XEN_ENCMIG_DIR_IMPORT, nr_streams, km), 0);
+}
+
+static void migrate_with(const struct encmig_cipher_ops *src_c,
+                         const struct encmig_cipher_ops *dst_c,
+                         bool copy_only)
+{
+    struct tu_host a, b;
+    struct xen_encmig_keymat km;
+    uint8_t ha[32], hb[32], *recs;
+    struct xen_encmig_status st;
+    uint32_t done;
+
+    tu_host_new(&a, 1, src_c, PAGES, SEED);
+    tu_host_new(&b, 2, dst_c, PAGES, 0);
+    sim_host_set_copy_only(a.host, copy_only);
+    tu_random_keymat(&km);
+    setup_pair(&a, &b, &km, 1);
+
+    recs = recs_alloc(&a, PAGES);
+    ck_assert_int_eq(tu_export_range(&a, 0, 0, 0, PAGES, recs), 0);
+    /* The importer reads the bytes as they came: copy into its own buffer. */
+    {
+        uint8_t *in = recs_alloc(&b, PAGES);
+
+        memcpy(in, recs, (size_t)PAGES * XEN_ENCMIG_REC_SIZE);
+        ck_assert_int_eq(encmig_hc_import(b.hc, b.domid, 0, in, PAGES,
+                                          (size_t)PAGES * XEN_ENCMIG_REC_SIZE,
+                                          &done), 0);
+        ck_assert_uint_eq(done, PAGES);
+        recs_free(&b, in, PAGES);
+    }
+
+    ck_assert_int_eq(sim_domain_hash(a.host, a.domid, ha), 0);
+    ck_assert_int_eq(sim_domain_hash(b.host, b.domid, hb), 0);
+    ck_assert_mem_eq(ha, hb, sizeof(ha));
+
+    ck_assert_int_eq(encmig_hc_status(b.hc, b.domid, &st), 0);
+    ck_assert_uint_eq(st.records, PAGES);
+    ck_assert_uint_eq(st.auth_failures, 0);
+
+    recs_free(&a, recs, PAGES);
+    tu_host_free(&a);
+    tu_host_free(&b);
+}
+
+START_TEST(test_migrate_openssl)
+{
+    migrate_with(&encmig_cipher_openssl, &encmig_cipher_openssl, false);
+}
+END_TEST
+
+START_TEST(test_migrate_copy_path)
+{
+    /* Xen's path: records go out through copy_to_guest, not in place. */
+    migrate_with(&encmig_cipher_openssl, &encmig_cipher_openssl, true);
+    migrate_with(&encmig_cipher_portable, &encmig_cipher_openssl, true);
+}
+END_TEST
+
+START_TEST(test_migrate_portable)
+{
+    migrate_with(&encmig_cipher_portable, &encmig_cipher_portable, false);
+}
+END_TEST
+
+START_TEST(test_migrate_mixed)
+{
+    /* Portable on one side, OpenSSL on the other: the bytes must agree. */
+    migrate_with(&encmig_cipher_portable, &encmig_cipher_openssl, false);
+    migrate_with(&encmig_cipher_openssl, &encmig_cipher_portable, false);
+}
+END_TEST
+
+START_TEST(test_address_dependence)
+{
+    struct tu_host a, b;
+    struct xen_encmig_keymat km;
+    uint8_t page[TU_PAGE], raw0[TU_PAGE], raw1[TU_PAGE], rawb[TU_PAGE];
+    uint8_t p0[TU_PAGE], p1[TU_PAGE], *recs;
+    uint64_t hpa0, hpa1, hpab;
+
+    tu_host_new(&a, 1, NULL, 4, 0);
+    tu_host_new(&b, 2, NULL, 4, 0);
+    tu_page_pattern(SEED, 7, page);
+    ck_assert_int_eq(sim_guest_write(a.host, a.domid, 0, page), 0);
+    ck_assert_int_eq(sim_guest_write(a.host, a.domid, 1, page), 0);
+    ck_assert_int_eq(sim_guest_write(b.host, b.domid, 0, page), 0);
+
+    /* Same plaintext, same key, two addresses: two ciphertexts. */
+    ck_assert_int_eq(sim_frame_raw(a.host, a.domid, 0, raw0, &hpa0), 0);
+    ck_assert_int_eq(sim_frame_raw(a.host, a.domid, 1, raw1, &hpa1), 0);
+    ck_assert_uint_ne(hpa0, hpa1);
+    ck_assert_int_ne(memcmp(raw0, raw1, TU_PAGE), 0);
+    ck_assert_int_ne(memcmp(raw0, page, TU_PAGE), 0);
+    /* The same gfn lives elsewhere on another host. */
+    ck_assert_int_eq(sim_frame_raw(b.host, b.domid, 0, rawb, &hpab), 0);
+    ck_assert_uint_ne(hpa0, hpab);
+    ck_assert_int_ne(memcmp(raw0, rawb, TU_PAGE), 0);
+
+    /* The migration records of both decrypt to the same page anywhere. */
+    tu_random_keymat(&km);
+    ck_assert_int_eq(encmig_hc_setup(a.hc, a.domid, XEN_ENCMIG_DIR_EXPORT, 1,
+                                     &km), 0);
+    recs = recs_alloc(&a, 2);
+    ck_assert_int_eq(tu_export_range(&a, 0, 0, 0, 2, recs), 0);
+    ck_assert_int_eq(tu_open_record(&km, recs, p0), 0);
+    ck_assert_int_eq(tu_open_record(&km, recs + XEN_ENCMIG_REC_SIZE, p1), 0);
+    ck_assert_mem_eq(p0, page, TU_PAGE);
+    ck_assert_mem_eq(p1, page, TU_PAGE);
+
+    recs_free(&a, recs, 2);
+    tu_host_free(&a);
+    tu_host_free(&b);
+}
+END_TEST
+
+/* Import one record (copied into b's buffer); returns errno or 0. */
+static int import_one(struct tu_host *b, uint8_t *in, const uint8_t *rec)
+{
+    memcpy(in, rec, XEN_ENCMIG_REC_SIZE);
+    return encmig_hc_import(b->hc, b->domid, 0, in, 1, XEN_ENCMIG_REC_SIZE,
+                            NULL) ? errno : 0;
+}
+
+START_TEST(test_every_bit_flip_refused)
+{
+    struct tu_host a, b;
+    struct xen_encmig_keymat km;
+    uint8_t before[TU_PAGE], after[TU_PAGE], bad[XEN_ENCMIG_REC_SIZE];
+    uint8_t *recs, *in;
+    uint64_t hpa;
+    unsigned int bit, refused = 0;
+
+    tu_host_new(&a, 1, NULL, 2, SEED);
+    tu_host_new(&b, 2, NULL, 2, 0);
+    tu_random_keymat(&km);
+    setup_pair(&a, &b, &km, 1);
+    recs = recs_alloc(&a, 1);
+    in = recs_alloc(&b, 1);
+    ck_assert_int_eq(tu_export_range(&a, 0, 0, 1, 1, recs), 0);
+    ck_assert_int_eq(sim_frame_raw(b.host, b.domid, 1, before, &hpa), 0);
+
+    for ( bit = 0; bit < XEN_ENCMIG_REC_SIZE * 8; bit++ )
+    {
+        int rc;
+
+        memcpy(bad, recs, sizeof(bad));
+        bad[bit / 8] ^= 1U << (bit % 8);
+        rc = import_one(&b, in, bad);
+        /* A flipped gfn may point at the other page: still refused. */
+        ck_assert_msg(rc == EBADMSG || rc == EINVAL || rc == ERANGE ||
+                      rc == EILSEQ, "bit %u: rc %d", bit, rc);
+        refused++;
+    }
+    ck_assert_uint_eq(refused, XEN_ENCMIG_REC_SIZE * 8);
+
+    /* Nothing reached the guest: both frames are as they were. */
+    ck_assert_int_eq(sim_frame_raw(b.host, b.domid, 1, after, &hpa), 0);
+    ck_assert_mem_eq(before, after, TU_PAGE);
+
+    /* The genuine record still imports. */
+    ck_assert_int_eq(import_one(&b, in, recs), 0);
+    ck_assert_int_eq(sim_frame_raw(b.host, b.domid, 1, after, &hpa), 0);
+    ck_assert_int_ne(memcmp(before, after, TU_PAGE), 0);
+
+    recs_free(&a, recs, 1);
+    recs_free(&b, in, 1);
+    tu_host_free(&a);
+    tu_host_free(&b);
+}
+END_TEST
+
+START_TEST(test_wrong_key_refused)
+{
+    struct tu_host a, b;
+    struct xen_encmig_keymat km, other;
+    uint8_t before[TU_PAGE], after[TU_PAGE], *recs, *in;
+    uint64_t hpa;
+
+    tu_host_new(&a, 1, NULL, 2, SEED);
+    tu_host_new(&b, 2, NULL, 2, 0);
+    tu_random_keymat(&km);
+    other = km;
+    other.key[5] ^= 0x20;
+    ck_assert_int_eq(encmig_hc_setup(a.hc, a.domid, XEN_ENCMIG_DIR_EXPORT, 1,
+                                     &km), 0);
+    ck_assert_int_eq(encmig_hc_setup(b.hc, b.domid, XEN_ENCMIG_DIR_IMPORT, 1,
+                                     &other), 0);
+    recs = recs_alloc(&a, 1);
+    in = recs_alloc(&b, 1);
+    ck_assert_int_eq(tu_export_range(&a, 0, 0, 0, 1, recs), 0);
+    ck_assert_int_eq(sim_frame_raw(b.host, b.domid, 0, before, &hpa), 0);
+    ck_assert_int_eq(import_one(&b, in, recs), EBADMSG);
+    ck_assert_int_eq(sim_frame_raw(b.host, b.domid, 0, after, &hpa), 0);
+    ck_assert_mem_eq(before, after, TU_PAGE);
+
+    /* Another session id (same key) is another session: refused too. */
+    ck_assert_int_eq(encmig_hc_teardown(b.hc, b.domid), 0);
+    other = km;
+    other.session_id[0] ^= 1;
+    ck_assert_int_eq(encmig_hc_setup(b.hc, b.domid, XEN_ENCMIG_DIR_IMPORT, 1,
+                                     &other), 0);
+    ck_assert_int_eq(import_one(&b, in, recs), EBADMSG);
+
+    recs_free(&a, recs, 1);
+    recs_free(&b, in, 1);
+    tu_host_free(&a);
+    tu_host_free(&b);
+}
+END_TEST
+
+START_TEST(test_sequence_enforced)
+{
+    struct tu_host a, b;
+    struct xen_encmig_keymat km;
+    uint8_t *recs, *in;
+
+    tu_host_new(&a, 1, NULL, 4, SEED);
+    tu_host_new(&b, 2, NULL, 4, 0);
+    tu_random_keymat(&km);
+    setup_pair(&a, &b, &km, 1);
+    recs = recs_alloc(&a, 3);
+    in = recs_alloc(&b, 1);
+    ck_assert_int_eq(tu_export_range(&a, 0, 0, 0, 3, recs), 0);
+
+    /* Dropped (skip 0), then in order, then replayed. */
+    ck_assert_int_eq(import_one(&b, in, recs + XEN_ENCMIG_REC_SIZE), EILSEQ);
+    ck_assert_int_eq(import_one(&b, in, recs), 0);
+    ck_assert_int_eq(import_one(&b, in, recs), EILSEQ);
+    ck_assert_int_eq(import_one(&b, in, recs + XEN_ENCMIG_REC_SIZE), 0);
+    ck_assert_int_eq(import_one(&b, in, recs + XEN_ENCMIG_REC_SIZE), EILSEQ);
+    ck_assert_int_eq(import_one(&b, in, recs + 2 * XEN_ENCMIG_REC_SIZE), 0);
+
+    recs_free(&a, recs, 3);
+    recs_free(&b, in, 1);
+    tu_host_free(&a);
+    tu_host_free(&b);
+}
+END_TEST
+
+static int cmp_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+    return a < b ? -1 : a > b;
+}
+
+START_TEST(test_nonce_never_repeats)
+{
+    enum { STREAMS = 4, BATCH = 64, ROUNDS = 50, PAGES_N = 256 };
+    const uint32_t total = STREAMS * ROUNDS * BATCH;
+    struct tu_host a;
+    struct xen_encmig_keymat km;
+    uint64_t *ids = calloc(total, sizeof(*ids));
+    uint8_t *recs, plain[TU_PAGE];
+    uint32_t n = 0, round, s, i;
+
+    ck_assert_ptr_nonnull(ids);
+    tu_host_new(&a, 1, NULL, PAGES_N, SEED);
+    /* Preempt often: continuations must not reuse or skip a seq. */
+    sim_host_set_preempt(a.host, 5);
+    tu_random_keymat(&km);
+    ck_assert_int_eq(encmig_hc_setup(a.hc, a.domid, XEN_ENCMIG_DIR_EXPORT,
+                                     STREAMS, &km), 0);
+    recs = recs_alloc(&a, BATCH);
+
+    for ( round = 0; round < ROUNDS; round++ )
+        for ( s = 0; s < STREAMS; s++ )
+        {
+            uint64_t first = (round * 37 + s * 11) % (PAGES_N - BATCH);
+
+            ck_assert_int_eq(tu_export_range(&a, s, round, first, BATCH,
+                                             recs), 0);
+            for ( i = 0; i < BATCH; i++ )
+            {
+                const uint8_t *rec = recs + (size_t)i * XEN_ENCMIG_REC_SIZE;
+                const struct xen_encmig_rec_hdr *h = (const void *)rec;
+
+                ck_assert_uint_eq(h->stream, s);
+                ck_assert_uint_eq(h->round, round);
+                ck_assert_uint_lt(h->seq, UINT64_C(1) << 32);
+                ids[n++] = ((uint64_t)h->stream << 32) | h->seq;
+                /* Spot-check: the nonce is the documented one. */
+                if ( i % 16 == 0 )
+                    ck_assert_int_eq(tu_open_record(&km, rec, plain), 0);
+            }
+        }
+
+    ck_assert_uint_eq(n, total);
+    qsort(ids, n, sizeof(*ids), cmp_u64);
+    for ( i = 1; i < n; i++ )
+        ck_assert_msg(ids[i] != ids[i - 1], "nonce reused: %#llx",
+                      (unsigned long long)ids[i]);
+
+    recs_free(&a, recs, BATCH);
+    tu_host_free(&a);
+    free(ids);
+}
+END_TEST
+
+START_TEST(test_preempted_batch_matches)
+{
+    struct tu_host a, b;
+    struct xen_encmig_keymat km;
+    uint8_t ha[32], hb[32], *recs, *in;
+    uint32_t done;
+
+    tu_host_new(&a, 1, NULL, 300, SEED);
+    tu_host_new(&b, 2, NULL, 300, 0);
+    sim_host_set_preempt(a.host, 3);
+    sim_host_set_preempt(b.host, 7);
+    tu_random_keymat(&km);
+    setup_pair(&a, &b, &km, 1);
+    recs = recs_alloc(&a, 300);
+    in = recs_alloc(&b, 300);
+    ck_assert_int_eq(tu_export_range(&a, 0, 0, 0, 300, recs), 0);
+    memcpy(in, recs, (size_t)300 * XEN_ENCMIG_REC_SIZE);
+    ck_assert_int_eq(encmig_hc_import(b.hc, b.domid, 0, in, 300,
+                                      (size_t)300 * XEN_ENCMIG_REC_SIZE,
+                                      &done), 0);
+    ck_assert_uint_eq(done, 300);
+    ck_assert_int_eq(sim_domain_hash(a.host, a.domid, ha), 0);
+    ck_assert_int_eq(sim_domain_hash(b.host, b.domid, hb), 0);
+    ck_assert_mem_eq(ha, hb, sizeof(ha));
+
+    recs_free(&a, recs, 300);
+    recs_free(&b, in, 300);
+    tu_host_free(&a);
+    tu_host_free(&b);
+}
+END_TEST
+
+START_TEST(test_failed_batch_stops_at_bad_record)
+{
+    struct tu_host a, b;
+    struct xen_encmig_keymat km;
+    uint8_t *recs, *in, before[TU_PAGE], after[TU_PAGE], page[TU_PAGE];
+    uint64_t hpa;
+    uint32_t done;
+
+    tu_host_new(&a, 1, NULL, 8, SEED);
+    tu_host_new(&b, 2, NULL, 8, 0);
+    tu_random_keymat(&km);
+    setup_pair(&a, &b, &km, 1);
+    recs = recs_alloc(&a, 8);
+    in = recs_alloc(&b, 8);
+    ck_assert_int_eq(tu_export_range(&a, 0, 0, 0, 8, recs), 0);
+    memcpy(in, recs, (size_t)8 * XEN_ENCMIG_REC_SIZE);
+    /* Corrupt record 5's tag. */
+    in[5 * XEN_ENCMIG_REC_SIZE + XEN_ENCMIG_REC_SIZE - 1] ^= 0x80;
+    ck_assert_int_eq(sim_frame_raw(b.host, b.domid, 5, before, &hpa), 0);
+    ck_assert_int_eq(encmig_hc_import(b.hc, b.domid, 0, in, 8,
+                                      (size_t)8 * XEN_ENCMIG_REC_SIZE, &done),
+                     -1);
+    ck_assert_int_eq(errno, EBADMSG);
+    ck_assert_uint_eq(done, 5);
+    ck_assert_int_eq(sim_frame_raw(b.host, b.domid, 5, after, &hpa), 0);
+    ck_assert_mem_eq(before, after, TU_PAGE);
+    /* The five before it did land, and are right. */
+    ck_assert_int_eq(sim_guest_read(b.host, b.domid, 4, page), 0);
+    tu_page_pattern(SEED, 4, before);
+    ck_assert_mem_eq(page, before, TU_PAGE);
+
+    recs_free(&a, recs, 8);
+    recs_free(&b, in, 8);
+    tu_host_free(&a);
+    tu_host_free(&b);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("engine");
+    TCase *tc = tcase_create("rekey");
+    SRunner *sr;
+    int failed;
+
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_migrate_openssl);
+    tcase_add_test(tc, test_migrate_copy_path);
+    tcase_add_test(tc, test_migrate_portable);
+    tcase_add_test(tc, test_migrate_mixed);
+    tcase_add_test(tc, test_address_dependence);
+    tcase_add_test(tc, test_every_bit_flip_refused);
+    tcase_add_test(tc, test_wrong_key_refused);
+    tcase_add_test(tc, test_sequence_enforced);
+    tcase_add_test(tc, test_nonce_never_repeats);
+    tcase_add_test(tc, test_preempted_batch_matches);
+    tcase_add_test(tc, test_failed_batch_stops_at_bad_record);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

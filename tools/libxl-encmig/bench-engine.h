@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/*
+ * bench-engine.h: single-core re-key throughput of the engine.
+ */
+
+#ifndef __ENCMIG_BENCH_ENGINE_H__
+#define __ENCMIG_BENCH_ENGINE_H__
+
+#include <stdint.h>
+
+/* Throughputs in Gbit/s of guest page data, best of the repetitions. */
+struct bench_engine_result {
+    uint64_t bytes;                 /* guest memory re-keyed per pass */
+    unsigned int reps;
+    double rekey_openssl_gbps;      /* engine export, OpenSSL cipher ops */
+    double rekey_portable_gbps;     /* engine export, portable cipher ops */
+    double xts_decrypt_gbps;        /* OpenSSL XTS decrypt alone */
+    double gcm_encrypt_gbps;        /* OpenSSL GCM seal alone */
+    double limit_gbps;              /* 1 / (1/xts + 1/gcm) */
+    double ratio;                   /* rekey_openssl / limit */
+};
+
+/* Run the benchmark over bytes of guest memory; 0 or -errno. */
+int encmig_bench_engine(uint64_t bytes, unsigned int reps,
+                        struct bench_engine_result *r);
+
+#endif /* __ENCMIG_BENCH_ENGINE_H__ */

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/*
+ * encmig: the command-line front end, in the manner of xl.
+ */
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench-engine.h"
+#include "util.h"
+#include "../../hypercalls/encmig_hc.h"
+
+struct cmd {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *usage;
+};
+
+static int usage_error(const char *usage)
+{
+    fprintf(stderr, "usage: encmig %s\n", usage);
+    return 2;
+}
+
+static int cmd_bench(int argc, char **argv)
+{
+    static const char usage[] =
+        "bench engine [--json] [--size SIZE] [--reps N]";
+    static const struct option opts[] = {
+        { "json", no_argument, NULL, 'j' },
+        { "size", required_argument, NULL, 's' },
+        { "reps", required_argument, NULL, 'r' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct bench_engine_result r;
+    uint64_t size = 64ULL << 20;
+    unsigned long reps = 3;
+    bool json = false;
+    char *end;
+    int c, rc;
+
+    if ( argc < 2 || strcmp(argv[1], "engine") )
+        return usage_error(usage);
+    argc--, argv++;
+    while ( (c = getopt_long(argc, argv, "js:r:", opts, NULL)) != -1 )
+    {
+        switch ( c )
+        {
+        case 'j':
+            json = true;
+            break;
+        case 's':
+            if ( encmig_parse_size(optarg, &size) ||
+                 size < XEN_ENCMIG_PAGE_SIZE )
+            {
+                fprintf(stderr, "encmig: bad size '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        case 'r':
+            errno = 0;
+            reps = strtoul(optarg, &end, 10);
+            if ( errno || *end || reps == 0 || reps > 100 )
+            {
+                fprintf(stderr, "encmig: bad repetition count '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        default:
+            return usage_error(usage);
+        }
+    }
+    if ( optind != argc )
+        return usage_error(usage);
+
+    if ( !json )
+        fprintf(stderr, "encmig: re-keying %llu MiB of guest pages, %lu runs...\n",
+                (unsigned long long)(size >> 20), reps);
+    rc = encmig_bench_engine(size, reps, &r);
+    if ( rc )
+    {
+        fprintf(stderr, "encmig: bench engine failed: %s\n", strerror(-rc));
+        return 1;
+    }
+
+    if ( json )
+        printf("{\"bytes\": %llu, \"reps\": %u, "
+               "\"rekey_openssl_gbps\": %.3f, \"rekey_portable_gbps\": %.3f, "
+               "\"xts_decrypt_gbps\": %.3f, \"gcm_encrypt_gbps\": %.3f, "
+               "\"limit_gbps\": %.3f, \"ratio\": %.3f}\n",
+               (unsigned long long)r.bytes, r.reps, r.rekey_openssl_gbps,
+               r.rekey_portable_gbps, r.xts_decrypt_gbps, r.gcm_encrypt_gbps,
+               r.limit_gbps, r.ratio);
+    else
+        printf("re-key, OpenSSL ciphers   %8.3f Gbit/s\n"
+               "re-key, portable ciphers  %8.3f Gbit/s\n"
+               "limit (XTS %.3f + GCM %.3f back to back) %8.3f Gbit/s\n"
+               "ratio (OpenSSL re-key / limit) %.3f\n",
+               r.rekey_openssl_gbps, r.rekey_portable_gbps,
+               r.xts_decrypt_gbps, r.gcm_encrypt_gbps, r.limit_gbps,
+               r.ratio);
+    return 0;
+}
+
+static const char *mem_backend_name(uint32_t id)
+{
+    switch ( id )
+    {
+    case XEN_ENCMIG_MEM_PLAIN:   return "plain";
+    case XEN_ENCMIG_MEM_XTS_SIM: return "xts-sim";
+    }
+    return "unknown";
+}
+
+static int cmd_probe(int argc, char **argv)
+{
+    struct xen_encmig_probe p;
+    struct encmig_hc *hc;
+    unsigned long domid;
+    char *end;
+
+    if ( argc != 2 )
+        return usage_error("probe DOMID");
+    errno = 0;
+    domid = strtoul(argv[1], &end, 10);
+    if ( errno || *end || domid >= 0x7ff0 )
+    {
+        fprintf(stderr, "encmig: bad domid '%s'\n", argv[1]);
+        return 2;
+    }
+
+    hc = encmig_hc_open_xen();
+    if ( !hc )
+    {
+        fprintf(stderr, "encmig: no Xen hypervisor to talk to: %s\n",
+                errno == ENOSYS ? "built without Xen support" : strerror(errno));
+        return 1;
+    }
+    if ( encmig_hc_probe(hc, domid, &p) )
+    {
+        fprintf(stderr, "encmig: probe of domain %lu failed: %s%s\n", domid,
+                strerror(errno),
+                errno == ENOSYS || errno == EOPNOTSUPP ?
+                " (is the hypervisor built with CONFIG_ENCMIG?)" : "");
+        encmig_hc_close(hc);
+        return 1;
+    }
+    printf("interface version %u.%u\nmemory backend %s\ncapabilities%s%s%s%s\n"
+           "max batch %u pages, %u streams, record %u bytes, max gfn %#llx\n",
+           p.version >> 16, p.version & 0xffff, mem_backend_name(p.mem_backend),
+           p.caps & XEN_ENCMIG_CAP_EXPORT ? " export" : "",
+           p.caps & XEN_ENCMIG_CAP_IMPORT ? " import" : "",
+           p.caps & XEN_ENCMIG_CAP_AESNI ? " aesni" : "",
+           p.caps & XEN_ENCMIG_CAP_PREEMPT ? " preempt" : "",
+           p.max_batch, p.max_streams, p.rec_size,
+           (unsigned long long)p.max_gfn);
+    encmig_hc_close(hc);
+    return 0;
+}
+
+static const struct cmd cmds[] = {
+    { "bench", cmd_bench, "bench engine [--json] [--size SIZE] [--reps N]" },
+    { "probe", cmd_probe, "probe DOMID" },
+};
+
+static void usage(FILE *f)
+{
+    unsigned int i;
+
+    fprintf(f, "usage: encmig COMMAND [ARGS]\n\ncommands:\n");
+    for ( i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++ )
+        fprintf(f, "  %s\n", cmds[i].usage);
+}
+
+int main(int argc, char **argv)
+{
+    unsigned int i;
+
+    if ( argc < 2 )
+    {
+        usage(stderr);
+        return 2;
+    }
+    if ( !strcmp(argv[1], "help") || !strcmp(argv[1], "--help") )
+    {
+        usage(stdout);
+        return 0;
+    }
+    for ( i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++ )
+        if ( !strcmp(argv[1], cmds[i].name) )
+            return cmds[i].fn(argc - 1, argv + 1);
+
+    fprintf(stderr, "encmig: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/*
+ * util.c: small helpers of the toolstack side.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <openssl/rand.h>
+
+#include "util.h"
+
+double encmig_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int encmig_random(void *buf, size_t len)
+{
+    return RAND_bytes(buf, len) == 1 ? 0 : -1;
+}
+
+int encmig_parse_size(const char *s, uint64_t *out)
+{
+    unsigned long long v;
+    unsigned int shift = 0;
+    char *end;
+
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if ( errno || end == s )
+        return -1;
+    switch ( *end )
+    {
+    case '\0': break;
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    default: return -1;
+    }
+    if ( *end || (shift && v > (UINT64_MAX >> shift)) )
+        return -1;
+    *out = (uint64_t)v << shift;
+    return 0;
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/*
+ * util.h: small helpers of the toolstack side.
+ */
+
+#ifndef __ENCMIG_UTIL_H__
+#define __ENCMIG_UTIL_H__
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Monotonic time in seconds. */
+double encmig_now(void);
+
+/* Fill buf with random bytes from OpenSSL's DRBG; 0 or -1. */
+int encmig_random(void *buf, size_t len);
+
+/* Parse a size such as 64M, 2G, 4096; 0 or -1 on a malformed value. */
+int encmig_parse_size(const char *s, uint64_t *out);
+
+#endif /* __ENCMIG_UTIL_H__ */

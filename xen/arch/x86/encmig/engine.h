@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * engine.h: the re-key engine's session state, shared by its files.
+ */
+
+#ifndef __ENCMIG_ENGINE_H__
+#define __ENCMIG_ENGINE_H__
+
+#include "port.h"
+#include "crypto.h"
+
+/* Record headers are bound into the AEAD as they lie in memory. */
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "encmig: record headers are little-endian; port the header handling"
+#endif
+
+/*
+ * Per-stream scratch: the record is assembled behind a copy of the
+ * session id, so that session_id || header (the AEAD's additional data)
+ * is one contiguous run of bytes.
+ */
+struct encmig_stream {
+    uint64_t next_seq;           /* seq of the next record, export or import */
+    uint32_t last_round;         /* import: rounds never go back */
+    bool busy;                   /* a batch is running on this stream */
+    uint64_t records;
+    uint64_t auth_failures;
+    uint64_t rejected;
+    uint8_t *scratch;            /* XEN_ENCMIG_SESSION_ID_SIZE + REC_SIZE */
+    uint8_t *plain;              /* one page */
+};
+
+struct encmig_session {
+    unsigned int direction;      /* XEN_ENCMIG_DIR_* */
+    unsigned int nr_streams;
+    uint8_t session_id[XEN_ENCMIG_SESSION_ID_SIZE];
+    uint8_t nonce_base[XEN_ENCMIG_NONCE_SIZE];
+    const struct encmig_cipher_ops *cipher;
+    void *gcm;                   /* migration key schedule */
+    struct encmig_stream stream[XEN_ENCMIG_MAX_STREAMS];
+};
+
+/* Record pointers into a stream's scratch. */
+#define ENCMIG_SCRATCH_SIZE   (XEN_ENCMIG_SESSION_ID_SIZE + XEN_ENCMIG_REC_SIZE)
+#define encmig_rec(st)        ((st)->scratch + XEN_ENCMIG_SESSION_ID_SIZE)
+#define encmig_rec_ct(st)     (encmig_rec(st) + XEN_ENCMIG_REC_HDR_SIZE)
+#define encmig_rec_tag(st)    (encmig_rec_ct(st) + XEN_ENCMIG_PAGE_SIZE)
+
+/* The record nonce: nonce_base ^ (be32 stream || be64 seq). */
+void encmig_record_iv(const struct encmig_session *s, uint32_t stream,
+                      uint64_t seq, uint8_t iv[ENCMIG_GCM_IV]);
+
+int encmig_session_setup(struct domain *d, struct xen_encmig_setup *arg);
+int encmig_session_teardown(struct domain *d);
+int encmig_session_status(struct domain *d, struct xen_encmig_status *arg);
+
+int encmig_export(struct domain *d, struct xen_encmig_export *arg);
+int encmig_import(struct domain *d, struct xen_encmig_import *arg);
+
+/*
+ * The one entry point: XEN_DOMCTL_encmig_op on domain d, arguments
+ * already copied in.  The caller copies op back on success and on
+ * -ERESTART, where it continues the call later with op unchanged.
+ */
+int encmig_do_op(struct domain *d, struct xen_domctl_encmig_op *op);
+
+/* The domain is dying: drop its session and wipe its keys. */
+void encmig_domain_destroy(struct domain *d);
+
+#endif /* __ENCMIG_ENGINE_H__ */

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * export.c: re-key guest frames into migration records.
+ *
+ * For each gfn: the memory backend turns the frame into plaintext in the
+ * stream's scratch page (address-dependent current key), AES-256-GCM
+ * seals it under the migration key (address-independent), and the record
+ * is copied into the caller's buffer.  The caller never maps the frame and
+ * never sees plaintext.
+ */
+
+#include "engine.h"
+#include "mem.h"
+
+static int export_one(struct domain *d, struct encmig_session *s,
+                      struct encmig_stream *st, uint32_t stream,
+                      uint32_t round, uint64_t gfn,
+                      XEN_GUEST_HANDLE_64(uint8) buf, uint64_t off)
+{
+    const struct encmig_mem *mem = encmig_domain_mem(d);
+    struct xen_encmig_rec_hdr *hdr = (void *)encmig_rec(st);
+    struct encmig_frame f;
+    uint8_t iv[ENCMIG_GCM_IV], *win, *ct;
+    int rc;
+
+    rc = encmig_frame_get(d, gfn, false, &f);
+    if ( rc )
+        return rc;
+    rc = mem->ops->read(mem, &f, st->plain);
+    encmig_frame_put(d, &f);
+    if ( rc )
+        return rc;
+
+    hdr->gfn = gfn;
+    hdr->seq = st->next_seq;
+    hdr->stream = stream;
+    hdr->round = round;
+    hdr->flags = 0;
+    hdr->pad = 0;
+    encmig_record_iv(s, stream, hdr->seq, iv);
+
+    /*
+     * Seal straight into the caller's buffer where the platform allows it;
+     * the additional data is always read from our own copy.
+     */
+    win = encmig_buf_window(buf, off, XEN_ENCMIG_REC_SIZE);
+    ct = win ? win + XEN_ENCMIG_REC_HDR_SIZE : encmig_rec_ct(st);
+    rc = s->cipher->gcm_seal(s->gcm, iv, st->scratch, XEN_ENCMIG_AAD_SIZE,
+                             st->plain, XEN_ENCMIG_PAGE_SIZE,
+                             ct, ct + XEN_ENCMIG_PAGE_SIZE);
+    if ( rc )
+        return rc;
+
+    /* The nonce is spent once sealed, whether or not the copy succeeds. */
+    st->next_seq++;
+    st->records++;
+
+    if ( win )
+        memcpy(win, encmig_rec(st), XEN_ENCMIG_REC_HDR_SIZE);
+    else
+        rc = encmig_copy_to_buf(buf, off, encmig_rec(st),
+                                XEN_ENCMIG_REC_SIZE);
+    return rc;
+}
+
+int encmig_export(struct domain *d, struct xen_encmig_export *arg)
+{
+    struct encmig_session *s = *encmig_domain_session(d);
+    uint64_t max_gfn = encmig_domain_max_gfn(d);
+    struct encmig_stream *st;
+    unsigned int i;
+    int rc = 0;
+
+    if ( !s )
+        return -ENOENT;
+    if ( s->direction != XEN_ENCMIG_DIR_EXPORT )
+        return -EPERM;
+    if ( arg->stream >= s->nr_streams )
+        return -EINVAL;
+    if ( arg->nr_gfns == 0 || arg->done >= arg->nr_gfns )
+        return -EINVAL;
+    if ( arg->nr_gfns > XEN_ENCMIG_MAX_BATCH )
+        return -E2BIG;
+    if ( guest_handle_is_null(arg->gfns) || guest_handle_is_null(arg->buf) )
+        return -EFAULT;
+    /* nr_gfns is bounded above, so the product cannot overflow. */
+    if ( arg->buf_size < (uint64_t)arg->nr_gfns * XEN_ENCMIG_REC_SIZE )
+        return -ENOSPC;
+
+    st = &s->stream[arg->stream];
+    if ( test_and_set_bool(st->busy) )
+        return -EBUSY;
+
+    for ( i = arg->done; i < arg->nr_gfns; i++ )
+    {
+        uint64_t gfn;
+
+        rc = encmig_copy_gfn_from_buf(&gfn, arg->gfns, i);
+        if ( rc )
+            break;
+        if ( gfn > max_gfn )
+        {
+            rc = -ERANGE;
+            break;
+        }
+
+        rc = export_one(d, s, st, arg->stream, arg->round, gfn, arg->buf,
+                        (uint64_t)i * XEN_ENCMIG_REC_SIZE);
+        if ( rc )
+            break;
+
+        if ( i + 1 < arg->nr_gfns && encmig_preempt_check() )
+        {
+            i++;
+            rc = -ERESTART;
+            break;
+        }
+    }
+
+    arg->done = i;
+    encmig_wipe(st->plain, XEN_ENCMIG_PAGE_SIZE);
+    encmig_clear_bool(st->busy);
+    return rc;
+}

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * port.h: everything the encmig engine needs from the platform it runs on.
+ *
+ * The files of this folder compile in three homes:
+ *  - inside Xen (__XEN__): Xen's own headers and services;
+ *  - in userspace: the simulated hypervisor under hypercalls/sim provides
+ *    the services declared below;
+ *  - freestanding (ENCMIG_FREESTANDING): `make check-freestanding` builds
+ *    every file with the hypervisor's flags against this header alone, to
+ *    prove the engine needs nothing from libc or OpenSSL.
+ */
+
+#ifndef __ENCMIG_PORT_H__
+#define __ENCMIG_PORT_H__
+
+#if defined(__XEN__)
+
+#include <xen/types.h>
+#include <xen/errno.h>
+#include <xen/lib.h>
+#include <xen/string.h>
+#include <xen/guest_access.h>
+#include <public/encmig.h>
+
+#elif defined(ENCMIG_FREESTANDING)
+
+typedef __UINT8_TYPE__ uint8_t;
+typedef __UINT16_TYPE__ uint16_t;
+typedef __UINT32_TYPE__ uint32_t;
+typedef __UINT64_TYPE__ uint64_t;
+typedef __UINTPTR_TYPE__ uintptr_t;
+typedef __SIZE_TYPE__ size_t;
+typedef _Bool bool;
+#define true  1
+#define false 0
+#define NULL  ((void *)0)
+
+/* Provided by Xen's lib as well as by libc. */
+void *memcpy(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+
+/* Xen's errno values (xen/include/public/errno.h). */
+#define EPERM            1
+#define ENOENT           2
+#define ESRCH            3
+#define E2BIG            7
+#define ENOMEM          12
+#define EACCES          13
+#define EFAULT          14
+#define EBUSY           16
+#define EEXIST          17
+#define EINVAL          22
+#define ENOSPC          28
+#define ERANGE          34
+#define EBADMSG         74
+#define EILSEQ          84
+#define ERESTART        85
+#define EOPNOTSUPP      95
+#define EPROTONOSUPPORT 93
+
+#include "../../../../hypercalls/include/public/encmig.h"
+
+#else /* userspace */
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "../../../../hypercalls/include/public/encmig.h"
+
+#endif
+
+#ifndef __XEN__
+/* Guest-handle accessors, as Xen's guest_access.h spells them. */
+#define guest_handle_is_null(hnd)        ((hnd).p == NULL)
+/* Atomically set a flag; true when it was already set (Xen's name). */
+#define test_and_set_bool(b)             __atomic_exchange_n(&(b), true, \
+                                                             __ATOMIC_ACQUIRE)
+#define encmig_clear_bool(b)             __atomic_store_n(&(b), false, \
+                                                          __ATOMIC_RELEASE)
+#else
+#define encmig_clear_bool(b)             do { smp_mb(); (b) = false; } while ( 0 )
+#endif
+
+struct domain;
+struct encmig_session;
+struct encmig_mem;
+struct encmig_cipher_ops;
+
+/* Zeroed memory; NULL on failure. */
+void *encmig_zalloc(size_t size);
+/* Free memory from encmig_zalloc(); NULL is fine. */
+void encmig_free(void *p);
+
+/* True when a long batch should stop and continue later. */
+bool encmig_preempt_check(void);
+
+/*
+ * A guest frame mapped for the engine.  va is valid until
+ * encmig_frame_put(); hpa is the host physical address of the frame, the
+ * tweak of address-dependent memory encryption.
+ */
+struct encmig_frame {
+    void *va;
+    uint64_t hpa;
+    void *priv;
+};
+
+/*
+ * Map frame gfn of d.  -EINVAL for a gfn outside the domain, -ESRCH for a
+ * hole.  Every successful get is paired with a put.
+ */
+int encmig_frame_get(struct domain *d, uint64_t gfn, bool writable,
+                     struct encmig_frame *f);
+void encmig_frame_put(struct domain *d, struct encmig_frame *f);
+
+/* Mark gfn dirty for log-dirty after a write by the engine. */
+void encmig_mark_dirty(struct domain *d, uint64_t gfn);
+
+/* Highest valid gfn of d. */
+uint64_t encmig_domain_max_gfn(const struct domain *d);
+
+/* True when no vCPU of d can run (the toolstack paused it). */
+bool encmig_domain_paused(const struct domain *d);
+
+/* Where d keeps its session pointer. */
+struct encmig_session **encmig_domain_session(struct domain *d);
+
+/* How d's memory is kept encrypted (its memory key and backend). */
+const struct encmig_mem *encmig_domain_mem(const struct domain *d);
+
+/* The cipher implementation the engine uses for d's sessions. */
+const struct encmig_cipher_ops *encmig_domain_cipher(const struct domain *d);
+
+/* Copy to / from the caller's buffers; 0 or -EFAULT. */
+int encmig_copy_to_buf(XEN_GUEST_HANDLE_64(uint8) buf, uint64_t off,
+                       const void *src, size_t len);
+int encmig_copy_from_buf(void *dst, XEN_GUEST_HANDLE_64(uint8) buf,
+                         uint64_t off, size_t len);
+/*
+ * Where len bytes at buf + off can be written in place ("DMA to the
+ * buffer"), or NULL when the platform has to copy them.  Only for output:
+ * what the engine reads from the caller is always copied in first.
+ */
+void *encmig_buf_window(XEN_GUEST_HANDLE_64(uint8) buf, uint64_t off,
+                        size_t len);
+int encmig_copy_gfn_from_buf(uint64_t *gfn, XEN_GUEST_HANDLE_64(uint64) list,
+                             uint64_t idx);
+
+#endif /* __ENCMIG_PORT_H__ */
