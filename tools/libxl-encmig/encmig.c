@@ -135,7 +135,8 @@ static int cmd_probe(int argc, char **argv)
     hc = encmig_hc_open_xen();
     if ( !hc )
     {
-        fprintf(stderr, "encmig: no Xen hypervisor to talk to: %s\n",
+        fprintf(stderr, "encmig: no Xen hypervisor to talk to "
+                "(is this dom0 with xen-privcmd loaded?): %s\n",
                 errno == ENOSYS ? "built without Xen support" : strerror(errno));
         return 1;
     }

@@ -16,6 +16,7 @@
  */
 
 #include "aes.h"
+#include "byteorder.h"
 #include "crypto.h"
 
 static inline uint64_t rotr64(uint64_t x, unsigned int n)
@@ -53,26 +54,6 @@ static void transpose8(uint64_t w[8])
     SWAPMOVE(w[1], w[5], 0x0f0f0f0f0f0f0f0fULL, 4);
     SWAPMOVE(w[2], w[6], 0x0f0f0f0f0f0f0f0fULL, 4);
     SWAPMOVE(w[3], w[7], 0x0f0f0f0f0f0f0f0fULL, 4);
-}
-
-static inline uint64_t load_le64(const uint8_t *p)
-{
-    return ((uint64_t)p[7] << 56) | ((uint64_t)p[6] << 48) |
-           ((uint64_t)p[5] << 40) | ((uint64_t)p[4] << 32) |
-           ((uint64_t)p[3] << 24) | ((uint64_t)p[2] << 16) |
-           ((uint64_t)p[1] << 8) | p[0];
-}
-
-static inline void store_le64(uint8_t *p, uint64_t v)
-{
-    p[0] = v;
-    p[1] = v >> 8;
-    p[2] = v >> 16;
-    p[3] = v >> 24;
-    p[4] = v >> 32;
-    p[5] = v >> 40;
-    p[6] = v >> 48;
-    p[7] = v >> 56;
 }
 
 /* The four bytes of x to the even bytes of the result. */

@@ -50,6 +50,16 @@ struct encmig_session {
 void encmig_record_iv(const struct encmig_session *s, uint32_t stream,
                       uint64_t seq, uint8_t iv[ENCMIG_GCM_IV]);
 
+/*
+ * Run one(ctx, i) for the items [*done, nr) of a batch on stream st.  A
+ * stream runs one batch at a time (-EBUSY otherwise); between items the
+ * batch may be preempted (-ERESTART with *done advanced, to be continued);
+ * it stops at the first item that fails, *done counting those before it.
+ * The stream's plaintext scratch is wiped before this returns.
+ */
+int encmig_run_batch(struct encmig_stream *st, uint32_t *done, uint32_t nr,
+                     int (*one)(void *ctx, uint32_t i), void *ctx);
+
 int encmig_session_setup(struct domain *d, struct xen_encmig_setup *arg);
 int encmig_session_teardown(struct domain *d);
 int encmig_session_status(struct domain *d, struct xen_encmig_status *arg);

@@ -63,13 +63,36 @@ static int export_one(struct domain *d, struct encmig_session *s,
     return rc;
 }
 
+struct export_batch {
+    struct domain *d;
+    struct encmig_session *s;
+    struct xen_encmig_export *arg;
+    uint64_t max_gfn;
+};
+
+static int export_item(void *ctx, uint32_t i)
+{
+    struct export_batch *b = ctx;
+    uint64_t gfn;
+    int rc;
+
+    rc = encmig_copy_gfn_from_buf(&gfn, b->arg->gfns, i);
+    if ( rc )
+        return rc;
+    if ( gfn > b->max_gfn )
+        return -ERANGE;
+
+    return export_one(b->d, b->s, &b->s->stream[b->arg->stream],
+                      b->arg->stream, b->arg->round, gfn, b->arg->buf,
+                      (uint64_t)i * XEN_ENCMIG_REC_SIZE);
+}
+
 int encmig_export(struct domain *d, struct xen_encmig_export *arg)
 {
     struct encmig_session *s = *encmig_domain_session(d);
-    uint64_t max_gfn = encmig_domain_max_gfn(d);
-    struct encmig_stream *st;
-    unsigned int i;
-    int rc = 0;
+    struct export_batch b = {
+        .d = d, .s = s, .arg = arg, .max_gfn = encmig_domain_max_gfn(d),
+    };
 
     if ( !s )
         return -ENOENT;
@@ -87,38 +110,6 @@ int encmig_export(struct domain *d, struct xen_encmig_export *arg)
     if ( arg->buf_size < (uint64_t)arg->nr_gfns * XEN_ENCMIG_REC_SIZE )
         return -ENOSPC;
 
-    st = &s->stream[arg->stream];
-    if ( test_and_set_bool(st->busy) )
-        return -EBUSY;
-
-    for ( i = arg->done; i < arg->nr_gfns; i++ )
-    {
-        uint64_t gfn;
-
-        rc = encmig_copy_gfn_from_buf(&gfn, arg->gfns, i);
-        if ( rc )
-            break;
-        if ( gfn > max_gfn )
-        {
-            rc = -ERANGE;
-            break;
-        }
-
-        rc = export_one(d, s, st, arg->stream, arg->round, gfn, arg->buf,
-                        (uint64_t)i * XEN_ENCMIG_REC_SIZE);
-        if ( rc )
-            break;
-
-        if ( i + 1 < arg->nr_gfns && encmig_preempt_check() )
-        {
-            i++;
-            rc = -ERESTART;
-            break;
-        }
-    }
-
-    arg->done = i;
-    encmig_wipe(st->plain, XEN_ENCMIG_PAGE_SIZE);
-    encmig_clear_bool(st->busy);
-    return rc;
+    return encmig_run_batch(&s->stream[arg->stream], &arg->done,
+                            arg->nr_gfns, export_item, &b);
 }

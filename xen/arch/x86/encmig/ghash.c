@@ -17,6 +17,7 @@
  */
 
 #include "ghash.h"
+#include "byteorder.h"
 #include "crypto.h"
 
 __extension__ typedef unsigned __int128 u128;
@@ -27,22 +28,6 @@ __extension__ typedef unsigned __int128 u128;
 #define M2 0x4210842108421084ULL
 #define M3 0x8421084210842108ULL
 #define M4 0x0842108421084210ULL
-
-static inline uint64_t load_be64(const uint8_t *p)
-{
-    return ((uint64_t)p[0] << 56) | ((uint64_t)p[1] << 48) |
-           ((uint64_t)p[2] << 40) | ((uint64_t)p[3] << 32) |
-           ((uint64_t)p[4] << 24) | ((uint64_t)p[5] << 16) |
-           ((uint64_t)p[6] << 8) | p[7];
-}
-
-static inline void store_be64(uint8_t *p, uint64_t v)
-{
-    unsigned int i;
-
-    for ( i = 0; i < 8; i++ )
-        p[i] = v >> (56 - 8 * i);
-}
 
 static void split5(uint64_t x, uint64_t p[5])
 {

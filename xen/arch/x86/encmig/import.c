@@ -74,13 +74,28 @@ static int import_one(struct domain *d, struct encmig_session *s,
     return rc;
 }
 
+struct import_batch {
+    struct domain *d;
+    struct encmig_session *s;
+    struct xen_encmig_import *arg;
+    uint64_t max_gfn;
+};
+
+static int import_item(void *ctx, uint32_t i)
+{
+    struct import_batch *b = ctx;
+
+    return import_one(b->d, b->s, &b->s->stream[b->arg->stream],
+                      b->arg->stream, b->max_gfn, b->arg->buf,
+                      (uint64_t)i * XEN_ENCMIG_REC_SIZE);
+}
+
 int encmig_import(struct domain *d, struct xen_encmig_import *arg)
 {
     struct encmig_session *s = *encmig_domain_session(d);
-    uint64_t max_gfn = encmig_domain_max_gfn(d);
-    struct encmig_stream *st;
-    unsigned int i;
-    int rc = 0;
+    struct import_batch b = {
+        .d = d, .s = s, .arg = arg, .max_gfn = encmig_domain_max_gfn(d),
+    };
 
     if ( !s )
         return -ENOENT;
@@ -100,27 +115,6 @@ int encmig_import(struct domain *d, struct xen_encmig_import *arg)
     if ( !encmig_domain_paused(d) )
         return -EBUSY;
 
-    st = &s->stream[arg->stream];
-    if ( test_and_set_bool(st->busy) )
-        return -EBUSY;
-
-    for ( i = arg->done; i < arg->nr_recs; i++ )
-    {
-        rc = import_one(d, s, st, arg->stream, max_gfn, arg->buf,
-                        (uint64_t)i * XEN_ENCMIG_REC_SIZE);
-        if ( rc )
-            break;
-
-        if ( i + 1 < arg->nr_recs && encmig_preempt_check() )
-        {
-            i++;
-            rc = -ERESTART;
-            break;
-        }
-    }
-
-    arg->done = i;
-    encmig_wipe(st->plain, XEN_ENCMIG_PAGE_SIZE);
-    encmig_clear_bool(st->busy);
-    return rc;
+    return encmig_run_batch(&s->stream[arg->stream], &arg->done,
+                            arg->nr_recs, import_item, &b);
 }

@@ -22,6 +22,35 @@ void encmig_record_iv(const struct encmig_session *s, uint32_t stream,
         iv[4 + i] ^= (uint8_t)(seq >> (56 - 8 * i));
 }
 
+int encmig_run_batch(struct encmig_stream *st, uint32_t *done, uint32_t nr,
+                     int (*one)(void *ctx, uint32_t i), void *ctx)
+{
+    uint32_t i;
+    int rc = 0;
+
+    if ( test_and_set_bool(st->busy) )
+        return -EBUSY;
+
+    for ( i = *done; i < nr; i++ )
+    {
+        rc = one(ctx, i);
+        if ( rc )
+            break;
+
+        if ( i + 1 < nr && encmig_preempt_check() )
+        {
+            i++;
+            rc = -ERESTART;
+            break;
+        }
+    }
+
+    *done = i;
+    encmig_wipe(st->plain, XEN_ENCMIG_PAGE_SIZE);
+    encmig_clear_bool(st->busy);
+    return rc;
+}
+
 static void session_free(struct encmig_session *s)
 {
     unsigned int i;

@@ -5,30 +5,11 @@
  */
 
 #include "xts.h"
+#include "byteorder.h"
 #include "crypto.h"
 
 /* Blocks masked and sent to the AES together: several bitsliced passes. */
 #define XTS_BATCH  16
-
-static inline uint64_t load_le64(const uint8_t *p)
-{
-    return ((uint64_t)p[7] << 56) | ((uint64_t)p[6] << 48) |
-           ((uint64_t)p[5] << 40) | ((uint64_t)p[4] << 32) |
-           ((uint64_t)p[3] << 24) | ((uint64_t)p[2] << 16) |
-           ((uint64_t)p[1] << 8) | p[0];
-}
-
-static inline void store_le64(uint8_t *p, uint64_t v)
-{
-    p[0] = v;
-    p[1] = v >> 8;
-    p[2] = v >> 16;
-    p[3] = v >> 24;
-    p[4] = v >> 32;
-    p[5] = v >> 40;
-    p[6] = v >> 48;
-    p[7] = v >> 56;
-}
 
 /*
  * T * alpha, T little-endian (t[0] holds bytes 0..7): a 128-bit left shift,
