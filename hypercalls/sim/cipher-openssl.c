@@ -23,43 +23,95 @@
 /* GCM's limit on one message: 2^32 - 2 blocks. */
 #define GCM_MAX_LEN  ((((uint64_t)1 << 32) - 2) * 16)
 
-struct ossl_ctx {
+/*
+ * An EVP_CIPHER_CTX carries per-call state (the IV, GCM's running hash),
+ * but one of our contexts is used by several threads at once: a domain's
+ * memory key by its workload and by export, a session's key by its
+ * streams.  So each context keeps a few keyed lanes, each behind its own
+ * lock, and a call takes whichever lane is free.
+ */
+#define OSSL_LANES   4
+
+struct ossl_lane {
+    pthread_mutex_t lock;
     EVP_CIPHER_CTX *enc;
     EVP_CIPHER_CTX *dec;
 };
 
+struct ossl_ctx {
+    struct ossl_lane lane[OSSL_LANES];
+};
+
 static void ossl_ctx_free(struct ossl_ctx *c)
 {
+    unsigned int i;
+
     if ( !c )
         return;
 
-    /* EVP_CIPHER_CTX_free() cleanses the key schedule itself. */
-    EVP_CIPHER_CTX_free(c->enc);
-    EVP_CIPHER_CTX_free(c->dec);
+    for ( i = 0; i < OSSL_LANES; i++ )
+    {
+        /* EVP_CIPHER_CTX_free() cleanses the key schedule itself. */
+        EVP_CIPHER_CTX_free(c->lane[i].enc);
+        EVP_CIPHER_CTX_free(c->lane[i].dec);
+        pthread_mutex_destroy(&c->lane[i].lock);
+    }
     OPENSSL_cleanse(c, sizeof(*c));
     free(c);
 }
 
-/* Both directions keyed; the IV comes with each call. */
+/* Every lane keyed in both directions; the IV comes with each call. */
 static struct ossl_ctx *ossl_ctx_new(const EVP_CIPHER *cipher,
                                      const uint8_t *key)
 {
     struct ossl_ctx *c = calloc(1, sizeof(*c));
+    unsigned int i;
 
     if ( !c )
         return NULL;
 
-    c->enc = EVP_CIPHER_CTX_new();
-    c->dec = EVP_CIPHER_CTX_new();
-    if ( !c->enc || !c->dec ||
-         EVP_EncryptInit_ex(c->enc, cipher, NULL, key, NULL) != 1 ||
-         EVP_DecryptInit_ex(c->dec, cipher, NULL, key, NULL) != 1 )
+    for ( i = 0; i < OSSL_LANES; i++ )
     {
-        ossl_ctx_free(c);
-        return NULL;
+        struct ossl_lane *l = &c->lane[i];
+
+        pthread_mutex_init(&l->lock, NULL);
+        l->enc = EVP_CIPHER_CTX_new();
+        l->dec = EVP_CIPHER_CTX_new();
+        if ( !l->enc || !l->dec ||
+             EVP_EncryptInit_ex(l->enc, cipher, NULL, key, NULL) != 1 ||
+             EVP_DecryptInit_ex(l->dec, cipher, NULL, key, NULL) != 1 )
+        {
+            ossl_ctx_free(c);
+            return NULL;
+        }
     }
 
     return c;
+}
+
+/* A free lane, locked; the caller's own first so threads spread out. */
+static struct ossl_lane *lane_get(struct ossl_ctx *c)
+{
+    static __thread unsigned int hint;
+    static unsigned int next;
+    unsigned int i;
+
+    if ( !hint )
+        hint = __atomic_add_fetch(&next, 1, __ATOMIC_RELAXED);
+    for ( i = 0; i < OSSL_LANES; i++ )
+    {
+        struct ossl_lane *l = &c->lane[(hint + i) % OSSL_LANES];
+
+        if ( pthread_mutex_trylock(&l->lock) == 0 )
+            return l;
+    }
+    pthread_mutex_lock(&c->lane[hint % OSSL_LANES].lock);
+    return &c->lane[hint % OSSL_LANES];
+}
+
+static void lane_put(struct ossl_lane *l)
+{
+    pthread_mutex_unlock(&l->lock);
 }
 
 static int ossl_xts_new(void **ctx, const uint8_t key[ENCMIG_XTS_KEY])
@@ -86,20 +138,23 @@ static int ossl_xts_crypt(void *ctx, bool encrypt,
                           const uint8_t tweak[ENCMIG_XTS_TWEAK],
                           const uint8_t *in, uint8_t *out, size_t len)
 {
-    struct ossl_ctx *c = ctx;
-    EVP_CIPHER_CTX *e = encrypt ? c->enc : c->dec;
-    int outl;
+    struct ossl_lane *l;
+    EVP_CIPHER_CTX *e;
+    int outl, rc = 0;
 
     if ( !len || (len % ENCMIG_AES_BLOCK) || len > XTS_MAX_LEN )
         return -EINVAL;
 
+    l = lane_get(ctx);
+    e = encrypt ? l->enc : l->dec;
     /* One EVP update is one whole data unit in OpenSSL's XTS. */
     if ( EVP_CipherInit_ex(e, NULL, NULL, NULL, tweak, -1) != 1 ||
          EVP_CipherUpdate(e, out, &outl, in, (int)len) != 1 ||
          (size_t)outl != len )
-        return -EIO;
+        rc = -EIO;
+    lane_put(l);
 
-    return 0;
+    return rc;
 }
 
 static void ossl_xts_free(void *ctx)
@@ -150,24 +205,25 @@ static int ossl_gcm_seal(void *ctx, const uint8_t iv[ENCMIG_GCM_IV],
                          const uint8_t *in, size_t len,
                          uint8_t *out, uint8_t tag[ENCMIG_GCM_TAG])
 {
-    struct ossl_ctx *c = ctx;
+    struct ossl_lane *l;
     uint8_t dummy;
     int outl, rc;
 
     if ( (uint64_t)len > GCM_MAX_LEN )
         return -EINVAL;
 
-    if ( EVP_EncryptInit_ex(c->enc, NULL, NULL, NULL, iv) != 1 )
-        return -EIO;
-    rc = gcm_feed(c->enc, aad, aad_len, in, len, out);
-    if ( rc )
-        return rc;
-    if ( EVP_EncryptFinal_ex(c->enc, &dummy, &outl) != 1 ||
-         EVP_CIPHER_CTX_ctrl(c->enc, EVP_CTRL_GCM_GET_TAG, ENCMIG_GCM_TAG,
-                             tag) != 1 )
-        return -EIO;
+    l = lane_get(ctx);
+    rc = EVP_EncryptInit_ex(l->enc, NULL, NULL, NULL, iv) == 1 ? 0 : -EIO;
+    if ( !rc )
+        rc = gcm_feed(l->enc, aad, aad_len, in, len, out);
+    if ( !rc &&
+         (EVP_EncryptFinal_ex(l->enc, &dummy, &outl) != 1 ||
+          EVP_CIPHER_CTX_ctrl(l->enc, EVP_CTRL_GCM_GET_TAG, ENCMIG_GCM_TAG,
+                              tag) != 1) )
+        rc = -EIO;
+    lane_put(l);
 
-    return 0;
+    return rc;
 }
 
 /*
@@ -180,22 +236,24 @@ static int ossl_gcm_open(void *ctx, const uint8_t iv[ENCMIG_GCM_IV],
                          const uint8_t *in, size_t len,
                          const uint8_t tag[ENCMIG_GCM_TAG], uint8_t *out)
 {
-    struct ossl_ctx *c = ctx;
+    struct ossl_lane *l;
     uint8_t dummy;
     int outl, rc;
 
     if ( (uint64_t)len > GCM_MAX_LEN )
         return -EINVAL;
 
-    if ( EVP_DecryptInit_ex(c->dec, NULL, NULL, NULL, iv) != 1 )
-        return -EIO;
-    rc = gcm_feed(c->dec, aad, aad_len, in, len, out);
+    l = lane_get(ctx);
+    rc = EVP_DecryptInit_ex(l->dec, NULL, NULL, NULL, iv) == 1 ? 0 : -EIO;
+    if ( !rc )
+        rc = gcm_feed(l->dec, aad, aad_len, in, len, out);
     if ( !rc &&
-         EVP_CIPHER_CTX_ctrl(c->dec, EVP_CTRL_GCM_SET_TAG, ENCMIG_GCM_TAG,
+         EVP_CIPHER_CTX_ctrl(l->dec, EVP_CTRL_GCM_SET_TAG, ENCMIG_GCM_TAG,
                              (void *)tag) != 1 )
         rc = -EIO;
-    if ( !rc && EVP_DecryptFinal_ex(c->dec, &dummy, &outl) != 1 )
+    if ( !rc && EVP_DecryptFinal_ex(l->dec, &dummy, &outl) != 1 )
         rc = -EBADMSG;
+    lane_put(l);
 
     if ( rc && len )
         OPENSSL_cleanse(out, len);

@@ -5,11 +5,13 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bench-engine.h"
+#include "commands.h"
 #include "util.h"
 #include "../../hypercalls/encmig_hc.h"
 
@@ -19,7 +21,7 @@ struct cmd {
     const char *usage;
 };
 
-static int usage_error(const char *usage)
+int usage_error(const char *usage)
 {
     fprintf(stderr, "usage: encmig %s\n", usage);
     return 2;
@@ -163,6 +165,16 @@ static int cmd_probe(int argc, char **argv)
 }
 
 static const struct cmd cmds[] = {
+    { "demo", cmd_demo,
+      "demo [--guest-mem SIZE] [--dirty-rate PAGES_PER_S] [--plain] [--json]" },
+    { "migrate", cmd_migrate,
+      "migrate [--plain] [--json] [--keydir DIR] [--known-hosts FILE]\n"
+      "          [--accept-new] [--guest-mem SIZE] [--dirty-rate N] "
+      "GUEST HOST[:PORT]" },
+    { "migrate-receive", cmd_migrate_receive,
+      "migrate-receive --listen ADDR[:PORT] [--keydir DIR] [--plain-only] "
+      "[--run SECONDS]" },
+    { "keygen", cmd_keygen, "keygen [--keydir DIR] [--force]" },
     { "bench", cmd_bench, "bench engine [--json] [--size SIZE] [--reps N]" },
     { "probe", cmd_probe, "probe DOMID" },
 };
@@ -179,6 +191,9 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     unsigned int i;
+
+    /* A vanished peer must be an error to report, not a silent death. */
+    signal(SIGPIPE, SIG_IGN);
 
     if ( argc < 2 )
     {

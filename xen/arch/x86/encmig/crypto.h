@@ -6,6 +6,9 @@
  * so the same engine runs on the portable constant-time C of this folder
  * (what the hypervisor uses), on OpenSSL's EVP in userspace, and later on
  * the AES-NI path.  Every implementation must produce the same bytes.
+ *
+ * A context is shared: several threads (vCPUs) may call with the same
+ * context at once, so an implementation keeps per-call state off it.
  */
 
 #ifndef __ENCMIG_CRYPTO_H__

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/*
+ * migrate.h: live migration of a simulated guest, sender and receiver.
+ *
+ * Both ends speak over one connected socket: a migration request, the key
+ * handshake (encrypted mode; the destination supplies the key), the
+ * libxc-format stream, and the destination's confirmations.  Pre-copy:
+ * round 0 sends every page, each later round the pages dirtied since,
+ * until the dirty set stops shrinking or a round limit is hit; then the
+ * guest is paused, the rest and its vCPU sent, and the destination resumes
+ * it.  Until the destination has confirmed, the source keeps its guest and
+ * resumes it on any failure; the destination destroys what it received.
+ */
+
+#ifndef __ENCMIG_MIGRATE_H__
+#define __ENCMIG_MIGRATE_H__
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stream.h"
+#include "../../hypercalls/include/public/encmig.h"
+
+struct sim_host;
+
+#define MIGRATE_DEFAULT_ROUNDS      30
+#define MIGRATE_DEFAULT_STOP_PAGES  50
+#define MIGRATE_DEFAULT_SLOTS       4
+#define MIGRATE_DEFAULT_BATCH       256
+/* Largest guest a receiver accepts unless told otherwise: 64 GiB. */
+#define MIGRATE_MAX_FRAMES          (UINT64_C(1) << 24)
+
+#define MIGRATE_MODE_ENCRYPTED      1
+#define MIGRATE_MODE_PLAIN          2
+
+/* Who we are and whom we trust (handshake). */
+struct encmig_trust {
+    const char *keydir;           /* our host key */
+    const char *known_hosts;      /* pinned peers */
+    bool accept_new;              /* pin an unknown peer on first use */
+};
+
+struct encmig_progress {
+    unsigned int round;
+    bool final;                   /* the guest is paused */
+    uint64_t round_pages;         /* pages in this round */
+    uint64_t round_sent;          /* of them sent */
+    uint64_t pages_sent;          /* in all */
+    uint64_t wire_bytes;
+    double elapsed;               /* seconds since the start */
+};
+
+typedef void encmig_progress_fn(void *opaque, const struct encmig_progress *p);
+
+struct encmig_send_cfg {
+    struct sim_host *host;
+    domid_t domid;
+    int rfd, wfd;                 /* from and to the receiver (may be one) */
+    bool plain;                   /* standard PAGE_DATA, no encryption */
+    const char *peer_host;        /* name the receiver is pinned under */
+    struct encmig_trust trust;
+    unsigned int max_rounds;      /* 0: default */
+    uint64_t stop_pages;          /* 0: default */
+    unsigned int ring_slots;      /* 0: default */
+    uint32_t batch;               /* 0: default */
+    encmig_progress_fn *progress;
+    void *progress_opaque;
+    stream_tap_fn *tap;           /* sees every byte sent */
+    void *tap_opaque;
+};
+
+struct encmig_send_stats {
+    uint64_t guest_bytes;
+    uint64_t pages_sent;
+    uint64_t wire_bytes;
+    uint64_t buffer_bytes;        /* the ring: fixed, whatever the guest */
+    unsigned int rounds;
+    double seconds;               /* request to confirmation */
+    double stream_seconds;        /* first stream byte to confirmation */
+    double downtime_ms;           /* pause to the destination's RESUMED */
+    bool verified;                /* both ends hashed the same memory */
+    uint8_t hash[32];
+};
+
+/*
+ * Migrate the guest.  On success the destination runs it and it is gone
+ * here.  On failure it runs here as before; err says why.  0 or -errno.
+ */
+int encmig_migrate_send(const struct encmig_send_cfg *cfg,
+                        struct encmig_send_stats *st, char *err,
+                        size_t errlen);
+
+struct encmig_recv_cfg {
+    struct sim_host *host;
+    int rfd, wfd;                 /* from and to the sender (may be one) */
+    bool plain_only;              /* refuse encrypted migrations */
+    struct encmig_trust trust;
+    uint64_t max_frames;          /* 0: MIGRATE_MAX_FRAMES */
+    unsigned int ring_slots;      /* 0: default */
+};
+
+struct encmig_recv_stats {
+    domid_t domid;                /* the guest, running here */
+    uint64_t guest_bytes;
+    uint64_t pages;               /* page records written */
+    uint64_t wire_bytes;
+    uint64_t buffer_bytes;
+    uint8_t hash[32];
+};
+
+/*
+ * Receive one guest.  On success it runs here as st->domid.  On failure
+ * nothing of it is left; err says why.  0 or -errno.
+ */
+int encmig_migrate_receive(const struct encmig_recv_cfg *cfg,
+                           struct encmig_recv_stats *st, char *err,
+                           size_t errlen);
+
+#endif /* __ENCMIG_MIGRATE_H__ */

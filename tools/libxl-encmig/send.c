@@ -1,0 +1,596 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/*
+ * send.c: the source side of a live migration of a simulated guest.
+ *
+ * Pages flow one way: guest frame -> hypervisor export -> ring slot ->
+ * sender thread -> socket.  The main thread decides what to send and
+ * fills slots; the sender thread writes them out and hands each slot back
+ * once its send has completed.
+ */
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "handshake.h"
+#include "keys.h"
+#include "migrate.h"
+#include "msg.h"
+#include "request.h"
+#include "ring.h"
+#include "util.h"
+#include "../../hypercalls/encmig_hc.h"
+#include "../../hypercalls/sim/sim.h"
+
+struct sender {
+    const struct encmig_send_cfg *cfg;
+    struct encmig_send_stats *st;
+    char *err;
+    size_t errlen;
+
+    struct encmig_hc *hc;
+    struct encmig_ring ring;
+    bool ring_on;
+    struct stream_writer w;
+    pthread_t thread;
+    bool thread_on;
+
+    bool session;                 /* export session set up */
+    bool paused;                  /* we paused the guest */
+    bool logdirty;
+    uint64_t nr_frames;
+    uint64_t *bitmap, *bitmap2;
+    size_t words;
+
+    uint8_t end_key[32];
+    uint8_t vcpu_key[32];
+    uint8_t transcript[ENCMIG_TRANSCRIPT_SIZE];
+    uint64_t records;             /* page records sent on stream 0 */
+
+    struct encmig_progress prog;
+    double t0;
+    double t_stream;              /* when the destination said READY */
+    double t_pause;               /* when the guest stopped running here */
+    bool committed;               /* the destination resumed the guest */
+};
+
+#define fail(s, rc, ...) \
+    ({ snprintf((s)->err, (s)->errlen, __VA_ARGS__); (rc); })
+
+/* The sender thread: slots out to the socket, in order. */
+static void *sender_main(void *arg)
+{
+    struct sender *s = arg;
+    struct ring_slot *slot;
+
+    while ( (slot = ring_next(&s->ring)) )
+    {
+        uint8_t hdr[8];
+        struct iovec iov[3];
+        int n, rc;
+
+        /* Both bodies start u32 count, u32 (stream | reserved), LE. */
+        memcpy(hdr, &slot->count, 4);
+        memcpy(hdr + 4, &slot->stream, 4);
+        iov[0].iov_base = hdr;
+        iov[0].iov_len = sizeof(hdr);
+        if ( slot->kind == REC_TYPE_ENCMIG_PAGES )
+        {
+            iov[1].iov_base = slot->buf;
+            iov[1].iov_len = (size_t)slot->count * XEN_ENCMIG_REC_SIZE;
+            n = 2;
+        }
+        else
+        {
+            iov[1].iov_base = slot->gfns;
+            iov[1].iov_len = (size_t)slot->count * sizeof(uint64_t);
+            iov[2].iov_base = slot->buf;
+            iov[2].iov_len = (size_t)slot->count * XEN_ENCMIG_PAGE_SIZE;
+            n = 3;
+        }
+        rc = stream_write_record(&s->w, slot->kind, iov, n);
+        if ( rc )
+        {
+            ring_fail(&s->ring, rc);
+            break;
+        }
+        ring_release(&s->ring);
+    }
+    return NULL;
+}
+
+static void report(struct sender *s)
+{
+    if ( !s->cfg->progress )
+        return;
+    s->prog.wire_bytes = __atomic_load_n(&s->w.bytes, __ATOMIC_RELAXED);
+    s->prog.elapsed = encmig_now() - s->t0;
+    s->cfg->progress(s->cfg->progress_opaque, &s->prog);
+}
+
+/* Fill one slot with gfns[0..n) and queue it for sending. */
+static int send_batch(struct sender *s, const uint64_t *gfns, uint32_t n)
+{
+    const struct encmig_send_cfg *cfg = s->cfg;
+    struct ring_slot *slot = ring_acquire(&s->ring);
+    uint32_t i;
+    int rc;
+
+    if ( !slot )
+        return fail(s, ring_error(&s->ring), "sending to the destination: %s",
+                    strerror(-ring_error(&s->ring)));
+
+    memcpy(slot->gfns, gfns, n * sizeof(*gfns));
+    slot->count = n;
+    slot->stream = 0;
+    if ( cfg->plain )
+    {
+        /* What xl does today: dom0 maps the guest and reads plaintext. */
+        slot->kind = REC_TYPE_PAGE_DATA;
+        for ( i = 0; i < n; i++ )
+        {
+            rc = sim_guest_read(cfg->host, cfg->domid, gfns[i],
+                                slot->buf + (size_t)i * XEN_ENCMIG_PAGE_SIZE);
+            if ( rc )
+                return fail(s, rc, "reading guest page %#llx: %s",
+                            (unsigned long long)gfns[i], strerror(-rc));
+        }
+    }
+    else
+    {
+        slot->kind = REC_TYPE_ENCMIG_PAGES;
+        if ( encmig_hc_export(s->hc, cfg->domid, 0, s->prog.round, slot->gfns,
+                              n, slot->buf, s->ring.buf_size) )
+            return fail(s, -errno, "export of %u pages from the hypervisor: "
+                        "%s", n, strerror(errno));
+        s->records += n;
+    }
+    ring_commit(&s->ring);
+
+    s->prog.round_sent += n;
+    s->prog.pages_sent += n;
+    report(s);
+    return 0;
+}
+
+/* Send every page whose bit is set in bitmap. */
+static int send_bitmap(struct sender *s, const uint64_t *bitmap)
+{
+    uint64_t gfns[XEN_ENCMIG_MAX_BATCH], gfn;
+    uint32_t n = 0, batch = s->ring.batch;
+    int rc;
+
+    for ( gfn = 0; gfn < s->nr_frames; gfn++ )
+    {
+        if ( !(bitmap[gfn / 64] & (UINT64_C(1) << (gfn % 64))) )
+            continue;
+        gfns[n++] = gfn;
+        if ( n == batch )
+        {
+            if ( (rc = send_batch(s, gfns, n)) )
+                return rc;
+            n = 0;
+        }
+    }
+    return n ? send_batch(s, gfns, n) : 0;
+}
+
+static int send_all(struct sender *s)
+{
+    uint64_t gfns[XEN_ENCMIG_MAX_BATCH], gfn;
+    uint32_t n = 0;
+    int rc;
+
+    for ( gfn = 0; gfn < s->nr_frames; gfn++ )
+    {
+        gfns[n++] = gfn;
+        if ( n == s->ring.batch )
+        {
+            if ( (rc = send_batch(s, gfns, n)) )
+                return rc;
+            n = 0;
+        }
+    }
+    return n ? send_batch(s, gfns, n) : 0;
+}
+
+static int dirty_clean(struct sender *s, uint64_t *bitmap, uint64_t *count)
+{
+    int rc = sim_logdirty_clean(s->cfg->host, s->cfg->domid, bitmap, s->words,
+                                count);
+
+    return rc ? fail(s, rc, "log-dirty: %s", strerror(-rc)) : 0;
+}
+
+/* The pre-copy rounds, ending with the guest paused and everything sent. */
+static int precopy(struct sender *s)
+{
+    const struct encmig_send_cfg *cfg = s->cfg;
+    unsigned int max_rounds = cfg->max_rounds ? cfg->max_rounds
+                                              : MIGRATE_DEFAULT_ROUNDS;
+    uint64_t stop = cfg->stop_pages ? cfg->stop_pages
+                                    : MIGRATE_DEFAULT_STOP_PAGES;
+    uint64_t prev = s->nr_frames, count, extra, i;
+    int rc;
+
+    rc = sim_logdirty_enable(cfg->host, cfg->domid, true);
+    if ( rc )
+        return fail(s, rc, "enabling log-dirty: %s", strerror(-rc));
+    s->logdirty = true;
+
+    s->prog.round = 0;
+    s->prog.round_pages = s->nr_frames;
+    if ( (rc = send_all(s)) )
+        return rc;
+
+    for ( s->prog.round = 1; ; s->prog.round++ )
+    {
+        if ( (rc = dirty_clean(s, s->bitmap, &count)) )
+            return rc;
+
+        if ( count <= stop || count >= prev ||
+             s->prog.round + 1 >= max_rounds )
+            break;
+
+        s->prog.round_pages = count;
+        s->prog.round_sent = 0;
+        if ( (rc = send_bitmap(s, s->bitmap)) )
+            return rc;
+        prev = count;
+    }
+
+    /* Stop and copy: what was dirty, plus what got dirty until the pause. */
+    rc = sim_domain_pause(cfg->host, cfg->domid);
+    if ( rc )
+        return fail(s, rc, "pausing the guest: %s", strerror(-rc));
+    s->paused = true;
+    s->t_pause = encmig_now();
+    s->prog.final = true;
+    if ( (rc = dirty_clean(s, s->bitmap2, &extra)) )
+        return rc;
+    for ( count = 0, i = 0; i < s->words; i++ )
+    {
+        s->bitmap[i] |= s->bitmap2[i];
+        count += __builtin_popcountll(s->bitmap[i]);
+    }
+    s->prog.round_pages = count;
+    s->prog.round_sent = 0;
+    if ( (rc = send_bitmap(s, s->bitmap)) )
+        return rc;
+    s->st->rounds = s->prog.round + 1;
+
+    rc = ring_drain(&s->ring);
+    return rc ? fail(s, rc, "sending to the destination: %s", strerror(-rc))
+              : 0;
+}
+
+static int send_vcpu(struct sender *s)
+{
+    uint8_t state[SIM_VCPU_STATE_SIZE];
+    uint8_t body[8 + SIM_VCPU_STATE_SIZE + XEN_ENCMIG_TAG_SIZE];
+    uint8_t iv[12] = { 0 };
+    struct iovec iov;
+    int rc;
+
+    rc = sim_vcpu_get(s->cfg->host, s->cfg->domid, state);
+    if ( rc )
+        return fail(s, rc, "reading the vCPU state: %s", strerror(-rc));
+
+    if ( s->cfg->plain )
+    {
+        iov.iov_base = state;
+        iov.iov_len = sizeof(state);
+        rc = stream_write_record(&s->w, REC_TYPE_ENCMIG_SIM_VCPU, &iov, 1);
+    }
+    else
+    {
+        /* vCPU 0, sealed once under this session's vCPU key. */
+        memset(body, 0, 8);
+        rc = encmig_seal(s->vcpu_key, iv, body, 8, state, sizeof(state),
+                         body + 8, body + 8 + sizeof(state));
+        if ( !rc )
+        {
+            iov.iov_base = body;
+            iov.iov_len = sizeof(body);
+            rc = stream_write_record(&s->w, REC_TYPE_ENCMIG_VCPU, &iov, 1);
+        }
+    }
+    OPENSSL_cleanse(state, sizeof(state));
+    return rc ? fail(s, rc, "sending the vCPU state: %s", strerror(-rc)) : 0;
+}
+
+static int send_end(struct sender *s)
+{
+    struct iovec iov;
+    struct wbuf b;
+    uint8_t *mac;
+    int rc;
+
+    if ( !s->cfg->plain )
+    {
+        const void *parts[2];
+        size_t lens[2];
+
+        wbuf_init(&b, 256);
+        if ( (rc = wbuf_put_u32le(&b, 1)) || (rc = wbuf_put_u32le(&b, 0)) ||
+             (rc = wbuf_put_u64le(&b, s->records)) ||
+             (rc = wbuf_put(&b, s->transcript, sizeof(s->transcript))) )
+            goto out;
+        parts[0] = s->w.headers;
+        lens[0] = sizeof(s->w.headers);
+        parts[1] = wbuf_ptr(&b);
+        lens[1] = wbuf_avail(&b);
+        if ( (rc = wbuf_reserve(&b, ENCMIG_END_MAC_SIZE, &mac)) ||
+             (rc = encmig_hmac(s->end_key, parts, lens, 2, mac)) )
+            goto out;
+        iov.iov_base = (void *)wbuf_ptr(&b);
+        iov.iov_len = wbuf_avail(&b);
+        rc = stream_write_record(&s->w, REC_TYPE_ENCMIG_END, &iov, 1);
+ out:
+        wbuf_free(&b);
+        if ( rc )
+            return fail(s, rc, "sending the end record: %s", strerror(-rc));
+    }
+
+    rc = stream_write_record(&s->w, REC_TYPE_END, NULL, 0);
+    return rc ? fail(s, rc, "sending the end record: %s", strerror(-rc)) : 0;
+}
+
+/* A message from the destination; its MSG_FAILED becomes our error. */
+static int expect(struct sender *s, uint32_t want, struct wbuf *body,
+                  const char *what)
+{
+    char reason[260];
+    uint32_t type;
+    int code, rc;
+
+    rc = encmig_msg_recv(s->cfg->rfd, &type, body, MSG_BODY_MAX);
+    if ( rc )
+        return fail(s, rc, "waiting for the destination's %s: %s", what,
+                    strerror(-rc));
+    if ( type == MSG_FAILED )
+    {
+        if ( encmig_msg_parse_failed(body, &code, reason, sizeof(reason)) )
+            return fail(s, -EBADMSG, "the destination failed (unreadable "
+                        "reason)");
+        return fail(s, code ? -code : -EIO, "the destination refused: %s",
+                    reason);
+    }
+    if ( type != want )
+        return fail(s, -EBADMSG, "destination sent message %u, expected %s",
+                    type, what);
+    return 0;
+}
+
+/*
+ * A write failed: the destination may have said why before it hung up.
+ * Its reason replaces ours only if it gave one.
+ */
+static void peer_reason(struct sender *s)
+{
+    struct wbuf body;
+    char reason[260];
+    uint32_t type;
+    int code;
+
+    wbuf_init(&body, MSG_BODY_MAX);
+    if ( !encmig_msg_recv(s->cfg->rfd, &type, &body, MSG_BODY_MAX) &&
+         type == MSG_FAILED &&
+         !encmig_msg_parse_failed(&body, &code, reason, sizeof(reason)) )
+        snprintf(s->err, s->errlen, "the destination refused: %s", reason);
+    wbuf_free(&body);
+}
+
+static int setup_encryption(struct sender *s)
+{
+    const struct encmig_send_cfg *cfg = s->cfg;
+    struct encmig_hs_config hc;
+    struct encmig_hs_result hs;
+    int rc;
+
+    encmig_hs_config_init(&hc);
+    hc.keydir = cfg->trust.keydir;
+    hc.known_hosts = cfg->trust.known_hosts;
+    hc.accept_new = cfg->trust.accept_new;
+
+    rc = encmig_hs_source(cfg->rfd, cfg->wfd, &hc, cfg->peer_host, &hs, s->err,
+                          s->errlen);
+    if ( rc )
+        return rc;
+
+    if ( encmig_hc_setup(s->hc, cfg->domid, XEN_ENCMIG_DIR_EXPORT, 1,
+                         &hs.km) )
+    {
+        rc = fail(s, -errno, "setting up the export session: %s",
+                  strerror(errno));
+        goto out;
+    }
+    s->session = true;
+    memcpy(s->transcript, hs.transcript, sizeof(s->transcript));
+    if ( (rc = encmig_derive_key(&hs.km, ENCMIG_KEY_END, s->end_key)) ||
+         (rc = encmig_derive_key(&hs.km, ENCMIG_KEY_VCPU, s->vcpu_key)) )
+        fail(s, rc, "deriving keys: %s", strerror(-rc));
+
+ out:
+    encmig_hs_result_wipe(&hs);
+    return rc;
+}
+
+static int start(struct sender *s)
+{
+    const struct encmig_send_cfg *cfg = s->cfg;
+    struct migrate_req req = {
+        .version = MIGRATE_REQ_VERSION,
+        .mode = cfg->plain ? MIGRATE_MODE_PLAIN : MIGRATE_MODE_ENCRYPTED,
+        .nr_streams = 1,
+        .batch = cfg->batch ? cfg->batch : MIGRATE_DEFAULT_BATCH,
+    };
+    struct wbuf b;
+    bool paused;
+    int rc;
+
+    rc = sim_domain_info(cfg->host, cfg->domid, &s->nr_frames, &paused);
+    if ( rc )
+        return fail(s, rc, "guest %u: %s", cfg->domid, strerror(-rc));
+    req.nr_frames = s->nr_frames;
+    s->st->guest_bytes = s->nr_frames * XEN_ENCMIG_PAGE_SIZE;
+    s->words = (s->nr_frames + 63) / 64;
+    s->bitmap = calloc(s->words, sizeof(uint64_t));
+    s->bitmap2 = calloc(s->words, sizeof(uint64_t));
+    if ( !s->bitmap || !s->bitmap2 )
+        return fail(s, -ENOMEM, "out of memory");
+
+    rc = ring_init(&s->ring, s->hc,
+                   cfg->ring_slots ? cfg->ring_slots : MIGRATE_DEFAULT_SLOTS,
+                   req.batch, XEN_ENCMIG_REC_SIZE);
+    if ( rc )
+        return fail(s, rc, "migration buffers: %s", strerror(-rc));
+    s->ring_on = true;
+    s->st->buffer_bytes = ring_bytes(&s->ring);
+
+    wbuf_init(&b, MIGRATE_REQ_SIZE);
+    rc = migrate_req_put(&b, &req);
+    if ( !rc )
+        rc = encmig_msg_send(cfg->wfd, MSG_MIGRATE_REQ, wbuf_ptr(&b),
+                             wbuf_avail(&b));
+    wbuf_free(&b);
+    if ( rc )
+        return fail(s, rc, "sending the migration request: %s",
+                    strerror(-rc));
+
+    wbuf_init(&b, MSG_BODY_MAX);
+    rc = expect(s, MSG_ACCEPT, &b, "answer to the request");
+    if ( !rc && !cfg->plain )
+        rc = setup_encryption(s);
+    if ( !rc )
+        rc = expect(s, MSG_READY, &b, "ready");
+    wbuf_free(&b);
+    s->t_stream = encmig_now();
+    return rc;
+}
+
+/* From pause to the destination's RESUMED, then its hash against ours. */
+static int finish(struct sender *s)
+{
+    struct wbuf b;
+    int rc;
+
+    wbuf_init(&b, MSG_BODY_MAX);
+    rc = expect(s, MSG_RESUMED, &b, "confirmation");
+    if ( rc )
+        goto out;
+    s->committed = true;
+    s->st->downtime_ms = (encmig_now() - s->t_pause) * 1000;
+    s->st->seconds = encmig_now() - s->t0;
+    s->st->stream_seconds = encmig_now() - s->t_stream;
+
+    /* Committed: the guest runs there.  Check what it got. */
+    rc = sim_domain_hash(s->cfg->host, s->cfg->domid, s->st->hash);
+    if ( rc )
+    {
+        fail(s, rc, "hashing the guest: %s", strerror(-rc));
+        goto out;
+    }
+    if ( expect(s, MSG_VERIFY, &b, "verification") == 0 &&
+         wbuf_avail(&b) == sizeof(s->st->hash) )
+        s->st->verified = !memcmp(wbuf_ptr(&b), s->st->hash,
+                                  sizeof(s->st->hash));
+    if ( !s->st->verified )
+        snprintf(s->err, s->errlen, "the destination's copy of the guest "
+                 "differs from ours");
+
+ out:
+    wbuf_free(&b);
+    return rc;
+}
+
+int encmig_migrate_send(const struct encmig_send_cfg *cfg,
+                        struct encmig_send_stats *st, char *err,
+                        size_t errlen)
+{
+    struct sender s = {
+        .cfg = cfg, .st = st, .err = err, .errlen = errlen,
+    };
+    int rc;
+
+    memset(st, 0, sizeof(*st));
+    err[0] = '\0';
+    s.t0 = encmig_now();
+    stream_writer_init(&s.w, cfg->wfd);
+    s.w.tap = cfg->tap;
+    s.w.tap_opaque = cfg->tap_opaque;
+
+    s.hc = encmig_hc_open_sim(cfg->host, true);
+    if ( !s.hc )
+    {
+        rc = fail(&s, -ENOMEM, "opening the hypervisor interface");
+        goto out;
+    }
+
+    if ( (rc = start(&s)) )
+        goto out;
+
+    rc = stream_write_headers(&s.w, DHDR_TYPE_ENCMIG_SIM);
+    if ( rc )
+    {
+        fail(&s, rc, "sending the stream headers: %s", strerror(-rc));
+        goto out;
+    }
+    rc = -pthread_create(&s.thread, NULL, sender_main, &s);
+    if ( rc )
+    {
+        fail(&s, rc, "starting the sender thread: %s", strerror(-rc));
+        goto out;
+    }
+    s.thread_on = true;
+
+    if ( (rc = precopy(&s)) || (rc = send_vcpu(&s)) ||
+         (rc = send_end(&s)) )
+        goto out;
+    rc = finish(&s);
+
+ out:
+    if ( s.thread_on )
+    {
+        if ( rc )
+            ring_fail(&s.ring, rc);
+        ring_close(&s.ring);
+        pthread_join(s.thread, NULL);
+    }
+    if ( (rc == -EPIPE || rc == -ECONNRESET) && !s.committed )
+        peer_reason(&s);
+    st->pages_sent = s.prog.pages_sent;
+    st->wire_bytes = s.w.bytes;
+    if ( !s.committed )
+        st->seconds = encmig_now() - s.t0;
+
+    if ( s.committed )
+    {
+        /* The destination runs the guest now: this copy must go. */
+        sim_domain_destroy(cfg->host, cfg->domid);
+        if ( !st->verified && !rc )
+            rc = -EIO;
+    }
+    else
+    {
+        if ( s.session )
+            encmig_hc_teardown(s.hc, cfg->domid);
+        if ( s.logdirty )
+            sim_logdirty_enable(cfg->host, cfg->domid, false);
+        if ( s.paused )
+            sim_domain_unpause(cfg->host, cfg->domid);
+    }
+
+    OPENSSL_cleanse(s.end_key, sizeof(s.end_key));
+    OPENSSL_cleanse(s.vcpu_key, sizeof(s.vcpu_key));
+    if ( s.ring_on )
+        ring_fini(&s.ring);
+    encmig_hc_close(s.hc);
+    free(s.bitmap);
+    free(s.bitmap2);
+    return rc;
+}

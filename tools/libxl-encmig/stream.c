@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/*
+ * stream.c: the migration stream's framing (docs/stream.md).
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "io.h"
+#include "stream.h"
+#include "wbuf.h"
+#include "../../hypercalls/sim/sim.h"
+
+#define OPTIONAL_BODY_MAX   (1U << 20)
+
+const char *rec_type_to_str(uint32_t type)
+{
+    switch ( type )
+    {
+    case REC_TYPE_END:              return "END";
+    case REC_TYPE_PAGE_DATA:        return "PAGE_DATA";
+    case REC_TYPE_X86_PV_VCPU_BASIC: return "X86_PV_VCPU_BASIC";
+    case REC_TYPE_VERIFY:           return "VERIFY";
+    case REC_TYPE_STATIC_DATA_END:  return "STATIC_DATA_END";
+    case REC_TYPE_X86_MSR_POLICY:   return "X86_MSR_POLICY";
+    case REC_TYPE_ENCMIG_PAGES:     return "ENCMIG_PAGES";
+    case REC_TYPE_ENCMIG_VCPU:      return "ENCMIG_VCPU";
+    case REC_TYPE_ENCMIG_END:       return "ENCMIG_END";
+    case REC_TYPE_ENCMIG_SIM_VCPU:  return "ENCMIG_SIM_VCPU";
+    }
+    return "unknown";
+}
+
+void stream_writer_init(struct stream_writer *w, int fd)
+{
+    memset(w, 0, sizeof(*w));
+    w->fd = fd;
+}
+
+void stream_reader_init(struct stream_reader *r, int fd)
+{
+    memset(r, 0, sizeof(*r));
+    r->fd = fd;
+}
+
+/* writev() until everything is out; 0 or -errno. */
+static int writev_full(struct stream_writer *w, struct iovec *iov, int n)
+{
+    int i;
+
+    if ( w->tap )
+        for ( i = 0; i < n; i++ )
+            w->tap(w->tap_opaque, iov[i].iov_base, iov[i].iov_len);
+
+    while ( n > 0 )
+    {
+        ssize_t done = writev(w->fd, iov, n);
+
+        if ( done < 0 )
+        {
+            if ( errno == EINTR )
+                continue;
+            return -errno;
+        }
+        /* Read by the progress display while the sender thread writes. */
+        __atomic_fetch_add(&w->bytes, done, __ATOMIC_RELAXED);
+        while ( n > 0 && (size_t)done >= iov->iov_len )
+        {
+            done -= iov->iov_len;
+            iov++;
+            n--;
+        }
+        if ( n > 0 )
+        {
+            iov->iov_base = (uint8_t *)iov->iov_base + done;
+            iov->iov_len -= done;
+        }
+    }
+    return 0;
+}
+
+int stream_write_headers(struct stream_writer *w, uint32_t dom_type)
+{
+    static const uint8_t rsvd[6];
+    struct wbuf b;
+    struct iovec iov;
+    int rc;
+
+    wbuf_init(&b, sizeof(w->headers));
+    /* The image header is big-endian; the options say the rest is LE. */
+    if ( (rc = wbuf_put_u64be(&b, IHDR_MARKER)) ||
+         (rc = wbuf_put_u32be(&b, IHDR_ID)) ||
+         (rc = wbuf_put_u32be(&b, IHDR_VERSION)) ||
+         (rc = wbuf_put_u16be(&b, 0)) ||
+         (rc = wbuf_put(&b, rsvd, sizeof(rsvd))) ||
+         (rc = wbuf_put_u32le(&b, dom_type)) ||
+         (rc = wbuf_put_u16le(&b, 12)) ||             /* page_shift */
+         (rc = wbuf_put_u16le(&b, 0)) ||
+         (rc = wbuf_put_u32le(&b, 0)) ||              /* xen_major: none */
+         (rc = wbuf_put_u32le(&b, 0)) )
+        goto out;
+    memcpy(w->headers, wbuf_ptr(&b), sizeof(w->headers));
+    iov.iov_base = w->headers;
+    iov.iov_len = sizeof(w->headers);
+    rc = writev_full(w, &iov, 1);
+
+ out:
+    wbuf_free(&b);
+    return rc;
+}
+
+int stream_read_headers(struct stream_reader *r, uint32_t *dom_type)
+{
+    struct wbuf b;
+    uint8_t *p;
+    uint64_t marker;
+    uint32_t id, version, type, major, minor;
+    uint16_t options, shift, rsvd16;
+    int rc;
+
+    wbuf_init(&b, sizeof(r->headers));
+    if ( (rc = wbuf_reserve(&b, sizeof(r->headers), &p)) ||
+         (rc = encmig_read_full(r->fd, p, sizeof(r->headers))) )
+        goto out;
+    r->bytes += sizeof(r->headers);
+    memcpy(r->headers, p, sizeof(r->headers));
+
+    if ( (rc = wbuf_get_u64be(&b, &marker)) ||
+         (rc = wbuf_get_u32be(&b, &id)) ||
+         (rc = wbuf_get_u32be(&b, &version)) ||
+         (rc = wbuf_get_u16be(&b, &options)) ||
+         (rc = wbuf_skip(&b, 6)) ||
+         (rc = wbuf_get_u32le(&b, &type)) ||
+         (rc = wbuf_get_u16le(&b, &shift)) ||
+         (rc = wbuf_get_u16le(&b, &rsvd16)) ||
+         (rc = wbuf_get_u32le(&b, &major)) ||
+         (rc = wbuf_get_u32le(&b, &minor)) )
+        goto out;
+
+    rc = -EBADMSG;
+    if ( marker != IHDR_MARKER || id != IHDR_ID )
+        goto out;                           /* not a migration stream */
+    rc = -EPROTONOSUPPORT;
+    if ( version != IHDR_VERSION || (options & IHDR_OPT_BIG_ENDIAN) ||
+         shift != 12 )
+        goto out;
+    *dom_type = type;
+    rc = 0;
+
+ out:
+    wbuf_free(&b);
+    return rc;
+}
+
+int stream_write_record(struct stream_writer *w, uint32_t type,
+                        const struct iovec *iov, int n)
+{
+    static const uint8_t zero[REC_ALIGN];
+    struct iovec v[8];
+    uint8_t hdr[REC_HDR_SIZE];
+    uint64_t len = 0;
+    int i;
+
+    if ( n < 0 || n > 6 )
+        return -EINVAL;
+    for ( i = 0; i < n; i++ )
+        len += iov[i].iov_len;
+    if ( len > REC_BODY_MAX )
+        return -EMSGSIZE;
+
+    /* Record headers are in the stream's (little) endianness. */
+    for ( i = 0; i < 4; i++ )
+    {
+        hdr[i] = type >> (8 * i);
+        hdr[4 + i] = len >> (8 * i);
+    }
+    v[0].iov_base = hdr;
+    v[0].iov_len = sizeof(hdr);
+    if ( n )
+        memcpy(v + 1, iov, n * sizeof(*iov));
+    v[n + 1].iov_base = (void *)zero;
+    v[n + 1].iov_len = (REC_ALIGN - (len & (REC_ALIGN - 1))) & (REC_ALIGN - 1);
+    return writev_full(w, v, n + 2);
+}
+
+/* Smallest and largest body of each known type. */
+static int body_limits(uint32_t type, uint32_t *min, uint32_t *max)
+{
+    switch ( type )
+    {
+    case REC_TYPE_END:
+        *min = *max = 0;
+        return 0;
+    case REC_TYPE_PAGE_DATA:
+        *min = 8 + 8;
+        *max = 8 + ENCMIG_MAX_BATCH * (8 + XEN_ENCMIG_PAGE_SIZE);
+        return 0;
+    case REC_TYPE_ENCMIG_PAGES:
+        *min = ENCMIG_PAGES_HDR_SIZE + XEN_ENCMIG_REC_SIZE;
+        *max = REC_BODY_MAX;
+        return 0;
+    case REC_TYPE_ENCMIG_VCPU:
+        *min = *max = 8 + SIM_VCPU_STATE_SIZE + XEN_ENCMIG_TAG_SIZE;
+        return 0;
+    case REC_TYPE_ENCMIG_END:
+        *min = 8 + 8 + ENCMIG_TRANSCRIPT_SIZE + ENCMIG_END_MAC_SIZE;
+        *max = 8 + 8 * ENCMIG_MAX_STREAMS + ENCMIG_TRANSCRIPT_SIZE +
+               ENCMIG_END_MAC_SIZE;
+        return 0;
+    case REC_TYPE_ENCMIG_SIM_VCPU:
+        *min = *max = SIM_VCPU_STATE_SIZE;
+        return 0;
+    }
+    return -ENOENT;
+}
+
+static int read_padding(struct stream_reader *r, uint32_t len)
+{
+    uint8_t pad[REC_ALIGN];
+    size_t n = (REC_ALIGN - (len & (REC_ALIGN - 1))) & (REC_ALIGN - 1);
+    size_t i;
+    int rc;
+
+    if ( n == 0 )
+        return 0;
+    rc = encmig_read_full(r->fd, pad, n);
+    if ( rc )
+        return rc;
+    r->bytes += n;
+    for ( i = 0; i < n; i++ )
+        if ( pad[i] )
+            return -EBADMSG;
+    return 0;
+}
+
+int stream_read_bytes(struct stream_reader *r, void *p, uint32_t len)
+{
+    int rc = encmig_read_full(r->fd, p, len);
+
+    if ( !rc )
+        r->bytes += len;
+    return rc;
+}
+
+int stream_read_pad(struct stream_reader *r, uint32_t body_len)
+{
+    return read_padding(r, body_len);
+}
+
+int stream_read_body(struct stream_reader *r, void *p, uint32_t len)
+{
+    int rc = stream_read_bytes(r, p, len);
+
+    return rc ? rc : read_padding(r, len);
+}
+
+static int skip_body(struct stream_reader *r, uint32_t len)
+{
+    uint8_t tmp[4096];
+    uint32_t left = len;
+    int rc;
+
+    while ( left )
+    {
+        uint32_t n = left < sizeof(tmp) ? left : sizeof(tmp);
+
+        rc = encmig_read_full(r->fd, tmp, n);
+        if ( rc )
+            return rc;
+        r->bytes += n;
+        left -= n;
+    }
+    return read_padding(r, len);
+}
+
+int stream_read_record_header(struct stream_reader *r, uint32_t *type,
+                              uint32_t *len, char *err, size_t errlen)
+{
+    for ( ; ; )
+    {
+        uint8_t hdr[REC_HDR_SIZE];
+        uint32_t t = 0, l = 0, min, max;
+        int i, rc;
+
+        rc = encmig_read_full(r->fd, hdr, sizeof(hdr));
+        if ( rc )
+        {
+            snprintf(err, errlen, "stream ended before its END record: %s",
+                     strerror(-rc));
+            return rc;
+        }
+        r->bytes += sizeof(hdr);
+        for ( i = 3; i >= 0; i-- )
+        {
+            t = (t << 8) | hdr[i];
+            l = (l << 8) | hdr[4 + i];
+        }
+
+        if ( body_limits(t, &min, &max) == 0 )
+        {
+            if ( l < min || l > max )
+            {
+                snprintf(err, errlen, "%s record of %u bytes: want %u to %u",
+                         rec_type_to_str(t), l, min, max);
+                return -EBADMSG;
+            }
+            *type = t;
+            *len = l;
+            return 0;
+        }
+
+        if ( !(t & REC_TYPE_OPTIONAL) )
+        {
+            snprintf(err, errlen, "unknown mandatory record type %#x", t);
+            return -EOPNOTSUPP;
+        }
+        if ( l > OPTIONAL_BODY_MAX )
+        {
+            snprintf(err, errlen, "optional record %#x of %u bytes: too big",
+                     t, l);
+            return -EBADMSG;
+        }
+        rc = skip_body(r, l);
+        if ( rc )
+        {
+            snprintf(err, errlen, "optional record %#x: %s", t, strerror(-rc));
+            return rc;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/*
+ * stream.h: reading and writing the migration stream's framing.
+ *
+ * The writer frames records and counts what went out; the reader checks
+ * every header against hard limits before a byte of body is read, so a
+ * hostile length never turns into an allocation or an overrun.
+ */
+
+#ifndef __ENCMIG_STREAM_H__
+#define __ENCMIG_STREAM_H__
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#include "stream-format.h"
+
+/* Sees every byte written, e.g. to look for plaintext on the wire. */
+typedef void stream_tap_fn(void *opaque, const void *p, size_t len);
+
+struct stream_writer {
+    int fd;
+    uint64_t bytes;                /* written so far */
+    stream_tap_fn *tap;
+    void *tap_opaque;
+    uint8_t headers[IHDR_SIZE + DHDR_SIZE];
+};
+
+struct stream_reader {
+    int fd;
+    uint64_t bytes;                /* read so far */
+    uint8_t headers[IHDR_SIZE + DHDR_SIZE];
+};
+
+void stream_writer_init(struct stream_writer *w, int fd);
+void stream_reader_init(struct stream_reader *r, int fd);
+
+/* Image header and domain header. */
+int stream_write_headers(struct stream_writer *w, uint32_t dom_type);
+int stream_read_headers(struct stream_reader *r, uint32_t *dom_type);
+
+/* A record whose body is the concatenation of iov[0..n). */
+int stream_write_record(struct stream_writer *w, uint32_t type,
+                        const struct iovec *iov, int n);
+
+/*
+ * The next record's header.  Known types are checked against their own
+ * limits; an unknown mandatory type is -EOPNOTSUPP, an unknown optional
+ * one is skipped here.  err gets a one-line reason on failure.
+ */
+int stream_read_record_header(struct stream_reader *r, uint32_t *type,
+                              uint32_t *len, char *err, size_t errlen);
+/* The body of len bytes into p, then its padding, which must be zero. */
+int stream_read_body(struct stream_reader *r, void *p, uint32_t len);
+/* Part of a body: exactly len bytes, no padding. */
+int stream_read_bytes(struct stream_reader *r, void *p, uint32_t len);
+/* The padding after a body of body_len bytes, which must be zero. */
+int stream_read_pad(struct stream_reader *r, uint32_t body_len);
+
+#endif /* __ENCMIG_STREAM_H__ */
