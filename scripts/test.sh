@@ -16,16 +16,30 @@ passed=0
 failed=0
 lane_failed=()
 
-# Totals from Check's own summaries ("100%: Checks: 9, Failures: 0, ...").
+# Totals from Check's own summaries ("100%: Checks: 9, Failures: 0, ...")
+# and from the scripts' "N passed, N failed"; a test that crashed before
+# printing either counts as one failure.
 count_checks() {
-    local dir=$1 line c f e
-    while read -r line; do
-        c=$(sed -E 's/.*Checks: ([0-9]+).*/\1/' <<<"$line")
-        f=$(sed -E 's/.*Failures: ([0-9]+).*/\1/' <<<"$line")
-        e=$(sed -E 's/.*Errors: ([0-9]+).*/\1/' <<<"$line")
-        passed=$((passed + c - f - e))
-        failed=$((failed + f + e))
-    done < <(cat "$dir"/tests/*.log 2>/dev/null | grep -E '^[0-9]+%: Checks: ')
+    local dir=$1 log line c f e
+    for log in "$dir"/tests/*.log; do
+        [ -f "$log" ] || continue
+        line=$(grep -E '^[0-9]+%: Checks: ' "$log" | tail -n 1 || true)
+        if [ -n "$line" ]; then
+            c=$(sed -E 's/.*Checks: ([0-9]+).*/\1/' <<<"$line")
+            f=$(sed -E 's/.*Failures: ([0-9]+).*/\1/' <<<"$line")
+            e=$(sed -E 's/.*Errors: ([0-9]+).*/\1/' <<<"$line")
+            passed=$((passed + c - f - e))
+            failed=$((failed + f + e))
+            continue
+        fi
+        line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 || true)
+        if [ -n "$line" ]; then
+            passed=$((passed + $(cut -d' ' -f1 <<<"$line")))
+            failed=$((failed + $(cut -d' ' -f3 <<<"$line")))
+        elif grep -qE '^(FAIL|ERROR)' "${log%.log}.trs" 2>/dev/null; then
+            failed=$((failed + 1))
+        fi
+    done
 }
 
 # lane NAME BUILDDIR CONFIGURE-ARGS...
