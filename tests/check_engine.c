@@ -6,6 +6,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -407,6 +408,97 @@ START_TEST(test_failed_batch_stops_at_bad_record)
 }
 END_TEST
 
+/*
+ * One cipher context used by several threads at once, as a domain's
+ * memory key is by its workload and by export: every result must be what
+ * one thread alone computes.
+ */
+#define SHARED_THREADS 4
+#define SHARED_OPS     2000
+
+struct shared_run {
+    const struct encmig_cipher_ops *c;
+    void *xts, *gcm;
+    unsigned int id;
+    const uint8_t *ref_xts, *ref_gcm;     /* SHARED_OPS pages each */
+    int bad;
+};
+
+static void shared_op(const struct encmig_cipher_ops *c, void *xts, void *gcm,
+                      unsigned int i, uint8_t *x, uint8_t *g)
+{
+    uint8_t in[TU_PAGE], tweak[16] = { 0 }, iv[12] = { 0 };
+
+    tu_page_pattern(99, i, in);
+    memcpy(tweak, &i, sizeof(i));
+    memcpy(iv + 4, &i, sizeof(i));
+    ck_assert_int_eq(c->xts_crypt(xts, true, tweak, in, x, TU_PAGE), 0);
+    ck_assert_int_eq(c->gcm_seal(gcm, iv, tweak, sizeof(tweak), in, TU_PAGE,
+                                 g, g + TU_PAGE), 0);
+}
+
+static void *shared_main(void *arg)
+{
+    struct shared_run *r = arg;
+    uint8_t x[TU_PAGE], g[TU_PAGE + 16];
+    unsigned int n, i;
+
+    for ( n = 0; n < SHARED_OPS; n++ )
+    {
+        i = (n * 7 + r->id * 13) % SHARED_OPS;
+        shared_op(r->c, r->xts, r->gcm, i, x, g);
+        if ( memcmp(x, r->ref_xts + (size_t)i * TU_PAGE, TU_PAGE) ||
+             memcmp(g, r->ref_gcm + (size_t)i * (TU_PAGE + 16), TU_PAGE + 16) )
+            r->bad++;
+    }
+    return NULL;
+}
+
+static void shared_context(const struct encmig_cipher_ops *c)
+{
+    uint8_t key[64], *rx, *rg;
+    struct shared_run run[SHARED_THREADS];
+    pthread_t t[SHARED_THREADS];
+    void *xts, *gcm;
+    unsigned int i;
+
+    for ( i = 0; i < sizeof(key); i++ )
+        key[i] = i * 29 + 1;
+    ck_assert_int_eq(c->xts_new(&xts, key), 0);
+    ck_assert_int_eq(c->gcm_new(&gcm, key), 0);
+    rx = malloc((size_t)SHARED_OPS * TU_PAGE);
+    rg = malloc((size_t)SHARED_OPS * (TU_PAGE + 16));
+    ck_assert_ptr_nonnull(rx);
+    ck_assert_ptr_nonnull(rg);
+    for ( i = 0; i < SHARED_OPS; i++ )
+        shared_op(c, xts, gcm, i, rx + (size_t)i * TU_PAGE,
+                  rg + (size_t)i * (TU_PAGE + 16));
+
+    for ( i = 0; i < SHARED_THREADS; i++ )
+    {
+        run[i] = (struct shared_run){ .c = c, .xts = xts, .gcm = gcm,
+                                      .id = i, .ref_xts = rx, .ref_gcm = rg };
+        ck_assert_int_eq(pthread_create(&t[i], NULL, shared_main, &run[i]), 0);
+    }
+    for ( i = 0; i < SHARED_THREADS; i++ )
+    {
+        pthread_join(t[i], NULL);
+        ck_assert_msg(run[i].bad == 0, "%s: thread %u got %d wrong results",
+                      c->name, i, run[i].bad);
+    }
+    c->xts_free(xts);
+    c->gcm_free(gcm);
+    free(rx);
+    free(rg);
+}
+
+START_TEST(test_shared_context_threads)
+{
+    shared_context(&encmig_cipher_openssl);
+    shared_context(&encmig_cipher_portable);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("engine");
@@ -426,6 +518,7 @@ int main(void)
     tcase_add_test(tc, test_nonce_never_repeats);
     tcase_add_test(tc, test_preempted_batch_matches);
     tcase_add_test(tc, test_failed_batch_stops_at_bad_record);
+    tcase_add_test(tc, test_shared_context_threads);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -257,19 +257,24 @@ void cli_marker_tap(void *opaque, const void *p, size_t len)
 void cli_progress(void *opaque, const struct encmig_progress *p)
 {
     struct cli_progress *cp = opaque;
-    double mbps, eta;
+    double dt = p->elapsed - cp->last, now_rate;
+    char eta[16] = "   --";
 
-    if ( !cp->tty || p->elapsed - cp->last < 0.1 )
+    if ( !cp->tty || dt < 0.2 )
         return;
+    /* The recent rate, smoothed: the whole-run average lags behind. */
+    now_rate = (p->wire_bytes - cp->last_bytes) / dt;
+    cp->rate = cp->rate > 0 ? 0.6 * cp->rate + 0.4 * now_rate : now_rate;
     cp->last = p->elapsed;
-    mbps = p->elapsed > 0 ? p->wire_bytes / p->elapsed / 1e6 : 0;
-    eta = mbps > 0 ? (p->round_pages - p->round_sent) * 4096.0 / 1e6 / mbps
-                   : 0;
+    cp->last_bytes = p->wire_bytes;
+    if ( cp->rate > 0 )
+        snprintf(eta, sizeof(eta), "%5.1fs",
+                 (p->round_pages - p->round_sent) * 4144.0 / cp->rate);
     fprintf(stderr, "\r  round %2u%s  pages %8llu/%-8llu  sent %8llu  "
-            "%8.1f MB/s  ETA %5.1fs ", p->round, p->final ? " (paused)" : "",
+            "%8.1f MB/s  ETA %s ", p->round, p->final ? " (paused)" : "",
             (unsigned long long)p->round_sent,
             (unsigned long long)p->round_pages,
-            (unsigned long long)p->pages_sent, mbps, eta);
+            (unsigned long long)p->pages_sent, cp->rate / 1e6, eta);
 }
 
 void cli_progress_done(struct cli_progress *cp)

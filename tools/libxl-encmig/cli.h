@@ -47,8 +47,9 @@ void cli_marker_tap(void *opaque, const void *p, size_t len);
 /* Progress on stderr when it is a terminal (opaque: the guest's bytes). */
 struct cli_progress {
     bool tty;
-    uint64_t guest_pages;
-    double last;
+    double last;                  /* elapsed at the last line */
+    uint64_t last_bytes;
+    double rate;                  /* bytes/s, smoothed */
 };
 void cli_progress(void *opaque, const struct encmig_progress *p);
 void cli_progress_done(struct cli_progress *cp);

@@ -561,8 +561,9 @@ int cmd_demo(int argc, char **argv)
     {
         struct mig_opts d = o;
 
-        /* The destination resumes the guest and lets it run a moment. */
-        d.dirty_rate = o.dirty_rate;
+        /* The destination resumes the guest and lets it run a moment;
+         * the source tells the story. */
+        d.json = true;
         _exit(run_dest_listen(lfd, &d, false, 0.2));
     }
     close(lfd);

@@ -48,7 +48,7 @@ struct encmig_progress {
     uint64_t round_sent;          /* of them sent */
     uint64_t pages_sent;          /* in all */
     uint64_t wire_bytes;
-    double elapsed;               /* seconds since the start */
+    double elapsed;               /* seconds since the stream started */
 };
 
 typedef void encmig_progress_fn(void *opaque, const struct encmig_progress *p);

@@ -108,7 +108,7 @@ static void report(struct sender *s)
     if ( !s->cfg->progress )
         return;
     s->prog.wire_bytes = __atomic_load_n(&s->w.bytes, __ATOMIC_RELAXED);
-    s->prog.elapsed = encmig_now() - s->t0;
+    s->prog.elapsed = encmig_now() - s->t_stream;
     s->cfg->progress(s->cfg->progress_opaque, &s->prog);
 }
 
