@@ -36,6 +36,7 @@ struct receiver {
 
     struct encmig_hc *hc;
     struct migrate_req req;
+    uint8_t req_raw[MIGRATE_REQ_SIZE];  /* as received, for the end MAC */
     bool encrypted;
     domid_t domid;
     bool domain;                  /* we created it */
@@ -227,8 +228,8 @@ static int read_end(struct receiver *s, uint32_t len)
     uint8_t mac[ENCMIG_END_MAC_SIZE], transcript[ENCMIG_TRANSCRIPT_SIZE];
     const uint8_t *theirs;
     struct xen_encmig_status status;
-    const void *parts[2];
-    size_t lens[2];
+    const void *parts[3];
+    size_t lens[3];
     struct wbuf b;
     uint32_t nr_streams, pad;
     uint64_t records;
@@ -245,11 +246,13 @@ static int read_end(struct receiver *s, uint32_t len)
     if ( rc )
         return fail(s, rc, "reading the end record: %s", strerror(-rc));
 
-    parts[0] = s->r.headers;
-    lens[0] = sizeof(s->r.headers);
-    parts[1] = body;
-    lens[1] = len - ENCMIG_END_MAC_SIZE;
-    rc = encmig_hmac(s->end_key, parts, lens, 2, mac);
+    parts[0] = s->req_raw;
+    lens[0] = sizeof(s->req_raw);
+    parts[1] = s->r.headers;
+    lens[1] = sizeof(s->r.headers);
+    parts[2] = body;
+    lens[2] = len - ENCMIG_END_MAC_SIZE;
+    rc = encmig_hmac(s->end_key, parts, lens, 3, mac);
     if ( rc )
         return fail(s, rc, "checking the end record: %s", strerror(-rc));
     if ( CRYPTO_memcmp(mac, body + len - ENCMIG_END_MAC_SIZE, sizeof(mac)) )
@@ -364,6 +367,8 @@ static int setup(struct receiver *s)
                   "%u", type);
         goto out;
     }
+    if ( wbuf_avail(&b) == sizeof(s->req_raw) )
+        memcpy(s->req_raw, wbuf_ptr(&b), sizeof(s->req_raw));
     rc = migrate_req_get(&b, max, &s->req, s->err, s->errlen);
     if ( rc )
         goto out;

@@ -49,6 +49,7 @@ struct sender {
     uint8_t end_key[32];
     uint8_t vcpu_key[32];
     uint8_t transcript[ENCMIG_TRANSCRIPT_SIZE];
+    uint8_t req[MIGRATE_REQ_SIZE];  /* the request as sent */
     uint64_t records;             /* page records sent on stream 0 */
 
     struct encmig_progress prog;
@@ -312,20 +313,26 @@ static int send_end(struct sender *s)
 
     if ( !s->cfg->plain )
     {
-        const void *parts[2];
-        size_t lens[2];
+        const void *parts[3];
+        size_t lens[3];
 
         wbuf_init(&b, 256);
         if ( (rc = wbuf_put_u32le(&b, 1)) || (rc = wbuf_put_u32le(&b, 0)) ||
              (rc = wbuf_put_u64le(&b, s->records)) ||
              (rc = wbuf_put(&b, s->transcript, sizeof(s->transcript))) )
             goto out;
-        parts[0] = s->w.headers;
-        lens[0] = sizeof(s->w.headers);
-        parts[1] = wbuf_ptr(&b);
-        lens[1] = wbuf_avail(&b);
-        if ( (rc = wbuf_reserve(&b, ENCMIG_END_MAC_SIZE, &mac)) ||
-             (rc = encmig_hmac(s->end_key, parts, lens, 2, mac)) )
+        /* The request sized the guest: bind it too, it came before keys. */
+        parts[0] = s->req;
+        lens[0] = sizeof(s->req);
+        parts[1] = s->w.headers;
+        lens[1] = sizeof(s->w.headers);
+        parts[2] = wbuf_ptr(&b);
+        lens[2] = wbuf_avail(&b);
+        if ( (rc = wbuf_reserve(&b, ENCMIG_END_MAC_SIZE, &mac)) )
+            goto out;
+        /* The reserve may have moved the data: point at it again. */
+        parts[2] = wbuf_ptr(&b);
+        if ( (rc = encmig_hmac(s->end_key, parts, lens, 3, mac)) )
             goto out;
         iov.iov_base = (void *)wbuf_ptr(&b);
         iov.iov_len = wbuf_avail(&b);
@@ -455,8 +462,11 @@ static int start(struct sender *s)
     wbuf_init(&b, MIGRATE_REQ_SIZE);
     rc = migrate_req_put(&b, &req);
     if ( !rc )
-        rc = encmig_msg_send(cfg->wfd, MSG_MIGRATE_REQ, wbuf_ptr(&b),
-                             wbuf_avail(&b));
+    {
+        memcpy(s->req, wbuf_ptr(&b), sizeof(s->req));
+        rc = encmig_msg_send(cfg->wfd, MSG_MIGRATE_REQ, s->req,
+                             sizeof(s->req));
+    }
     wbuf_free(&b);
     if ( rc )
         return fail(s, rc, "sending the migration request: %s",

@@ -60,8 +60,8 @@
 /*
  * ENCMIG_VCPU body: u32 vcpu, u32 pad, sealed state, 16-byte tag.
  * ENCMIG_END body: u32 nr_streams, u32 pad, u64 records[nr_streams], the
- * 32-byte handshake transcript hash, then HMAC-SHA256 over the image and
- * domain headers and everything of the body before it.
+ * 32-byte handshake transcript hash, then HMAC-SHA256 over the migration
+ * request, the image and domain headers and the body before it.
  */
 #define ENCMIG_MAX_STREAMS       XEN_ENCMIG_MAX_STREAMS
 #define ENCMIG_END_MAC_SIZE      32
