@@ -48,27 +48,25 @@ static int rekey_pass(struct bench *b, const struct encmig_cipher_ops *c,
     int rc;
 
     sim_host_set_cipher(b->host, c);
-    if ( encmig_random(&km, sizeof(km)) )
+    if (encmig_random(&km, sizeof(km)))
         return -EIO;
     km.pad = 0;
     rc = encmig_hc_setup(b->hc, b->domid, XEN_ENCMIG_DIR_EXPORT, 1, &km);
     explicit_bzero(&km, sizeof(km));
-    if ( rc )
+    if (rc)
         return -errno;
 
     t0 = encmig_now();
-    for ( gfn = 0; gfn < b->nr_pages; gfn += BENCH_BATCH )
-    {
+    for (gfn = 0; gfn < b->nr_pages; gfn += BENCH_BATCH) {
         uint32_t i, n = b->nr_pages - gfn < BENCH_BATCH ?
                         b->nr_pages - gfn : BENCH_BATCH;
 
-        for ( i = 0; i < n; i++ )
+        for (i = 0; i < n; i++)
             b->gfns[i] = gfn + i;
         /* The ring slot is reused at once: its send is not modelled here. */
         rc = encmig_hc_export(b->hc, b->domid, 0, 0, b->gfns, n, b->recs,
                               (size_t)BENCH_BATCH * XEN_ENCMIG_REC_SIZE);
-        if ( rc )
-        {
+        if (rc) {
             rc = -errno;
             break;
         }
@@ -92,19 +90,18 @@ static int limit_pass(struct bench *b, double *xts, double *gcm)
 
     *xts = *gcm = 0;
     out = malloc(XEN_ENCMIG_PAGE_SIZE);
-    if ( !out )
+    if (!out)
         goto out;
     rc = -EIO;
     do {
-        if ( encmig_random(key, sizeof(key)) )
+        if (encmig_random(key, sizeof(key)))
             goto out;
-    } while ( !memcmp(key, key + 32, 32) );
-    if ( (rc = c->xts_new(&xctx, key)) || (rc = c->gcm_new(&gctx, key)) )
+    } while (!memcmp(key, key + 32, 32));
+    if ((rc = c->xts_new(&xctx, key)) || (rc = c->gcm_new(&gctx, key)))
         goto out;
 
     t0 = encmig_now();
-    for ( i = 0; i < b->nr_pages && !rc; i++ )
-    {
+    for (i = 0; i < b->nr_pages && !rc; i++) {
         memcpy(tweak, &i, sizeof(i));
         rc = c->xts_crypt(xctx, false, tweak,
                           b->raw + i * XEN_ENCMIG_PAGE_SIZE, out,
@@ -113,8 +110,7 @@ static int limit_pass(struct bench *b, double *xts, double *gcm)
     *xts = gbps(bytes, encmig_now() - t0);
 
     t0 = encmig_now();
-    for ( i = 0; i < b->nr_pages && !rc; i++ )
-    {
+    for (i = 0; i < b->nr_pages && !rc; i++) {
         memcpy(iv, &i, sizeof(i));
         rc = c->gcm_seal(gctx, iv, aad, sizeof(aad),
                          b->raw + i * XEN_ENCMIG_PAGE_SIZE,
@@ -123,9 +119,9 @@ static int limit_pass(struct bench *b, double *xts, double *gcm)
     *gcm = gbps(bytes, encmig_now() - t0);
 
  out:
-    if ( xctx )
+    if (xctx)
         c->xts_free(xctx);
-    if ( gctx )
+    if (gctx)
         c->gcm_free(gctx);
     explicit_bzero(key, sizeof(key));
     free(out);
@@ -139,33 +135,32 @@ static int bench_init(struct bench *b, uint64_t bytes)
     int rc;
 
     b->nr_pages = bytes / XEN_ENCMIG_PAGE_SIZE;
-    if ( b->nr_pages == 0 )
+    if (b->nr_pages == 0)
         return -EINVAL;
     b->host = sim_host_new(0, &encmig_cipher_openssl);
-    if ( !b->host )
+    if (!b->host)
         return -ENOMEM;
     rc = sim_domain_create(b->host, b->nr_pages, &b->domid);
-    if ( rc )
+    if (rc)
         return rc;
     b->hc = encmig_hc_open_sim(b->host, true);
     b->raw = malloc(b->nr_pages * XEN_ENCMIG_PAGE_SIZE);
-    if ( !b->hc || !b->raw )
+    if (!b->hc || !b->raw)
         return -ENOMEM;
     b->gfns = encmig_hc_buf_alloc(b->hc, BENCH_BATCH * sizeof(*b->gfns));
     b->recs = encmig_hc_buf_alloc(b->hc,
                                   (size_t)BENCH_BATCH * XEN_ENCMIG_REC_SIZE);
-    if ( !b->gfns || !b->recs )
+    if (!b->gfns || !b->recs)
         return -ENOMEM;
 
-    for ( gfn = 0; gfn < b->nr_pages; gfn++ )
-    {
-        if ( encmig_random(page, sizeof(page)) )
+    for (gfn = 0; gfn < b->nr_pages; gfn++) {
+        if (encmig_random(page, sizeof(page)))
             return -EIO;
         rc = sim_guest_write(b->host, b->domid, gfn, page);
-        if ( !rc )
+        if (!rc)
             rc = sim_frame_raw(b->host, b->domid, gfn,
                                b->raw + gfn * XEN_ENCMIG_PAGE_SIZE, &hpa);
-        if ( rc )
+        if (rc)
             return rc;
     }
     return 0;
@@ -173,8 +168,7 @@ static int bench_init(struct bench *b, uint64_t bytes)
 
 static void bench_fini(struct bench *b)
 {
-    if ( b->hc )
-    {
+    if (b->hc) {
         encmig_hc_buf_free(b->hc, b->gfns, BENCH_BATCH * sizeof(*b->gfns));
         encmig_hc_buf_free(b->hc, b->recs,
                            (size_t)BENCH_BATCH * XEN_ENCMIG_REC_SIZE);
@@ -184,7 +178,7 @@ static void bench_fini(struct bench *b)
     free(b->raw);
 }
 
-#define KEEP_MAX(best, v) do { if ( (v) > (best) ) (best) = (v); } while ( 0 )
+#define KEEP_MAX(best, v) do { if ((v) > (best)) (best) = (v); } while (0)
 
 int encmig_bench_engine(uint64_t bytes, unsigned int reps,
                         struct bench_engine_result *r)
@@ -195,13 +189,12 @@ int encmig_bench_engine(uint64_t bytes, unsigned int reps,
 
     memset(r, 0, sizeof(*r));
     rc = bench_init(&b, bytes);
-    for ( i = 0; i < reps && !rc; i++ )
-    {
+    for (i = 0; i < reps && !rc; i++) {
         double ossl, port, xts, gcm;
 
-        if ( (rc = rekey_pass(&b, &encmig_cipher_openssl, &ossl)) ||
+        if ((rc = rekey_pass(&b, &encmig_cipher_openssl, &ossl)) ||
              (rc = limit_pass(&b, &xts, &gcm)) ||
-             (rc = rekey_pass(&b, &encmig_cipher_portable, &port)) )
+             (rc = rekey_pass(&b, &encmig_cipher_portable, &port)))
             break;
         KEEP_MAX(r->rekey_openssl_gbps, ossl);
         KEEP_MAX(r->rekey_portable_gbps, port);
@@ -209,7 +202,7 @@ int encmig_bench_engine(uint64_t bytes, unsigned int reps,
         KEEP_MAX(r->gcm_encrypt_gbps, gcm);
     }
     bench_fini(&b);
-    if ( rc )
+    if (rc)
         return rc;
 
     r->bytes = b.nr_pages * XEN_ENCMIG_PAGE_SIZE;

@@ -28,34 +28,30 @@ int cli_parse_hostport(const char *s, char *host, size_t hostlen,
     char *end;
     unsigned long p = def;
 
-    if ( *s == '[' )
-    {
+    if (*s == '[') {
         const char *rb = strchr(s, ']');
 
-        if ( !rb )
+        if (!rb)
             return -EINVAL;
         h = s + 1;
         hl = rb - h;
         colon = rb[1] == ':' ? rb + 1 : NULL;
-        if ( rb[1] && !colon )
+        if (rb[1] && !colon)
             return -EINVAL;
-    }
-    else
-    {
+    } else {
         colon = strrchr(s, ':');
-        if ( colon && strchr(s, ':') != colon )
+        if (colon && strchr(s, ':') != colon)
             colon = NULL;                 /* a bare IPv6 address */
         hl = colon ? (size_t)(colon - s) : strlen(s);
     }
-    if ( hl == 0 || hl >= hostlen )
+    if (hl == 0 || hl >= hostlen)
         return -EINVAL;
     memcpy(host, h, hl);
     host[hl] = '\0';
-    if ( colon )
-    {
+    if (colon) {
         errno = 0;
         p = strtoul(colon + 1, &end, 10);
-        if ( errno || *end || colon[1] == '\0' || p > 65535 )
+        if (errno || *end || colon[1] == '\0' || p > 65535)
             return -EINVAL;
     }
     *port = p;
@@ -85,26 +81,25 @@ int cli_listen(const char *host, uint16_t port, uint16_t *bound)
     socklen_t sl = sizeof(ss);
     int fd = -1, one = 1, rc;
 
-    if ( (rc = resolve(host, port, true, &res)) )
+    if ((rc = resolve(host, port, true, &res)))
         return rc;
     rc = -EADDRNOTAVAIL;
-    for ( ai = res; ai; ai = ai->ai_next )
-    {
+    for (ai = res; ai; ai = ai->ai_next) {
         fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, 0);
-        if ( fd < 0 )
+        if (fd < 0)
             continue;
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-        if ( bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
-             listen(fd, 4) == 0 )
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
+             listen(fd, 4) == 0)
             break;
         rc = -errno;
         close(fd);
         fd = -1;
     }
     freeaddrinfo(res);
-    if ( fd < 0 )
+    if (fd < 0)
         return rc;
-    if ( bound && getsockname(fd, (struct sockaddr *)&ss, &sl) == 0 )
+    if (bound && getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
         *bound = ntohs(ss.ss_family == AF_INET6 ?
                        ((struct sockaddr_in6 *)&ss)->sin6_port :
                        ((struct sockaddr_in *)&ss)->sin_port);
@@ -116,22 +111,21 @@ int cli_connect(const char *host, uint16_t port)
     struct addrinfo *res, *ai;
     int fd = -1, one = 1, rc;
 
-    if ( (rc = resolve(host, port, false, &res)) )
+    if ((rc = resolve(host, port, false, &res)))
         return rc;
     rc = -ECONNREFUSED;
-    for ( ai = res; ai; ai = ai->ai_next )
-    {
+    for (ai = res; ai; ai = ai->ai_next) {
         fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, 0);
-        if ( fd < 0 )
+        if (fd < 0)
             continue;
-        if ( connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 )
+        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
             break;
         rc = -errno;
         close(fd);
         fd = -1;
     }
     freeaddrinfo(res);
-    if ( fd >= 0 )
+    if (fd >= 0)
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     return fd >= 0 ? fd : rc;
 }
@@ -140,17 +134,15 @@ int cli_spawn(const char *cmd, int *rfd, int *wfd, pid_t *pid)
 {
     int to[2], from[2];
 
-    if ( pipe2(to, O_CLOEXEC) )
+    if (pipe2(to, O_CLOEXEC))
         return -errno;
-    if ( pipe2(from, O_CLOEXEC) )
-    {
+    if (pipe2(from, O_CLOEXEC)) {
         close(to[0]);
         close(to[1]);
         return -errno;
     }
     *pid = fork();
-    if ( *pid < 0 )
-    {
+    if (*pid < 0) {
         int rc = -errno;
 
         close(to[0]);
@@ -159,9 +151,8 @@ int cli_spawn(const char *cmd, int *rfd, int *wfd, pid_t *pid)
         close(from[1]);
         return rc;
     }
-    if ( *pid == 0 )
-    {
-        if ( dup2(to[0], 0) < 0 || dup2(from[1], 1) < 0 )
+    if (*pid == 0) {
+        if (dup2(to[0], 0) < 0 || dup2(from[1], 1) < 0)
             _exit(127);
         execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
         _exit(127);
@@ -189,20 +180,17 @@ int cli_make_guest(struct sim_host *h, uint64_t bytes, uint64_t seed,
     unsigned int i;
     int rc;
 
-    if ( !page )
+    if (!page)
         return -ENOMEM;
-    if ( nr == 0 )
-    {
+    if (nr == 0) {
         free(page);
         return -EINVAL;
     }
     rc = sim_domain_create(h, nr, domid);
-    for ( gfn = 0; gfn < nr && !rc; gfn++ )
-    {
+    for (gfn = 0; gfn < nr && !rc; gfn++) {
         /* A marker a leak would show, then data no compressor helps with. */
         s = seed ^ (gfn * 0x9e3779b97f4a7c15ULL);
-        for ( i = 0; i < SIM_PAGE_SIZE; i += 8 )
-        {
+        for (i = 0; i < SIM_PAGE_SIZE; i += 8) {
             s ^= s << 13;
             s ^= s >> 7;
             s ^= s << 17;
@@ -214,7 +202,7 @@ int cli_make_guest(struct sim_host *h, uint64_t bytes, uint64_t seed,
     }
     explicit_bzero(page, SIM_PAGE_SIZE);
     free(page);
-    if ( rc && nr )
+    if (rc && nr)
         sim_domain_destroy(h, *domid);
     return rc;
 }
@@ -231,20 +219,17 @@ void cli_marker_tap(void *opaque, const void *p, size_t len)
     /* A marker split across two writes: carry || head of this one. */
     memcpy(joint, t->carry, t->carry_len);
     memcpy(joint + t->carry_len, q, head);
-    if ( memmem(joint, t->carry_len + head, marker, ml) )
+    if (memmem(joint, t->carry_len + head, marker, ml))
         t->found++;
 
-    for ( hit = q; len && (hit = memmem(hit, len - (hit - q), marker, ml));
-          hit++ )
+    for (hit = q; len && (hit = memmem(hit, len - (hit - q), marker, ml));
+          hit++)
         t->found++;
 
-    if ( len >= ml - 1 )
-    {
+    if (len >= ml - 1) {
         memcpy(t->carry, q + len - (ml - 1), ml - 1);
         t->carry_len = ml - 1;
-    }
-    else
-    {
+    } else {
         size_t keep = t->carry_len + len > ml - 1 ? ml - 1 - len
                                                   : t->carry_len;
 
@@ -260,14 +245,14 @@ void cli_progress(void *opaque, const struct encmig_progress *p)
     double dt = p->elapsed - cp->last, now_rate;
     char eta[16] = "   --";
 
-    if ( !cp->tty || dt < 0.2 )
+    if (!cp->tty || dt < 0.2)
         return;
     /* The recent rate, smoothed: the whole-run average lags behind. */
     now_rate = (p->wire_bytes - cp->last_bytes) / dt;
     cp->rate = cp->rate > 0 ? 0.6 * cp->rate + 0.4 * now_rate : now_rate;
     cp->last = p->elapsed;
     cp->last_bytes = p->wire_bytes;
-    if ( cp->rate > 0 )
+    if (cp->rate > 0)
         snprintf(eta, sizeof(eta), "%5.1fs",
                  (p->round_pages - p->round_sent) * 4144.0 / cp->rate);
     fprintf(stderr, "\r  round %2u%s  pages %8llu/%-8llu  sent %8llu  "
@@ -279,7 +264,7 @@ void cli_progress(void *opaque, const struct encmig_progress *p)
 
 void cli_progress_done(struct cli_progress *cp)
 {
-    if ( cp->tty && cp->last > 0 )
+    if (cp->tty && cp->last > 0)
         fputc('\n', stderr);
 }
 
@@ -287,6 +272,6 @@ void cli_hex(const uint8_t *p, size_t len, char *out)
 {
     size_t i;
 
-    for ( i = 0; i < len; i++ )
+    for (i = 0; i < len; i++)
         sprintf(out + 2 * i, "%02x", p[i]);
 }

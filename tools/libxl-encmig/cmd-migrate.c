@@ -88,8 +88,7 @@ static int mig_opt(struct mig_opts *o, int c, const char *arg)
 {
     uint64_t v;
 
-    switch ( c )
-    {
+    switch (c) {
     case OPT_PLAIN:       o->plain = true; return 0;
     case OPT_JSON:        o->json = true; return 0;
     case OPT_ACCEPT_NEW:  o->accept_new = true; return 0;
@@ -97,22 +96,22 @@ static int mig_opt(struct mig_opts *o, int c, const char *arg)
     case OPT_KNOWN_HOSTS: o->known_hosts = arg; return 0;
     case OPT_SSH:         o->ssh_cmd = arg; return 0;
     case OPT_GUEST_MEM:
-        if ( encmig_parse_size(arg, &o->guest_mem) ||
+        if (encmig_parse_size(arg, &o->guest_mem) ||
              o->guest_mem < SIM_PAGE_SIZE ||
-             o->guest_mem / SIM_PAGE_SIZE > MIGRATE_MAX_FRAMES )
+             o->guest_mem / SIM_PAGE_SIZE > MIGRATE_MAX_FRAMES)
             return bad_arg("guest memory size", arg);
         return 0;
     case OPT_DIRTY_RATE:
-        if ( parse_u64(arg, &o->dirty_rate) || o->dirty_rate > 10000000 )
+        if (parse_u64(arg, &o->dirty_rate) || o->dirty_rate > 10000000)
             return bad_arg("dirty rate", arg);
         return 0;
     case OPT_WARMUP:
         o->warmup = strtod(arg, NULL);
-        if ( o->warmup < 0 || o->warmup > 3600 )
+        if (o->warmup < 0 || o->warmup > 3600)
             return bad_arg("warm-up time", arg);
         return 0;
     case OPT_ROUNDS:
-        if ( parse_u64(arg, &v) || v < 1 || v > 1000 )
+        if (parse_u64(arg, &v) || v < 1 || v > 1000)
             return bad_arg("round limit", arg);
         o->max_rounds = v;
         return 0;
@@ -146,8 +145,7 @@ static void print_summary(const struct mig_opts *o,
     char hash[65];
 
     cli_hex(st->hash, sizeof(st->hash), hash);
-    if ( o->json )
-    {
+    if (o->json) {
         printf("{\"mode\": \"%s\", \"guest_bytes\": %llu, \"pages_sent\": "
                "%llu, \"rounds\": %u, \"wire_bytes\": %llu, \"seconds\": %.3f, "
                "\"stream_seconds\": %.3f, "
@@ -202,39 +200,32 @@ static int run_source(const struct mig_opts *o, const char *host,
     int fd = -1, rfd = -1, wfd = -1, rc, status;
     pid_t pid = -1;
 
-    if ( !h )
-    {
+    if (!h) {
         fprintf(stderr, "encmig: cannot start the simulated host\n");
         return 1;
     }
     rc = cli_make_guest(h, o->guest_mem, 0x5eed, &domid);
-    if ( rc )
-    {
+    if (rc) {
         fprintf(stderr, "encmig: creating a %llu MiB guest: %s\n",
                 (unsigned long long)(o->guest_mem >> 20), strerror(-rc));
         goto out;
     }
-    if ( o->dirty_rate )
+    if (o->dirty_rate)
         sim_workload_start(h, domid, o->dirty_rate, 42);
     sim_domain_unpause(h, domid);
-    if ( o->warmup > 0 )
+    if (o->warmup > 0)
         usleep(o->warmup * 1e6);
 
-    if ( o->ssh_cmd )
-    {
+    if (o->ssh_cmd) {
         rc = cli_spawn(o->ssh_cmd, &rfd, &wfd, &pid);
-        if ( rc )
-        {
+        if (rc) {
             fprintf(stderr, "encmig: running '%s': %s\n", o->ssh_cmd,
                     strerror(-rc));
             goto out;
         }
-    }
-    else
-    {
+    } else {
         fd = cli_connect(host, port);
-        if ( fd < 0 )
-        {
+        if (fd < 0) {
             rc = fd;
             fprintf(stderr, "encmig: connecting to %s port %u: %s\n", host,
                     port, strerror(-rc));
@@ -260,7 +251,7 @@ static int run_source(const struct mig_opts *o, const char *host,
     cfg.tap = cli_marker_tap;
     cfg.tap_opaque = &tap;
 
-    if ( !o->json )
+    if (!o->json)
         fprintf(stderr, "encmig: migrating a %llu MiB guest (%s, dirtying %llu "
                 "pages/s) to %s port %u\n",
                 (unsigned long long)(o->guest_mem >> 20),
@@ -268,8 +259,7 @@ static int run_source(const struct mig_opts *o, const char *host,
                 (unsigned long long)o->dirty_rate, host, port);
     rc = encmig_migrate_send(&cfg, &st, err, sizeof(err));
     cli_progress_done(&prog);
-    if ( rc && !st.downtime_ms )
-    {
+    if (rc && !st.downtime_ms) {
         bool paused = false;
 
         sim_domain_info(h, domid, NULL, &paused);
@@ -279,20 +269,19 @@ static int run_source(const struct mig_opts *o, const char *host,
         goto out;
     }
     print_summary(o, &st, &tap);
-    if ( rc )
+    if (rc)
         fprintf(stderr, "encmig: %s\n", err);
 
  out:
-    if ( fd >= 0 )
+    if (fd >= 0)
         close(fd);
-    else
-    {
-        if ( rfd >= 0 )
+    else {
+        if (rfd >= 0)
             close(rfd);
-        if ( wfd >= 0 )
+        if (wfd >= 0)
             close(wfd);
     }
-    if ( pid > 0 )
+    if (pid > 0)
         waitpid(pid, &status, 0);
     sim_host_free(h);
     return rc ? 1 : 0;
@@ -311,7 +300,7 @@ static int run_dest(int rfd, int wfd, const struct mig_opts *o,
     char err[512];
     int rc;
 
-    if ( !h )
+    if (!h)
         return 1;
     memset(&cfg, 0, sizeof(cfg));
     cfg.host = h;
@@ -320,18 +309,17 @@ static int run_dest(int rfd, int wfd, const struct mig_opts *o,
     cfg.plain_only = plain_only;
     cfg.trust.keydir = o->keydir;
     rc = encmig_migrate_receive(&cfg, &st, err, sizeof(err));
-    if ( rc )
+    if (rc)
         fprintf(stderr, "encmig: receiving: %s\n"
                 "encmig: nothing of the guest is left here\n", err);
-    else
-    {
-        if ( !o->json )
+    else {
+        if (!o->json)
             fprintf(stderr, "encmig: guest received (%llu MiB), running here "
                     "as domain %u\n", (unsigned long long)(st.guest_bytes >> 20),
                     st.domid);
-        if ( o->dirty_rate )
+        if (o->dirty_rate)
             sim_workload_start(h, st.domid, o->dirty_rate, 43);
-        if ( run_s > 0 )
+        if (run_s > 0)
             usleep(run_s * 1e6);
     }
     sim_host_free(h);
@@ -344,8 +332,7 @@ static int run_dest_listen(int lfd, const struct mig_opts *o, bool plain_only,
 {
     int fd = accept(lfd, NULL, NULL), rc;
 
-    if ( fd < 0 )
-    {
+    if (fd < 0) {
         fprintf(stderr, "encmig: accept: %s\n", strerror(errno));
         return 1;
     }
@@ -364,26 +351,24 @@ int cmd_keygen(int argc, char **argv)
     int c, rc;
 
     optind = 1;
-    while ( (c = getopt_long(argc, argv, "", mig_options, NULL)) != -1 )
-    {
-        if ( c == OPT_KEYDIR )
+    while ((c = getopt_long(argc, argv, "", mig_options, NULL)) != -1) {
+        if (c == OPT_KEYDIR)
             dir = optarg;
-        else if ( c == OPT_FORCE )
+        else if (c == OPT_FORCE)
             force = true;
         else
             return usage_error("keygen [--keydir DIR] [--force]");
     }
-    if ( optind != argc )
+    if (optind != argc)
         return usage_error("keygen [--keydir DIR] [--force]");
 
     rc = encmig_hostkey_generate(dir, NULL, force, err, sizeof(err));
-    if ( rc )
-    {
+    if (rc) {
         fprintf(stderr, "encmig: keygen: %s\n", err);
         return 1;
     }
-    if ( encmig_hostkey_load_public(dir, pub, err, sizeof(err)) == 0 &&
-         encmig_hostkey_fingerprint(pub, fp) == 0 )
+    if (encmig_hostkey_load_public(dir, pub, err, sizeof(err)) == 0 &&
+         encmig_hostkey_fingerprint(pub, fp) == 0)
         printf("host key written to %s/%s\nfingerprint %s\n", dir,
                ENCMIG_HOSTKEY_FILE, fp);
     return 0;
@@ -402,15 +387,15 @@ int cmd_migrate(int argc, char **argv)
 
     mig_defaults(&o);
     optind = 1;
-    while ( (c = getopt_long(argc, argv, "", mig_options, NULL)) != -1 )
-        if ( (rc = mig_opt(&o, c, optarg)) )
+    while ((c = getopt_long(argc, argv, "", mig_options, NULL)) != -1)
+        if ((rc = mig_opt(&o, c, optarg)))
             return rc > 0 ? rc : usage_error(usage);
-    if ( argc - optind != 2 )
+    if (argc - optind != 2)
         return usage_error(usage);
-    if ( cli_parse_hostport(argv[optind + 1], host, sizeof(host), &port,
-                            DEFAULT_PORT) )
+    if (cli_parse_hostport(argv[optind + 1], host, sizeof(host), &port,
+                            DEFAULT_PORT))
         return bad_arg("destination", argv[optind + 1]);
-    if ( !o.json )
+    if (!o.json)
         fprintf(stderr, "encmig: simulated guest '%s'\n", argv[optind]);
     return run_source(&o, host, port, host);
 }
@@ -431,33 +416,30 @@ int cmd_migrate_receive(int argc, char **argv)
     mig_defaults(&o);
     o.dirty_rate = 0;
     optind = 1;
-    while ( (c = getopt_long(argc, argv, "", mig_options, NULL)) != -1 )
-    {
-        if ( c == OPT_LISTEN )
+    while ((c = getopt_long(argc, argv, "", mig_options, NULL)) != -1) {
+        if (c == OPT_LISTEN)
             listen_at = optarg;
-        else if ( c == OPT_PLAIN_ONLY )
+        else if (c == OPT_PLAIN_ONLY)
             plain_only = true;
-        else if ( c == OPT_STDIO )
+        else if (c == OPT_STDIO)
             stdio = true;
-        else if ( c == OPT_RUN )
+        else if (c == OPT_RUN)
             run_s = strtod(optarg, NULL);
-        else if ( (rc = mig_opt(&o, c, optarg)) )
+        else if ((rc = mig_opt(&o, c, optarg)))
             return rc > 0 ? rc : usage_error(usage);
     }
-    if ( !!listen_at == stdio || optind != argc )
+    if (!!listen_at == stdio || optind != argc)
         return usage_error(usage);
-    if ( stdio )
-    {
+    if (stdio) {
         /* Spawned by the source's transport (ssh), as xl migrate-receive. */
         rc = run_dest(0, 1, &o, plain_only, run_s);
         return rc;
     }
-    if ( cli_parse_hostport(listen_at, host, sizeof(host), &port,
-                            DEFAULT_PORT) )
+    if (cli_parse_hostport(listen_at, host, sizeof(host), &port,
+                            DEFAULT_PORT))
         return bad_arg("listen address", listen_at);
     lfd = cli_listen(host, port, &bound);
-    if ( lfd < 0 )
-    {
+    if (lfd < 0) {
         fprintf(stderr, "encmig: listening on %s port %u: %s\n", host, port,
                 strerror(-lfd));
         return 1;
@@ -478,19 +460,18 @@ static int demo_keys(char *dir, size_t len, struct mig_opts *o,
     FILE *f;
 
     snprintf(dir, len, "/tmp/encmig-demo-XXXXXX");
-    if ( !mkdtemp(dir) )
+    if (!mkdtemp(dir))
         return -errno;
-    if ( encmig_hostkey_generate(dir, "encmig-demo", false, err,
+    if (encmig_hostkey_generate(dir, "encmig-demo", false, err,
                                  sizeof(err)) ||
          encmig_hostkey_load_public(dir, pub, err, sizeof(err)) ||
-         encmig_pubkey_to_b64(pub, b64) )
-    {
+         encmig_pubkey_to_b64(pub, b64)) {
         fprintf(stderr, "encmig: demo host key: %s\n", err);
         return -EIO;
     }
     snprintf(known, klen, "%s/%s", dir, ENCMIG_KNOWN_HOSTS_FILE);
     f = fopen(known, "w");
-    if ( !f )
+    if (!f)
         return -errno;
     fprintf(f, "127.0.0.1 %s %s\n", ENCMIG_KEYTYPE, b64);
     fclose(f);
@@ -525,40 +506,36 @@ int cmd_demo(int argc, char **argv)
 
     mig_defaults(&o);
     optind = 1;
-    while ( (c = getopt_long(argc, argv, "", mig_options, NULL)) != -1 )
-        if ( (rc = mig_opt(&o, c, optarg)) )
+    while ((c = getopt_long(argc, argv, "", mig_options, NULL)) != -1)
+        if ((rc = mig_opt(&o, c, optarg)))
             return rc > 0 ? rc : usage_error(usage);
-    if ( optind != argc )
+    if (optind != argc)
         return usage_error(usage);
 
-    if ( (rc = demo_keys(dir, sizeof(dir), &o, known, sizeof(known))) )
-    {
+    if ((rc = demo_keys(dir, sizeof(dir), &o, known, sizeof(known)))) {
         fprintf(stderr, "encmig: demo keys: %s\n", strerror(-rc));
         return 1;
     }
     lfd = cli_listen("127.0.0.1", 0, &port);
-    if ( lfd < 0 )
-    {
+    if (lfd < 0) {
         fprintf(stderr, "encmig: listening on loopback: %s\n",
                 strerror(-lfd));
         demo_cleanup(dir);
         return 1;
     }
-    if ( !o.json )
+    if (!o.json)
         fprintf(stderr, "encmig demo: destination host on 127.0.0.1 port %u, "
                 "host key pinned in %s\n", port, known);
 
     fflush(NULL);
     pid = fork();
-    if ( pid < 0 )
-    {
+    if (pid < 0) {
         fprintf(stderr, "encmig: fork: %s\n", strerror(errno));
         close(lfd);
         demo_cleanup(dir);
         return 1;
     }
-    if ( pid == 0 )
-    {
+    if (pid == 0) {
         struct mig_opts d = o;
 
         /* The destination resumes the guest and lets it run a moment;
@@ -569,8 +546,8 @@ int cmd_demo(int argc, char **argv)
     close(lfd);
 
     rc = run_source(&o, "127.0.0.1", port, "127.0.0.1");
-    if ( waitpid(pid, &status, 0) == pid &&
-         !(WIFEXITED(status) && WEXITSTATUS(status) == 0) )
+    if (waitpid(pid, &status, 0) == pid &&
+         !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
         rc = 1;
     demo_cleanup(dir);
     return rc;

@@ -22,7 +22,7 @@ int encmig_derive_key(const struct xen_encmig_keymat *km, const char *label,
     OSSL_PARAM params[5];
     int rc = -EIO;
 
-    if ( !ctx )
+    if (!ctx)
         goto out;
     params[0] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
                                                  "SHA256", 0);
@@ -36,7 +36,7 @@ int encmig_derive_key(const struct xen_encmig_keymat *km, const char *label,
                                                   (void *)label,
                                                   strlen(label));
     params[4] = OSSL_PARAM_construct_end();
-    if ( EVP_KDF_derive(ctx, out, 32, params) == 1 )
+    if (EVP_KDF_derive(ctx, out, 32, params) == 1)
         rc = 0;
 
  out:
@@ -55,17 +55,17 @@ int encmig_hmac(const uint8_t key[32], const void *const *parts,
     unsigned int i;
     int rc = -EIO;
 
-    if ( !ctx )
+    if (!ctx)
         goto out;
     params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
                                                  "SHA256", 0);
     params[1] = OSSL_PARAM_construct_end();
-    if ( EVP_MAC_init(ctx, key, 32, params) != 1 )
+    if (EVP_MAC_init(ctx, key, 32, params) != 1)
         goto out;
-    for ( i = 0; i < n; i++ )
-        if ( EVP_MAC_update(ctx, parts[i], lens[i]) != 1 )
+    for (i = 0; i < n; i++)
+        if (EVP_MAC_update(ctx, parts[i], lens[i]) != 1)
             goto out;
-    if ( EVP_MAC_final(ctx, mac, &outl, 32) == 1 && outl == 32 )
+    if (EVP_MAC_final(ctx, mac, &outl, 32) == 1 && outl == 32)
         rc = 0;
 
  out:
@@ -81,24 +81,21 @@ static int gcm(bool enc, const uint8_t key[32], const uint8_t iv[12],
     EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
     int l, rc = -EIO;
 
-    if ( !ctx )
+    if (!ctx)
         return -ENOMEM;
-    if ( EVP_CipherInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, iv, enc) != 1 ||
+    if (EVP_CipherInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, iv, enc) != 1 ||
          (aad_len && EVP_CipherUpdate(ctx, NULL, &l, aad, aad_len) != 1) ||
-         EVP_CipherUpdate(ctx, out, &l, in, len) != 1 )
+         EVP_CipherUpdate(ctx, out, &l, in, len) != 1)
         goto out;
-    if ( enc )
-    {
-        if ( EVP_CipherFinal_ex(ctx, out + l, &l) == 1 &&
-             EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, 16, tag) == 1 )
+    if (enc) {
+        if (EVP_CipherFinal_ex(ctx, out + l, &l) == 1 &&
+             EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, 16, tag) == 1)
             rc = 0;
-    }
-    else
-    {
+    } else {
         /* EVP compares the tag with CRYPTO_memcmp. */
         rc = -EBADMSG;
-        if ( EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, 16, tag) == 1 &&
-             EVP_CipherFinal_ex(ctx, out + l, &l) == 1 )
+        if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, 16, tag) == 1 &&
+             EVP_CipherFinal_ex(ctx, out + l, &l) == 1)
             rc = 0;
         else
             OPENSSL_cleanse(out, len);

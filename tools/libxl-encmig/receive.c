@@ -59,8 +59,7 @@ struct receiver {
 
 static const char *import_error(int e)
 {
-    switch ( e )
-    {
+    switch (e) {
     case EBADMSG: return "a page record failed authentication";
     case EILSEQ:  return "a page record is out of sequence (dropped, "
                          "replayed or reordered)";
@@ -76,30 +75,23 @@ static void *importer_main(void *arg)
     struct receiver *s = arg;
     struct ring_slot *slot;
 
-    while ( (slot = ring_next(&s->ring)) )
-    {
+    while ((slot = ring_next(&s->ring))) {
         uint32_t i, done = 0;
         int rc = 0;
 
-        if ( s->encrypted )
-        {
-            if ( encmig_hc_import(s->hc, s->domid, 0, slot->buf, slot->count,
-                                  s->ring.buf_size, &done) )
-            {
+        if (s->encrypted) {
+            if (encmig_hc_import(s->hc, s->domid, 0, slot->buf, slot->count,
+                                  s->ring.buf_size, &done)) {
                 rc = -errno;
                 snprintf(s->import_err, sizeof(s->import_err),
                          "import refused: %s", import_error(errno));
             }
-        }
-        else
-        {
-            for ( i = 0; i < slot->count && !rc; i++ )
-            {
+        } else {
+            for (i = 0; i < slot->count && !rc; i++) {
                 uint64_t pfn = slot->gfns[i];
 
-                if ( (pfn & PAGE_DATA_TYPE_MASK) != PAGE_DATA_TYPE_NORMAL ||
-                     pfn >= s->req.nr_frames )
-                {
+                if ((pfn & PAGE_DATA_TYPE_MASK) != PAGE_DATA_TYPE_NORMAL ||
+                     pfn >= s->req.nr_frames) {
                     rc = -ERANGE;
                     snprintf(s->import_err, sizeof(s->import_err),
                              "PAGE_DATA names pfn %#llx beyond the guest",
@@ -109,14 +101,13 @@ static void *importer_main(void *arg)
                 rc = sim_guest_write(s->cfg->host, s->domid, pfn,
                                      slot->buf + (size_t)i *
                                      XEN_ENCMIG_PAGE_SIZE);
-                if ( rc )
+                if (rc)
                     snprintf(s->import_err, sizeof(s->import_err),
                              "writing page %#llx: %s",
                              (unsigned long long)pfn, strerror(-rc));
             }
         }
-        if ( rc )
-        {
+        if (rc) {
             ring_fail(&s->ring, rc);
             break;
         }
@@ -141,39 +132,39 @@ static int read_pages(struct receiver *s, uint32_t type, uint32_t len)
     uint32_t count, stream, item;
     int rc;
 
-    if ( (type == REC_TYPE_ENCMIG_PAGES) != s->encrypted )
+    if ((type == REC_TYPE_ENCMIG_PAGES) != s->encrypted)
         return fail(s, -EBADMSG, "%s record in a%s stream",
                     rec_type_to_str(type),
                     s->encrypted ? "n encrypted" : " plain");
 
     rc = stream_read_bytes(&s->r, hdr, sizeof(hdr));
-    if ( rc )
+    if (rc)
         return fail(s, rc, "reading a page batch: %s", strerror(-rc));
     memcpy(&count, hdr, 4);
     memcpy(&stream, hdr + 4, 4);
 
     item = s->encrypted ? XEN_ENCMIG_REC_SIZE
                         : sizeof(uint64_t) + XEN_ENCMIG_PAGE_SIZE;
-    if ( count == 0 || count > s->req.batch ||
-         len != sizeof(hdr) + (uint64_t)count * item || stream != 0 )
+    if (count == 0 || count > s->req.batch ||
+         len != sizeof(hdr) + (uint64_t)count * item || stream != 0)
         return fail(s, -EBADMSG, "%s record of %u pages in %u bytes "
                     "(stream %u) does not add up", rec_type_to_str(type),
                     count, len, stream);
 
     slot = ring_acquire(&s->ring);
-    if ( !slot )
+    if (!slot)
         return drain(s);
     slot->count = count;
-    if ( s->encrypted )
+    if (s->encrypted)
         rc = stream_read_bytes(&s->r, slot->buf,
                                count * XEN_ENCMIG_REC_SIZE);
-    else if ( !(rc = stream_read_bytes(&s->r, slot->gfns,
-                                       count * sizeof(uint64_t))) )
+    else if (!(rc = stream_read_bytes(&s->r, slot->gfns,
+                                       count * sizeof(uint64_t))))
         rc = stream_read_bytes(&s->r, slot->buf,
                                count * XEN_ENCMIG_PAGE_SIZE);
-    if ( !rc )
+    if (!rc)
         rc = stream_read_pad(&s->r, len);
-    if ( rc )
+    if (rc)
         return fail(s, rc, "reading a page batch: %s", strerror(-rc));
     ring_commit(&s->ring);
     return 0;
@@ -185,37 +176,34 @@ static int read_vcpu(struct receiver *s, uint32_t type, uint32_t len)
     uint8_t state[SIM_VCPU_STATE_SIZE], iv[12] = { 0 }, zero[8] = { 0 };
     int rc;
 
-    if ( (type == REC_TYPE_ENCMIG_VCPU) != s->encrypted )
+    if ((type == REC_TYPE_ENCMIG_VCPU) != s->encrypted)
         return fail(s, -EBADMSG, "%s record in a%s stream",
                     rec_type_to_str(type),
                     s->encrypted ? "n encrypted" : " plain");
-    if ( s->vcpu_seen )
+    if (s->vcpu_seen)
         return fail(s, -EBADMSG, "a second vCPU record");
-    if ( (rc = drain(s)) )
+    if ((rc = drain(s)))
         return rc;
 
-    if ( s->encrypted )
-    {
+    if (s->encrypted) {
         rc = stream_read_body(&s->r, body, len);
-        if ( rc )
+        if (rc)
             return fail(s, rc, "reading the vCPU record: %s", strerror(-rc));
-        if ( memcmp(body, zero, 8) )
+        if (memcmp(body, zero, 8))
             return fail(s, -EBADMSG, "vCPU record for a vCPU other than 0");
         rc = encmig_open(s->vcpu_key, iv, body, 8, body + 8, sizeof(state),
                          body + 8 + sizeof(state), state);
-        if ( rc )
+        if (rc)
             return fail(s, rc, "the vCPU record failed authentication");
-    }
-    else
-    {
+    } else {
         rc = stream_read_body(&s->r, state, len);
-        if ( rc )
+        if (rc)
             return fail(s, rc, "reading the vCPU record: %s", strerror(-rc));
     }
 
     rc = sim_vcpu_set(s->cfg->host, s->domid, state);
     OPENSSL_cleanse(state, sizeof(state));
-    if ( rc )
+    if (rc)
         return fail(s, rc, "loading the vCPU state: %s", strerror(-rc));
     s->vcpu_seen = true;
     return 0;
@@ -235,15 +223,15 @@ static int read_end(struct receiver *s, uint32_t len)
     uint64_t records;
     int rc;
 
-    if ( !s->encrypted )
+    if (!s->encrypted)
         return fail(s, -EBADMSG, "ENCMIG_END record in a plain stream");
-    if ( s->end_seen )
+    if (s->end_seen)
         return fail(s, -EBADMSG, "a second end record");
-    if ( (rc = drain(s)) )
+    if ((rc = drain(s)))
         return rc;
     /* The header check bounded len by sizeof(body). */
     rc = stream_read_body(&s->r, body, len);
-    if ( rc )
+    if (rc)
         return fail(s, rc, "reading the end record: %s", strerror(-rc));
 
     parts[0] = s->req_raw;
@@ -253,28 +241,28 @@ static int read_end(struct receiver *s, uint32_t len)
     parts[2] = body;
     lens[2] = len - ENCMIG_END_MAC_SIZE;
     rc = encmig_hmac(s->end_key, parts, lens, 3, mac);
-    if ( rc )
+    if (rc)
         return fail(s, rc, "checking the end record: %s", strerror(-rc));
-    if ( CRYPTO_memcmp(mac, body + len - ENCMIG_END_MAC_SIZE, sizeof(mac)) )
+    if (CRYPTO_memcmp(mac, body + len - ENCMIG_END_MAC_SIZE, sizeof(mac)))
         return fail(s, -EBADMSG, "the end record failed authentication");
 
     /* Authentic: now its fields can be believed, and compared. */
     b.d = body;
     b.off = 0;
     b.len = b.alloc = b.max = len - ENCMIG_END_MAC_SIZE;
-    if ( (rc = wbuf_get_u32le(&b, &nr_streams)) ||
+    if ((rc = wbuf_get_u32le(&b, &nr_streams)) ||
          (rc = wbuf_get_u32le(&b, &pad)) || nr_streams != 1 || pad ||
          (rc = wbuf_get_u64le(&b, &records)) ||
          (rc = wbuf_get_ptr(&b, &theirs, sizeof(transcript))) ||
-         wbuf_avail(&b) )
+         wbuf_avail(&b))
         return fail(s, -EBADMSG, "the end record is malformed");
     memcpy(transcript, theirs, sizeof(transcript));
-    if ( CRYPTO_memcmp(transcript, s->transcript, sizeof(transcript)) )
+    if (CRYPTO_memcmp(transcript, s->transcript, sizeof(transcript)))
         return fail(s, -EBADMSG, "the end record belongs to another session");
 
-    if ( encmig_hc_status(s->hc, s->domid, &status) )
+    if (encmig_hc_status(s->hc, s->domid, &status))
         return fail(s, -errno, "session status: %s", strerror(errno));
-    if ( status.records != records )
+    if (status.records != records)
         return fail(s, -EBADMSG, "the source sent %llu page records, %llu "
                     "arrived: the stream was cut or records were dropped",
                     (unsigned long long)records,
@@ -290,29 +278,26 @@ static int read_stream(struct receiver *s)
     int rc;
 
     rc = stream_read_headers(&s->r, &dom_type);
-    if ( rc )
+    if (rc)
         return fail(s, rc, "stream header: %s",
                     rc == -EBADMSG ? "not a migration stream" :
                     rc == -EPROTONOSUPPORT ? "unsupported version or "
                     "layout" : strerror(-rc));
-    if ( dom_type != DHDR_TYPE_ENCMIG_SIM )
+    if (dom_type != DHDR_TYPE_ENCMIG_SIM)
         return fail(s, -EPROTONOSUPPORT, "stream of domain type %#x: this "
                     "receiver takes simulated guests", dom_type);
 
-    for ( ; ; )
-    {
+    for (;;) {
         rc = stream_read_record_header(&s->r, &type, &len, s->err,
                                        s->errlen);
-        if ( rc )
-        {
+        if (rc) {
             /* A refused import is the better reason for a broken stream. */
-            if ( ring_error(&s->ring) )
+            if (ring_error(&s->ring))
                 drain(s);
             return rc;
         }
 
-        switch ( type )
-        {
+        switch (type) {
         case REC_TYPE_ENCMIG_PAGES:
         case REC_TYPE_PAGE_DATA:
             rc = read_pages(s, type, len);
@@ -325,12 +310,12 @@ static int read_stream(struct receiver *s)
             rc = read_end(s, len);
             break;
         case REC_TYPE_END:
-            if ( (rc = drain(s)) )
+            if ((rc = drain(s)))
                 return rc;
-            if ( !s->vcpu_seen )
+            if (!s->vcpu_seen)
                 return fail(s, -EBADMSG, "the stream ended without the "
                             "vCPU state");
-            if ( s->encrypted && !s->end_seen )
+            if (s->encrypted && !s->end_seen)
                 return fail(s, -EBADMSG, "the stream ended without its "
                             "authenticated end record");
             return 0;
@@ -338,7 +323,7 @@ static int read_stream(struct receiver *s)
             rc = fail(s, -EBADMSG, "unexpected %s record",
                       rec_type_to_str(type));
         }
-        if ( rc )
+        if (rc)
             return rc;
     }
 }
@@ -356,70 +341,61 @@ static int setup(struct receiver *s)
     memset(&hs, 0, sizeof(hs));
     wbuf_init(&b, MSG_BODY_MAX);
     rc = encmig_msg_recv(cfg->rfd, &type, &b, MSG_BODY_MAX);
-    if ( rc )
-    {
+    if (rc) {
         fail(s, rc, "reading the migration request: %s", strerror(-rc));
         goto out;
     }
-    if ( type != MSG_MIGRATE_REQ )
-    {
+    if (type != MSG_MIGRATE_REQ) {
         rc = fail(s, -EBADMSG, "expected a migration request, got message "
                   "%u", type);
         goto out;
     }
-    if ( wbuf_avail(&b) == sizeof(s->req_raw) )
+    if (wbuf_avail(&b) == sizeof(s->req_raw))
         memcpy(s->req_raw, wbuf_ptr(&b), sizeof(s->req_raw));
     rc = migrate_req_get(&b, max, &s->req, s->err, s->errlen);
-    if ( rc )
+    if (rc)
         goto out;
     s->encrypted = s->req.mode == MIGRATE_MODE_ENCRYPTED;
     s->st->guest_bytes = s->req.nr_frames * XEN_ENCMIG_PAGE_SIZE;
-    if ( s->encrypted && cfg->plain_only )
-    {
+    if (s->encrypted && cfg->plain_only) {
         rc = fail(s, -EPROTONOSUPPORT, "this receiver takes plain "
                   "migrations only");
         goto out;
     }
     rc = encmig_msg_send(cfg->wfd, MSG_ACCEPT, NULL, 0);
-    if ( rc )
-    {
+    if (rc) {
         fail(s, rc, "answering the request: %s", strerror(-rc));
         goto out;
     }
 
-    if ( s->encrypted )
-    {
+    if (s->encrypted) {
         encmig_hs_config_init(&hc);
         hc.keydir = cfg->trust.keydir;
         hc.known_hosts = cfg->trust.known_hosts;
         hc.accept_new = cfg->trust.accept_new;
         rc = encmig_hs_dest(cfg->rfd, cfg->wfd, &hc, &hs, s->err, s->errlen);
-        if ( rc )
+        if (rc)
             goto out;
     }
 
     rc = sim_domain_create(cfg->host, s->req.nr_frames, &s->domid);
-    if ( rc )
-    {
+    if (rc) {
         fail(s, rc, "creating a guest of %llu pages: %s",
              (unsigned long long)s->req.nr_frames, strerror(-rc));
         goto out;
     }
     s->domain = true;
 
-    if ( s->encrypted )
-    {
-        if ( encmig_hc_setup(s->hc, s->domid, XEN_ENCMIG_DIR_IMPORT, 1,
-                             &hs.km) )
-        {
+    if (s->encrypted) {
+        if (encmig_hc_setup(s->hc, s->domid, XEN_ENCMIG_DIR_IMPORT, 1,
+                             &hs.km)) {
             rc = fail(s, -errno, "setting up the import session: %s",
                       strerror(errno));
             goto out;
         }
         memcpy(s->transcript, hs.transcript, sizeof(s->transcript));
-        if ( (rc = encmig_derive_key(&hs.km, ENCMIG_KEY_END, s->end_key)) ||
-             (rc = encmig_derive_key(&hs.km, ENCMIG_KEY_VCPU, s->vcpu_key)) )
-        {
+        if ((rc = encmig_derive_key(&hs.km, ENCMIG_KEY_END, s->end_key)) ||
+             (rc = encmig_derive_key(&hs.km, ENCMIG_KEY_VCPU, s->vcpu_key))) {
             fail(s, rc, "deriving keys: %s", strerror(-rc));
             goto out;
         }
@@ -428,8 +404,7 @@ static int setup(struct receiver *s)
     rc = ring_init(&s->ring, s->hc,
                    cfg->ring_slots ? cfg->ring_slots : MIGRATE_DEFAULT_SLOTS,
                    s->req.batch, XEN_ENCMIG_REC_SIZE);
-    if ( rc )
-    {
+    if (rc) {
         fail(s, rc, "migration buffers: %s", strerror(-rc));
         goto out;
     }
@@ -455,43 +430,38 @@ int encmig_migrate_receive(const struct encmig_recv_cfg *cfg,
     err[0] = '\0';
     stream_reader_init(&s.r, cfg->rfd);
     s.hc = encmig_hc_open_sim(cfg->host, true);
-    if ( !s.hc )
-    {
+    if (!s.hc) {
         rc = fail(&s, -ENOMEM, "opening the hypervisor interface");
         goto out;
     }
 
-    if ( (rc = setup(&s)) )
+    if ((rc = setup(&s)))
         goto out;
     rc = -pthread_create(&s.thread, NULL, importer_main, &s);
-    if ( rc )
-    {
+    if (rc) {
         fail(&s, rc, "starting the importer thread: %s", strerror(-rc));
         goto out;
     }
     s.thread_on = true;
 
     rc = encmig_msg_send(cfg->wfd, MSG_READY, NULL, 0);
-    if ( rc )
-    {
+    if (rc) {
         fail(&s, rc, "telling the source to start: %s", strerror(-rc));
         goto out;
     }
 
-    if ( (rc = read_stream(&s)) )
+    if ((rc = read_stream(&s)))
         goto out;
 
     /* Verified to the end: the guest runs here now.  Tell the source. */
     rc = sim_domain_unpause(cfg->host, s.domid);
-    if ( rc )
-    {
+    if (rc) {
         fail(&s, rc, "resuming the guest: %s", strerror(-rc));
         goto out;
     }
     encmig_hc_teardown(s.hc, s.domid);
     rc = encmig_msg_send(cfg->wfd, MSG_RESUMED, NULL, 0);
-    if ( rc )
-    {
+    if (rc) {
         /*
          * The source will resume its copy: ours must not run as well.
          * (The confirmation lost after it was sent is the one case this
@@ -503,25 +473,24 @@ int encmig_migrate_receive(const struct encmig_recv_cfg *cfg,
     s.domain = false;
     st->domid = s.domid;
 
-    if ( sim_domain_hash(cfg->host, s.domid, st->hash) == 0 )
+    if (sim_domain_hash(cfg->host, s.domid, st->hash) == 0)
         encmig_msg_send(cfg->wfd, MSG_VERIFY, st->hash, sizeof(st->hash));
 
  out:
-    if ( s.thread_on )
-    {
-        if ( rc )
+    if (s.thread_on) {
+        if (rc)
             ring_fail(&s.ring, rc);
         ring_close(&s.ring);
         pthread_join(s.thread, NULL);
     }
-    if ( rc )
+    if (rc)
         encmig_msg_send_failed(cfg->wfd, -rc, err);
-    if ( s.domain )
+    if (s.domain)
         sim_domain_destroy(cfg->host, s.domid);   /* and its session */
     st->wire_bytes = s.r.bytes;
     OPENSSL_cleanse(s.end_key, sizeof(s.end_key));
     OPENSSL_cleanse(s.vcpu_key, sizeof(s.vcpu_key));
-    if ( s.ring_on )
+    if (s.ring_on)
         ring_fini(&s.ring);
     encmig_hc_close(s.hc);
     return rc;

@@ -16,7 +16,7 @@ int ring_init(struct encmig_ring *r, struct encmig_hc *hc, unsigned int nslots,
     unsigned int i;
 
     memset(r, 0, sizeof(*r));
-    if ( nslots == 0 || batch == 0 || batch > XEN_ENCMIG_MAX_BATCH )
+    if (nslots == 0 || batch == 0 || batch > XEN_ENCMIG_MAX_BATCH)
         return -EINVAL;
     r->hc = hc;
     r->nslots = nslots;
@@ -25,14 +25,12 @@ int ring_init(struct encmig_ring *r, struct encmig_hc *hc, unsigned int nslots,
     pthread_mutex_init(&r->lock, NULL);
     pthread_cond_init(&r->cond, NULL);
     r->slot = calloc(nslots, sizeof(*r->slot));
-    if ( !r->slot )
+    if (!r->slot)
         return -ENOMEM;
-    for ( i = 0; i < nslots; i++ )
-    {
+    for (i = 0; i < nslots; i++) {
         r->slot[i].buf = encmig_hc_buf_alloc(hc, r->buf_size);
         r->slot[i].gfns = encmig_hc_buf_alloc(hc, batch * sizeof(uint64_t));
-        if ( !r->slot[i].buf || !r->slot[i].gfns )
-        {
+        if (!r->slot[i].buf || !r->slot[i].gfns) {
             ring_fini(r);
             return -ENOMEM;
         }
@@ -44,12 +42,10 @@ void ring_fini(struct encmig_ring *r)
 {
     unsigned int i;
 
-    if ( r->slot )
-    {
-        for ( i = 0; i < r->nslots; i++ )
-        {
+    if (r->slot) {
+        for (i = 0; i < r->nslots; i++) {
             /* Plain-mode slots held guest pages: leave nothing behind. */
-            if ( r->slot[i].buf )
+            if (r->slot[i].buf)
                 explicit_bzero(r->slot[i].buf, r->buf_size);
             encmig_hc_buf_free(r->hc, r->slot[i].buf, r->buf_size);
             encmig_hc_buf_free(r->hc, r->slot[i].gfns,
@@ -72,9 +68,9 @@ struct ring_slot *ring_acquire(struct encmig_ring *r)
     struct ring_slot *s = NULL;
 
     pthread_mutex_lock(&r->lock);
-    while ( !r->error && r->produced - r->consumed == r->nslots )
+    while (!r->error && r->produced - r->consumed == r->nslots)
         pthread_cond_wait(&r->cond, &r->lock);
-    if ( !r->error )
+    if (!r->error)
         s = &r->slot[r->produced % r->nslots];
     pthread_mutex_unlock(&r->lock);
     return s;
@@ -101,7 +97,7 @@ int ring_drain(struct encmig_ring *r)
     int rc;
 
     pthread_mutex_lock(&r->lock);
-    while ( !r->error && r->consumed != r->produced )
+    while (!r->error && r->consumed != r->produced)
         pthread_cond_wait(&r->cond, &r->lock);
     rc = r->error;
     pthread_mutex_unlock(&r->lock);
@@ -113,9 +109,9 @@ struct ring_slot *ring_next(struct encmig_ring *r)
     struct ring_slot *s = NULL;
 
     pthread_mutex_lock(&r->lock);
-    while ( !r->error && !r->closed && r->consumed == r->produced )
+    while (!r->error && !r->closed && r->consumed == r->produced)
         pthread_cond_wait(&r->cond, &r->lock);
-    if ( !r->error && r->consumed != r->produced )
+    if (!r->error && r->consumed != r->produced)
         s = &r->slot[r->consumed % r->nslots];
     pthread_mutex_unlock(&r->lock);
     return s;
@@ -132,7 +128,7 @@ void ring_release(struct encmig_ring *r)
 void ring_fail(struct encmig_ring *r, int rc)
 {
     pthread_mutex_lock(&r->lock);
-    if ( !r->error )
+    if (!r->error)
         r->error = rc ? rc : -EIO;
     pthread_cond_broadcast(&r->cond);
     pthread_mutex_unlock(&r->lock);

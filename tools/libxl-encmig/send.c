@@ -68,8 +68,7 @@ static void *sender_main(void *arg)
     struct sender *s = arg;
     struct ring_slot *slot;
 
-    while ( (slot = ring_next(&s->ring)) )
-    {
+    while ((slot = ring_next(&s->ring))) {
         uint8_t hdr[8];
         struct iovec iov[3];
         int n, rc;
@@ -79,14 +78,11 @@ static void *sender_main(void *arg)
         memcpy(hdr + 4, &slot->stream, 4);
         iov[0].iov_base = hdr;
         iov[0].iov_len = sizeof(hdr);
-        if ( slot->kind == REC_TYPE_ENCMIG_PAGES )
-        {
+        if (slot->kind == REC_TYPE_ENCMIG_PAGES) {
             iov[1].iov_base = slot->buf;
             iov[1].iov_len = (size_t)slot->count * XEN_ENCMIG_REC_SIZE;
             n = 2;
-        }
-        else
-        {
+        } else {
             iov[1].iov_base = slot->gfns;
             iov[1].iov_len = (size_t)slot->count * sizeof(uint64_t);
             iov[2].iov_base = slot->buf;
@@ -94,8 +90,7 @@ static void *sender_main(void *arg)
             n = 3;
         }
         rc = stream_write_record(&s->w, slot->kind, iov, n);
-        if ( rc )
-        {
+        if (rc) {
             ring_fail(&s->ring, rc);
             break;
         }
@@ -106,7 +101,7 @@ static void *sender_main(void *arg)
 
 static void report(struct sender *s)
 {
-    if ( !s->cfg->progress )
+    if (!s->cfg->progress)
         return;
     s->prog.wire_bytes = __atomic_load_n(&s->w.bytes, __ATOMIC_RELAXED);
     s->prog.elapsed = encmig_now() - s->t_stream;
@@ -121,31 +116,27 @@ static int send_batch(struct sender *s, const uint64_t *gfns, uint32_t n)
     uint32_t i;
     int rc;
 
-    if ( !slot )
+    if (!slot)
         return fail(s, ring_error(&s->ring), "sending to the destination: %s",
                     strerror(-ring_error(&s->ring)));
 
     memcpy(slot->gfns, gfns, n * sizeof(*gfns));
     slot->count = n;
     slot->stream = 0;
-    if ( cfg->plain )
-    {
+    if (cfg->plain) {
         /* What xl does today: dom0 maps the guest and reads plaintext. */
         slot->kind = REC_TYPE_PAGE_DATA;
-        for ( i = 0; i < n; i++ )
-        {
+        for (i = 0; i < n; i++) {
             rc = sim_guest_read(cfg->host, cfg->domid, gfns[i],
                                 slot->buf + (size_t)i * XEN_ENCMIG_PAGE_SIZE);
-            if ( rc )
+            if (rc)
                 return fail(s, rc, "reading guest page %#llx: %s",
                             (unsigned long long)gfns[i], strerror(-rc));
         }
-    }
-    else
-    {
+    } else {
         slot->kind = REC_TYPE_ENCMIG_PAGES;
-        if ( encmig_hc_export(s->hc, cfg->domid, 0, s->prog.round, slot->gfns,
-                              n, slot->buf, s->ring.buf_size) )
+        if (encmig_hc_export(s->hc, cfg->domid, 0, s->prog.round, slot->gfns,
+                              n, slot->buf, s->ring.buf_size))
             return fail(s, -errno, "export of %u pages from the hypervisor: "
                         "%s", n, strerror(errno));
         s->records += n;
@@ -165,14 +156,12 @@ static int send_bitmap(struct sender *s, const uint64_t *bitmap)
     uint32_t n = 0, batch = s->ring.batch;
     int rc;
 
-    for ( gfn = 0; gfn < s->nr_frames; gfn++ )
-    {
-        if ( !(bitmap[gfn / 64] & (UINT64_C(1) << (gfn % 64))) )
+    for (gfn = 0; gfn < s->nr_frames; gfn++) {
+        if (!(bitmap[gfn / 64] & (UINT64_C(1) << (gfn % 64))))
             continue;
         gfns[n++] = gfn;
-        if ( n == batch )
-        {
-            if ( (rc = send_batch(s, gfns, n)) )
+        if (n == batch) {
+            if ((rc = send_batch(s, gfns, n)))
                 return rc;
             n = 0;
         }
@@ -186,12 +175,10 @@ static int send_all(struct sender *s)
     uint32_t n = 0;
     int rc;
 
-    for ( gfn = 0; gfn < s->nr_frames; gfn++ )
-    {
+    for (gfn = 0; gfn < s->nr_frames; gfn++) {
         gfns[n++] = gfn;
-        if ( n == s->ring.batch )
-        {
-            if ( (rc = send_batch(s, gfns, n)) )
+        if (n == s->ring.batch) {
+            if ((rc = send_batch(s, gfns, n)))
                 return rc;
             n = 0;
         }
@@ -219,48 +206,46 @@ static int precopy(struct sender *s)
     int rc;
 
     rc = sim_logdirty_enable(cfg->host, cfg->domid, true);
-    if ( rc )
+    if (rc)
         return fail(s, rc, "enabling log-dirty: %s", strerror(-rc));
     s->logdirty = true;
 
     s->prog.round = 0;
     s->prog.round_pages = s->nr_frames;
-    if ( (rc = send_all(s)) )
+    if ((rc = send_all(s)))
         return rc;
 
-    for ( s->prog.round = 1; ; s->prog.round++ )
-    {
-        if ( (rc = dirty_clean(s, s->bitmap, &count)) )
+    for (s->prog.round = 1; ; s->prog.round++) {
+        if ((rc = dirty_clean(s, s->bitmap, &count)))
             return rc;
 
-        if ( count <= stop || count >= prev ||
-             s->prog.round + 1 >= max_rounds )
+        if (count <= stop || count >= prev ||
+             s->prog.round + 1 >= max_rounds)
             break;
 
         s->prog.round_pages = count;
         s->prog.round_sent = 0;
-        if ( (rc = send_bitmap(s, s->bitmap)) )
+        if ((rc = send_bitmap(s, s->bitmap)))
             return rc;
         prev = count;
     }
 
     /* Stop and copy: what was dirty, plus what got dirty until the pause. */
     rc = sim_domain_pause(cfg->host, cfg->domid);
-    if ( rc )
+    if (rc)
         return fail(s, rc, "pausing the guest: %s", strerror(-rc));
     s->paused = true;
     s->t_pause = encmig_now();
     s->prog.final = true;
-    if ( (rc = dirty_clean(s, s->bitmap2, &extra)) )
+    if ((rc = dirty_clean(s, s->bitmap2, &extra)))
         return rc;
-    for ( count = 0, i = 0; i < s->words; i++ )
-    {
+    for (count = 0, i = 0; i < s->words; i++) {
         s->bitmap[i] |= s->bitmap2[i];
         count += __builtin_popcountll(s->bitmap[i]);
     }
     s->prog.round_pages = count;
     s->prog.round_sent = 0;
-    if ( (rc = send_bitmap(s, s->bitmap)) )
+    if ((rc = send_bitmap(s, s->bitmap)))
         return rc;
     s->st->rounds = s->prog.round + 1;
 
@@ -278,23 +263,19 @@ static int send_vcpu(struct sender *s)
     int rc;
 
     rc = sim_vcpu_get(s->cfg->host, s->cfg->domid, state);
-    if ( rc )
+    if (rc)
         return fail(s, rc, "reading the vCPU state: %s", strerror(-rc));
 
-    if ( s->cfg->plain )
-    {
+    if (s->cfg->plain) {
         iov.iov_base = state;
         iov.iov_len = sizeof(state);
         rc = stream_write_record(&s->w, REC_TYPE_ENCMIG_SIM_VCPU, &iov, 1);
-    }
-    else
-    {
+    } else {
         /* vCPU 0, sealed once under this session's vCPU key. */
         memset(body, 0, 8);
         rc = encmig_seal(s->vcpu_key, iv, body, 8, state, sizeof(state),
                          body + 8, body + 8 + sizeof(state));
-        if ( !rc )
-        {
+        if (!rc) {
             iov.iov_base = body;
             iov.iov_len = sizeof(body);
             rc = stream_write_record(&s->w, REC_TYPE_ENCMIG_VCPU, &iov, 1);
@@ -311,15 +292,14 @@ static int send_end(struct sender *s)
     uint8_t *mac;
     int rc;
 
-    if ( !s->cfg->plain )
-    {
+    if (!s->cfg->plain) {
         const void *parts[3];
         size_t lens[3];
 
         wbuf_init(&b, 256);
-        if ( (rc = wbuf_put_u32le(&b, 1)) || (rc = wbuf_put_u32le(&b, 0)) ||
+        if ((rc = wbuf_put_u32le(&b, 1)) || (rc = wbuf_put_u32le(&b, 0)) ||
              (rc = wbuf_put_u64le(&b, s->records)) ||
-             (rc = wbuf_put(&b, s->transcript, sizeof(s->transcript))) )
+             (rc = wbuf_put(&b, s->transcript, sizeof(s->transcript))))
             goto out;
         /* The request sized the guest: bind it too, it came before keys. */
         parts[0] = s->req;
@@ -328,18 +308,18 @@ static int send_end(struct sender *s)
         lens[1] = sizeof(s->w.headers);
         parts[2] = wbuf_ptr(&b);
         lens[2] = wbuf_avail(&b);
-        if ( (rc = wbuf_reserve(&b, ENCMIG_END_MAC_SIZE, &mac)) )
+        if ((rc = wbuf_reserve(&b, ENCMIG_END_MAC_SIZE, &mac)))
             goto out;
         /* The reserve may have moved the data: point at it again. */
         parts[2] = wbuf_ptr(&b);
-        if ( (rc = encmig_hmac(s->end_key, parts, lens, 3, mac)) )
+        if ((rc = encmig_hmac(s->end_key, parts, lens, 3, mac)))
             goto out;
         iov.iov_base = (void *)wbuf_ptr(&b);
         iov.iov_len = wbuf_avail(&b);
         rc = stream_write_record(&s->w, REC_TYPE_ENCMIG_END, &iov, 1);
  out:
         wbuf_free(&b);
-        if ( rc )
+        if (rc)
             return fail(s, rc, "sending the end record: %s", strerror(-rc));
     }
 
@@ -356,18 +336,17 @@ static int expect(struct sender *s, uint32_t want, struct wbuf *body,
     int code, rc;
 
     rc = encmig_msg_recv(s->cfg->rfd, &type, body, MSG_BODY_MAX);
-    if ( rc )
+    if (rc)
         return fail(s, rc, "waiting for the destination's %s: %s", what,
                     strerror(-rc));
-    if ( type == MSG_FAILED )
-    {
-        if ( encmig_msg_parse_failed(body, &code, reason, sizeof(reason)) )
+    if (type == MSG_FAILED) {
+        if (encmig_msg_parse_failed(body, &code, reason, sizeof(reason)))
             return fail(s, -EBADMSG, "the destination failed (unreadable "
                         "reason)");
         return fail(s, code ? -code : -EIO, "the destination refused: %s",
                     reason);
     }
-    if ( type != want )
+    if (type != want)
         return fail(s, -EBADMSG, "destination sent message %u, expected %s",
                     type, what);
     return 0;
@@ -385,9 +364,9 @@ static void peer_reason(struct sender *s)
     int code;
 
     wbuf_init(&body, MSG_BODY_MAX);
-    if ( !encmig_msg_recv(s->cfg->rfd, &type, &body, MSG_BODY_MAX) &&
+    if (!encmig_msg_recv(s->cfg->rfd, &type, &body, MSG_BODY_MAX) &&
          type == MSG_FAILED &&
-         !encmig_msg_parse_failed(&body, &code, reason, sizeof(reason)) )
+         !encmig_msg_parse_failed(&body, &code, reason, sizeof(reason)))
         snprintf(s->err, s->errlen, "the destination refused: %s", reason);
     wbuf_free(&body);
 }
@@ -406,20 +385,19 @@ static int setup_encryption(struct sender *s)
 
     rc = encmig_hs_source(cfg->rfd, cfg->wfd, &hc, cfg->peer_host, &hs, s->err,
                           s->errlen);
-    if ( rc )
+    if (rc)
         return rc;
 
-    if ( encmig_hc_setup(s->hc, cfg->domid, XEN_ENCMIG_DIR_EXPORT, 1,
-                         &hs.km) )
-    {
+    if (encmig_hc_setup(s->hc, cfg->domid, XEN_ENCMIG_DIR_EXPORT, 1,
+                         &hs.km)) {
         rc = fail(s, -errno, "setting up the export session: %s",
                   strerror(errno));
         goto out;
     }
     s->session = true;
     memcpy(s->transcript, hs.transcript, sizeof(s->transcript));
-    if ( (rc = encmig_derive_key(&hs.km, ENCMIG_KEY_END, s->end_key)) ||
-         (rc = encmig_derive_key(&hs.km, ENCMIG_KEY_VCPU, s->vcpu_key)) )
+    if ((rc = encmig_derive_key(&hs.km, ENCMIG_KEY_END, s->end_key)) ||
+         (rc = encmig_derive_key(&hs.km, ENCMIG_KEY_VCPU, s->vcpu_key)))
         fail(s, rc, "deriving keys: %s", strerror(-rc));
 
  out:
@@ -441,42 +419,41 @@ static int start(struct sender *s)
     int rc;
 
     rc = sim_domain_info(cfg->host, cfg->domid, &s->nr_frames, &paused);
-    if ( rc )
+    if (rc)
         return fail(s, rc, "guest %u: %s", cfg->domid, strerror(-rc));
     req.nr_frames = s->nr_frames;
     s->st->guest_bytes = s->nr_frames * XEN_ENCMIG_PAGE_SIZE;
     s->words = (s->nr_frames + 63) / 64;
     s->bitmap = calloc(s->words, sizeof(uint64_t));
     s->bitmap2 = calloc(s->words, sizeof(uint64_t));
-    if ( !s->bitmap || !s->bitmap2 )
+    if (!s->bitmap || !s->bitmap2)
         return fail(s, -ENOMEM, "out of memory");
 
     rc = ring_init(&s->ring, s->hc,
                    cfg->ring_slots ? cfg->ring_slots : MIGRATE_DEFAULT_SLOTS,
                    req.batch, XEN_ENCMIG_REC_SIZE);
-    if ( rc )
+    if (rc)
         return fail(s, rc, "migration buffers: %s", strerror(-rc));
     s->ring_on = true;
     s->st->buffer_bytes = ring_bytes(&s->ring);
 
     wbuf_init(&b, MIGRATE_REQ_SIZE);
     rc = migrate_req_put(&b, &req);
-    if ( !rc )
-    {
+    if (!rc) {
         memcpy(s->req, wbuf_ptr(&b), sizeof(s->req));
         rc = encmig_msg_send(cfg->wfd, MSG_MIGRATE_REQ, s->req,
                              sizeof(s->req));
     }
     wbuf_free(&b);
-    if ( rc )
+    if (rc)
         return fail(s, rc, "sending the migration request: %s",
                     strerror(-rc));
 
     wbuf_init(&b, MSG_BODY_MAX);
     rc = expect(s, MSG_ACCEPT, &b, "answer to the request");
-    if ( !rc && !cfg->plain )
+    if (!rc && !cfg->plain)
         rc = setup_encryption(s);
-    if ( !rc )
+    if (!rc)
         rc = expect(s, MSG_READY, &b, "ready");
     wbuf_free(&b);
     s->t_stream = encmig_now();
@@ -491,7 +468,7 @@ static int finish(struct sender *s)
 
     wbuf_init(&b, MSG_BODY_MAX);
     rc = expect(s, MSG_RESUMED, &b, "confirmation");
-    if ( rc )
+    if (rc)
         goto out;
     s->committed = true;
     s->st->downtime_ms = (encmig_now() - s->t_pause) * 1000;
@@ -500,16 +477,15 @@ static int finish(struct sender *s)
 
     /* Committed: the guest runs there.  Check what it got. */
     rc = sim_domain_hash(s->cfg->host, s->cfg->domid, s->st->hash);
-    if ( rc )
-    {
+    if (rc) {
         fail(s, rc, "hashing the guest: %s", strerror(-rc));
         goto out;
     }
-    if ( expect(s, MSG_VERIFY, &b, "verification") == 0 &&
-         wbuf_avail(&b) == sizeof(s->st->hash) )
+    if (expect(s, MSG_VERIFY, &b, "verification") == 0 &&
+         wbuf_avail(&b) == sizeof(s->st->hash))
         s->st->verified = !memcmp(wbuf_ptr(&b), s->st->hash,
                                   sizeof(s->st->hash));
-    if ( !s->st->verified )
+    if (!s->st->verified)
         snprintf(s->err, s->errlen, "the destination's copy of the guest "
                  "differs from ours");
 
@@ -535,69 +511,62 @@ int encmig_migrate_send(const struct encmig_send_cfg *cfg,
     s.w.tap_opaque = cfg->tap_opaque;
 
     s.hc = encmig_hc_open_sim(cfg->host, true);
-    if ( !s.hc )
-    {
+    if (!s.hc) {
         rc = fail(&s, -ENOMEM, "opening the hypervisor interface");
         goto out;
     }
 
-    if ( (rc = start(&s)) )
+    if ((rc = start(&s)))
         goto out;
 
     rc = stream_write_headers(&s.w, DHDR_TYPE_ENCMIG_SIM);
-    if ( rc )
-    {
+    if (rc) {
         fail(&s, rc, "sending the stream headers: %s", strerror(-rc));
         goto out;
     }
     rc = -pthread_create(&s.thread, NULL, sender_main, &s);
-    if ( rc )
-    {
+    if (rc) {
         fail(&s, rc, "starting the sender thread: %s", strerror(-rc));
         goto out;
     }
     s.thread_on = true;
 
-    if ( (rc = precopy(&s)) || (rc = send_vcpu(&s)) ||
-         (rc = send_end(&s)) )
+    if ((rc = precopy(&s)) || (rc = send_vcpu(&s)) ||
+         (rc = send_end(&s)))
         goto out;
     rc = finish(&s);
 
  out:
-    if ( s.thread_on )
-    {
-        if ( rc )
+    if (s.thread_on) {
+        if (rc)
             ring_fail(&s.ring, rc);
         ring_close(&s.ring);
         pthread_join(s.thread, NULL);
     }
-    if ( (rc == -EPIPE || rc == -ECONNRESET) && !s.committed )
+    if ((rc == -EPIPE || rc == -ECONNRESET) && !s.committed)
         peer_reason(&s);
     st->pages_sent = s.prog.pages_sent;
     st->wire_bytes = s.w.bytes;
-    if ( !s.committed )
+    if (!s.committed)
         st->seconds = encmig_now() - s.t0;
 
-    if ( s.committed )
-    {
+    if (s.committed) {
         /* The destination runs the guest now: this copy must go. */
         sim_domain_destroy(cfg->host, cfg->domid);
-        if ( !st->verified && !rc )
+        if (!st->verified && !rc)
             rc = -EIO;
-    }
-    else
-    {
-        if ( s.session )
+    } else {
+        if (s.session)
             encmig_hc_teardown(s.hc, cfg->domid);
-        if ( s.logdirty )
+        if (s.logdirty)
             sim_logdirty_enable(cfg->host, cfg->domid, false);
-        if ( s.paused )
+        if (s.paused)
             sim_domain_unpause(cfg->host, cfg->domid);
     }
 
     OPENSSL_cleanse(s.end_key, sizeof(s.end_key));
     OPENSSL_cleanse(s.vcpu_key, sizeof(s.vcpu_key));
-    if ( s.ring_on )
+    if (s.ring_on)
         ring_fini(&s.ring);
     encmig_hc_close(s.hc);
     free(s.bitmap);

@@ -17,8 +17,7 @@
 
 const char *rec_type_to_str(uint32_t type)
 {
-    switch ( type )
-    {
+    switch (type) {
     case REC_TYPE_END:              return "END";
     case REC_TYPE_PAGE_DATA:        return "PAGE_DATA";
     case REC_TYPE_X86_PV_VCPU_BASIC: return "X86_PV_VCPU_BASIC";
@@ -50,30 +49,26 @@ static int writev_full(struct stream_writer *w, struct iovec *iov, int n)
 {
     int i;
 
-    if ( w->tap )
-        for ( i = 0; i < n; i++ )
+    if (w->tap)
+        for (i = 0; i < n; i++)
             w->tap(w->tap_opaque, iov[i].iov_base, iov[i].iov_len);
 
-    while ( n > 0 )
-    {
+    while (n > 0) {
         ssize_t done = writev(w->fd, iov, n);
 
-        if ( done < 0 )
-        {
-            if ( errno == EINTR )
+        if (done < 0) {
+            if (errno == EINTR)
                 continue;
             return -errno;
         }
         /* Read by the progress display while the sender thread writes. */
         __atomic_fetch_add(&w->bytes, done, __ATOMIC_RELAXED);
-        while ( n > 0 && (size_t)done >= iov->iov_len )
-        {
+        while (n > 0 && (size_t)done >= iov->iov_len) {
             done -= iov->iov_len;
             iov++;
             n--;
         }
-        if ( n > 0 )
-        {
+        if (n > 0) {
             iov->iov_base = (uint8_t *)iov->iov_base + done;
             iov->iov_len -= done;
         }
@@ -90,7 +85,7 @@ int stream_write_headers(struct stream_writer *w, uint32_t dom_type)
 
     wbuf_init(&b, sizeof(w->headers));
     /* The image header is big-endian; the options say the rest is LE. */
-    if ( (rc = wbuf_put_u64be(&b, IHDR_MARKER)) ||
+    if ((rc = wbuf_put_u64be(&b, IHDR_MARKER)) ||
          (rc = wbuf_put_u32be(&b, IHDR_ID)) ||
          (rc = wbuf_put_u32be(&b, IHDR_VERSION)) ||
          (rc = wbuf_put_u16be(&b, 0)) ||
@@ -99,7 +94,7 @@ int stream_write_headers(struct stream_writer *w, uint32_t dom_type)
          (rc = wbuf_put_u16le(&b, 12)) ||             /* page_shift */
          (rc = wbuf_put_u16le(&b, 0)) ||
          (rc = wbuf_put_u32le(&b, 0)) ||              /* xen_major: none */
-         (rc = wbuf_put_u32le(&b, 0)) )
+         (rc = wbuf_put_u32le(&b, 0)))
         goto out;
     memcpy(w->headers, wbuf_ptr(&b), sizeof(w->headers));
     iov.iov_base = w->headers;
@@ -121,13 +116,13 @@ int stream_read_headers(struct stream_reader *r, uint32_t *dom_type)
     int rc;
 
     wbuf_init(&b, sizeof(r->headers));
-    if ( (rc = wbuf_reserve(&b, sizeof(r->headers), &p)) ||
-         (rc = encmig_read_full(r->fd, p, sizeof(r->headers))) )
+    if ((rc = wbuf_reserve(&b, sizeof(r->headers), &p)) ||
+         (rc = encmig_read_full(r->fd, p, sizeof(r->headers))))
         goto out;
     r->bytes += sizeof(r->headers);
     memcpy(r->headers, p, sizeof(r->headers));
 
-    if ( (rc = wbuf_get_u64be(&b, &marker)) ||
+    if ((rc = wbuf_get_u64be(&b, &marker)) ||
          (rc = wbuf_get_u32be(&b, &id)) ||
          (rc = wbuf_get_u32be(&b, &version)) ||
          (rc = wbuf_get_u16be(&b, &options)) ||
@@ -136,15 +131,15 @@ int stream_read_headers(struct stream_reader *r, uint32_t *dom_type)
          (rc = wbuf_get_u16le(&b, &shift)) ||
          (rc = wbuf_get_u16le(&b, &rsvd16)) ||
          (rc = wbuf_get_u32le(&b, &major)) ||
-         (rc = wbuf_get_u32le(&b, &minor)) )
+         (rc = wbuf_get_u32le(&b, &minor)))
         goto out;
 
     rc = -EBADMSG;
-    if ( marker != IHDR_MARKER || id != IHDR_ID )
+    if (marker != IHDR_MARKER || id != IHDR_ID)
         goto out;                           /* not a migration stream */
     rc = -EPROTONOSUPPORT;
-    if ( version != IHDR_VERSION || (options & IHDR_OPT_BIG_ENDIAN) ||
-         shift != 12 )
+    if (version != IHDR_VERSION || (options & IHDR_OPT_BIG_ENDIAN) ||
+         shift != 12)
         goto out;
     *dom_type = type;
     rc = 0;
@@ -163,22 +158,21 @@ int stream_write_record(struct stream_writer *w, uint32_t type,
     uint64_t len = 0;
     int i;
 
-    if ( n < 0 || n > 6 )
+    if (n < 0 || n > 6)
         return -EINVAL;
-    for ( i = 0; i < n; i++ )
+    for (i = 0; i < n; i++)
         len += iov[i].iov_len;
-    if ( len > REC_BODY_MAX )
+    if (len > REC_BODY_MAX)
         return -EMSGSIZE;
 
     /* Record headers are in the stream's (little) endianness. */
-    for ( i = 0; i < 4; i++ )
-    {
+    for (i = 0; i < 4; i++) {
         hdr[i] = type >> (8 * i);
         hdr[4 + i] = len >> (8 * i);
     }
     v[0].iov_base = hdr;
     v[0].iov_len = sizeof(hdr);
-    if ( n )
+    if (n)
         memcpy(v + 1, iov, n * sizeof(*iov));
     v[n + 1].iov_base = (void *)zero;
     v[n + 1].iov_len = (REC_ALIGN - (len & (REC_ALIGN - 1))) & (REC_ALIGN - 1);
@@ -188,8 +182,7 @@ int stream_write_record(struct stream_writer *w, uint32_t type,
 /* Smallest and largest body of each known type. */
 static int body_limits(uint32_t type, uint32_t *min, uint32_t *max)
 {
-    switch ( type )
-    {
+    switch (type) {
     case REC_TYPE_END:
         *min = *max = 0;
         return 0;
@@ -223,14 +216,14 @@ static int read_padding(struct stream_reader *r, uint32_t len)
     size_t i;
     int rc;
 
-    if ( n == 0 )
+    if (n == 0)
         return 0;
     rc = encmig_read_full(r->fd, pad, n);
-    if ( rc )
+    if (rc)
         return rc;
     r->bytes += n;
-    for ( i = 0; i < n; i++ )
-        if ( pad[i] )
+    for (i = 0; i < n; i++)
+        if (pad[i])
             return -EBADMSG;
     return 0;
 }
@@ -239,7 +232,7 @@ int stream_read_bytes(struct stream_reader *r, void *p, uint32_t len)
 {
     int rc = encmig_read_full(r->fd, p, len);
 
-    if ( !rc )
+    if (!rc)
         r->bytes += len;
     return rc;
 }
@@ -262,12 +255,11 @@ static int skip_body(struct stream_reader *r, uint32_t len)
     uint32_t left = len;
     int rc;
 
-    while ( left )
-    {
+    while (left) {
         uint32_t n = left < sizeof(tmp) ? left : sizeof(tmp);
 
         rc = encmig_read_full(r->fd, tmp, n);
-        if ( rc )
+        if (rc)
             return rc;
         r->bytes += n;
         left -= n;
@@ -278,30 +270,25 @@ static int skip_body(struct stream_reader *r, uint32_t len)
 int stream_read_record_header(struct stream_reader *r, uint32_t *type,
                               uint32_t *len, char *err, size_t errlen)
 {
-    for ( ; ; )
-    {
+    for (;;) {
         uint8_t hdr[REC_HDR_SIZE];
         uint32_t t = 0, l = 0, min, max;
         int i, rc;
 
         rc = encmig_read_full(r->fd, hdr, sizeof(hdr));
-        if ( rc )
-        {
+        if (rc) {
             snprintf(err, errlen, "stream ended before its END record: %s",
                      strerror(-rc));
             return rc;
         }
         r->bytes += sizeof(hdr);
-        for ( i = 3; i >= 0; i-- )
-        {
+        for (i = 3; i >= 0; i--) {
             t = (t << 8) | hdr[i];
             l = (l << 8) | hdr[4 + i];
         }
 
-        if ( body_limits(t, &min, &max) == 0 )
-        {
-            if ( l < min || l > max )
-            {
+        if (body_limits(t, &min, &max) == 0) {
+            if (l < min || l > max) {
                 snprintf(err, errlen, "%s record of %u bytes: want %u to %u",
                          rec_type_to_str(t), l, min, max);
                 return -EBADMSG;
@@ -311,20 +298,17 @@ int stream_read_record_header(struct stream_reader *r, uint32_t *type,
             return 0;
         }
 
-        if ( !(t & REC_TYPE_OPTIONAL) )
-        {
+        if (!(t & REC_TYPE_OPTIONAL)) {
             snprintf(err, errlen, "unknown mandatory record type %#x", t);
             return -EOPNOTSUPP;
         }
-        if ( l > OPTIONAL_BODY_MAX )
-        {
+        if (l > OPTIONAL_BODY_MAX) {
             snprintf(err, errlen, "optional record %#x of %u bytes: too big",
                      t, l);
             return -EBADMSG;
         }
         rc = skip_body(r, l);
-        if ( rc )
-        {
+        if (rc) {
             snprintf(err, errlen, "optional record %#x: %s", t, strerror(-rc));
             return rc;
         }

@@ -32,17 +32,16 @@ int encmig_parse_size(const char *s, uint64_t *out)
 
     errno = 0;
     v = strtoull(s, &end, 10);
-    if ( errno || end == s )
+    if (errno || end == s)
         return -1;
-    switch ( *end )
-    {
+    switch (*end) {
     case '\0': break;
     case 'k': case 'K': shift = 10; end++; break;
     case 'm': case 'M': shift = 20; end++; break;
     case 'g': case 'G': shift = 30; end++; break;
     default: return -1;
     }
-    if ( *end || (shift && v > (UINT64_MAX >> shift)) )
+    if (*end || (shift && v > (UINT64_MAX >> shift)))
         return -1;
     *out = (uint64_t)v << shift;
     return 0;

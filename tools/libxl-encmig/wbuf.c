@@ -20,7 +20,7 @@ int wbuf_init(struct wbuf *b, size_t max)
 
 void wbuf_free(struct wbuf *b)
 {
-    if ( b->d )
+    if (b->d)
         OPENSSL_cleanse(b->d, b->alloc);
     free(b->d);
     memset(b, 0, sizeof(*b));
@@ -28,7 +28,7 @@ void wbuf_free(struct wbuf *b)
 
 void wbuf_reset(struct wbuf *b)
 {
-    if ( b->d )
+    if (b->d)
         OPENSSL_cleanse(b->d, b->len);
     b->off = b->len = 0;
 }
@@ -47,22 +47,20 @@ int wbuf_reserve(struct wbuf *b, size_t len, uint8_t **p)
 {
     size_t need;
 
-    if ( len > b->max - b->len )
+    if (len > b->max - b->len)
         return -EMSGSIZE;
     need = b->len + len;
-    if ( need > b->alloc )
-    {
+    if (need > b->alloc) {
         size_t alloc = b->alloc ? b->alloc : 256;
         uint8_t *d;
 
-        while ( alloc < need )
+        while (alloc < need)
             alloc = alloc > b->max / 2 ? b->max : alloc * 2;
         /* No realloc: the old block may hold secrets and must be wiped. */
         d = malloc(alloc);
-        if ( !d )
+        if (!d)
             return -ENOMEM;
-        if ( b->d )
-        {
+        if (b->d) {
             memcpy(d, b->d, b->len);
             OPENSSL_cleanse(b->d, b->alloc);
             free(b->d);
@@ -80,10 +78,10 @@ int wbuf_put(struct wbuf *b, const void *p, size_t len)
     uint8_t *dst;
     int rc;
 
-    if ( len == 0 )
+    if (len == 0)
         return 0;
     rc = wbuf_reserve(b, len, &dst);
-    if ( !rc )
+    if (!rc)
         memcpy(dst, p, len);
     return rc;
 }
@@ -93,7 +91,7 @@ static int put_le(struct wbuf *b, uint64_t v, unsigned int n)
     uint8_t tmp[8];
     unsigned int i;
 
-    for ( i = 0; i < n; i++ )
+    for (i = 0; i < n; i++)
         tmp[i] = v >> (8 * i);
     return wbuf_put(b, tmp, n);
 }
@@ -103,7 +101,7 @@ static int put_be(struct wbuf *b, uint64_t v, unsigned int n)
     uint8_t tmp[8];
     unsigned int i;
 
-    for ( i = 0; i < n; i++ )
+    for (i = 0; i < n; i++)
         tmp[i] = v >> (8 * (n - 1 - i));
     return wbuf_put(b, tmp, n);
 }
@@ -121,14 +119,14 @@ int wbuf_pad(struct wbuf *b, size_t align)
     static const uint8_t zero[64];
     size_t n = (align - (b->len & (align - 1))) & (align - 1);
 
-    if ( align == 0 || align > sizeof(zero) || (align & (align - 1)) )
+    if (align == 0 || align > sizeof(zero) || (align & (align - 1)))
         return -EINVAL;
     return wbuf_put(b, zero, n);
 }
 
 int wbuf_get_ptr(struct wbuf *b, const uint8_t **p, size_t len)
 {
-    if ( len > wbuf_avail(b) )
+    if (len > wbuf_avail(b))
         return -EBADMSG;
     *p = b->d + b->off;
     b->off += len;
@@ -140,10 +138,10 @@ int wbuf_get(struct wbuf *b, void *p, size_t len)
     const uint8_t *src;
     int rc;
 
-    if ( len == 0 )
+    if (len == 0)
         return 0;
     rc = wbuf_get_ptr(b, &src, len);
-    if ( !rc )
+    if (!rc)
         memcpy(p, src, len);
     return rc;
 }
@@ -161,9 +159,9 @@ static int get_le(struct wbuf *b, uint64_t *v, unsigned int n)
     unsigned int i;
     int rc = wbuf_get_ptr(b, &p, n);
 
-    if ( rc )
+    if (rc)
         return rc;
-    for ( *v = 0, i = 0; i < n; i++ )
+    for (*v = 0, i = 0; i < n; i++)
         *v |= (uint64_t)p[i] << (8 * i);
     return 0;
 }
@@ -174,9 +172,9 @@ static int get_be(struct wbuf *b, uint64_t *v, unsigned int n)
     unsigned int i;
     int rc = wbuf_get_ptr(b, &p, n);
 
-    if ( rc )
+    if (rc)
         return rc;
-    for ( *v = 0, i = 0; i < n; i++ )
+    for (*v = 0, i = 0; i < n; i++)
         *v = (*v << 8) | p[i];
     return 0;
 }
@@ -191,7 +189,7 @@ int wbuf_get_u16le(struct wbuf *b, uint16_t *v)
     uint64_t t;
     int rc = get_le(b, &t, 2);
 
-    if ( !rc )
+    if (!rc)
         *v = t;
     return rc;
 }
@@ -201,7 +199,7 @@ int wbuf_get_u16be(struct wbuf *b, uint16_t *v)
     uint64_t t;
     int rc = get_be(b, &t, 2);
 
-    if ( !rc )
+    if (!rc)
         *v = t;
     return rc;
 }
@@ -211,7 +209,7 @@ int wbuf_get_u32le(struct wbuf *b, uint32_t *v)
     uint64_t t;
     int rc = get_le(b, &t, 4);
 
-    if ( !rc )
+    if (!rc)
         *v = t;
     return rc;
 }
@@ -226,7 +224,7 @@ int wbuf_get_u32be(struct wbuf *b, uint32_t *v)
     uint64_t t;
     int rc = get_be(b, &t, 4);
 
-    if ( !rc )
+    if (!rc)
         *v = t;
     return rc;
 }
