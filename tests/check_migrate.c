@@ -15,206 +15,35 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "twohost.h"
 #include "../tools/libxl-encmig/cli.h"
 #include "../tools/libxl-encmig/hostkey.h"
-#include "../tools/libxl-encmig/known-hosts.h"
-#include "../tools/libxl-encmig/migrate.h"
 
-struct pair {
-    struct sim_host *src, *dst;
-    domid_t domid;
-    char dir[64];                 /* destination's keys */
-    char known[128];              /* source's known_hosts */
-    int sfd, dfd;                 /* source's and destination's sockets */
-    struct encmig_send_cfg scfg;
-    struct encmig_recv_cfg rcfg;
-    struct encmig_send_stats sst;
-    struct encmig_recv_stats rst;
-    char serr[512], rerr[512];
-    int src_rc, dst_rc;
-    uint8_t before[32];
-    /* optional relay between the two */
-    pthread_t relay;
-    bool relay_on;
-    int rs, rd;                   /* relay ends */
-    uint64_t cut_after;           /* close both ends after this many bytes */
-};
-
-static void write_known_hosts(struct pair *p, const char *host)
+static void pair_new(struct twohost *t, uint64_t bytes, uint64_t dirty_rate)
 {
-    uint8_t pub[ENCMIG_PUBKEY_SIZE];
-    char b64[ENCMIG_PUBKEY_B64_SIZE], err[256];
-    FILE *f;
-
-    ck_assert_int_eq(encmig_hostkey_load_public(p->dir, pub, err,
-                                                sizeof(err)), 0);
-    ck_assert_int_eq(encmig_pubkey_to_b64(pub, b64), 0);
-    f = fopen(p->known, "w");
-    ck_assert_ptr_nonnull(f);
-    fprintf(f, "%s %s %s\n", host, ENCMIG_KEYTYPE, b64);
-    fclose(f);
-}
-
-static void pair_new(struct pair *p, uint64_t bytes, uint64_t dirty_rate)
-{
-    char err[256];
-
-    memset(p, 0, sizeof(*p));
-    signal(SIGPIPE, SIG_IGN);
-    p->src = sim_host_new(1, NULL);
-    p->dst = sim_host_new(2, NULL);
-    ck_assert_ptr_nonnull(p->src);
-    ck_assert_ptr_nonnull(p->dst);
-    ck_assert_int_eq(cli_make_guest(p->src, bytes, 7, &p->domid), 0);
-    ck_assert_int_eq(sim_domain_hash(p->src, p->domid, p->before), 0);
-    if ( dirty_rate )
-        ck_assert_int_eq(sim_workload_start(p->src, p->domid, dirty_rate, 1),
-                         0);
-    ck_assert_int_eq(sim_domain_unpause(p->src, p->domid), 0);
-
-    snprintf(p->dir, sizeof(p->dir), "/tmp/encmig-test-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(p->dir));
-    ck_assert_int_eq(encmig_hostkey_generate(p->dir, "test", false, err,
-                                             sizeof(err)), 0);
-    snprintf(p->known, sizeof(p->known), "%s/known_hosts", p->dir);
-    write_known_hosts(p, "dest");
-
-    p->scfg.host = p->src;
-    p->scfg.domid = p->domid;
-    p->scfg.peer_host = "dest";
-    p->scfg.trust.keydir = p->dir;
-    p->scfg.trust.known_hosts = p->known;
-    p->rcfg.host = p->dst;
-    p->rcfg.trust.keydir = p->dir;
-}
-
-static void pair_free(struct pair *p)
-{
-    char path[256];
-
-    sim_host_free(p->src);
-    sim_host_free(p->dst);
-    snprintf(path, sizeof(path), "%s/%s", p->dir, ENCMIG_HOSTKEY_FILE);
-    unlink(path);
-    snprintf(path, sizeof(path), "%s/%s", p->dir, ENCMIG_HOSTKEY_PUB_FILE);
-    unlink(path);
-    unlink(p->known);
-    rmdir(p->dir);
-}
-
-static void *dst_main(void *arg)
-{
-    struct pair *p = arg;
-
-    p->dst_rc = encmig_migrate_receive(&p->rcfg, &p->rst, p->rerr,
-                                       sizeof(p->rerr));
-    close(p->dfd);
-    return NULL;
-}
-
-/* Forward bytes both ways; after cut_after source bytes, drop the link. */
-static void *relay_main(void *arg)
-{
-    struct pair *p = arg;
-    uint64_t forwarded = 0;
-    uint8_t buf[65536];
-
-    for ( ; ; )
-    {
-        fd_set fds;
-        ssize_t n;
-
-        FD_ZERO(&fds);
-        FD_SET(p->rs, &fds);
-        FD_SET(p->rd, &fds);
-        if ( select((p->rs > p->rd ? p->rs : p->rd) + 1, &fds, NULL, NULL,
-                    NULL) < 0 )
-            break;
-        if ( FD_ISSET(p->rs, &fds) )
-        {
-            size_t want = sizeof(buf);
-
-            if ( p->cut_after && p->cut_after - forwarded < want )
-                want = p->cut_after - forwarded;
-            n = read(p->rs, buf, want);
-            if ( n <= 0 || write(p->rd, buf, n) != n )
-                break;
-            forwarded += n;
-            if ( p->cut_after && forwarded >= p->cut_after )
-                break;
-        }
-        if ( FD_ISSET(p->rd, &fds) )
-        {
-            n = read(p->rd, buf, sizeof(buf));
-            if ( n <= 0 || write(p->rs, buf, n) != n )
-                break;
-        }
-    }
-    shutdown(p->rs, SHUT_RDWR);
-    shutdown(p->rd, SHUT_RDWR);
-    return NULL;
-}
-
-static void run(struct pair *p, bool relay)
-{
-    pthread_t t;
-    int a[2], b[2];
-
-    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, a), 0);
-    p->sfd = a[0];
-    if ( relay )
-    {
-        ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, b), 0);
-        p->rs = a[1];
-        p->rd = b[0];
-        p->dfd = b[1];
-        ck_assert_int_eq(pthread_create(&p->relay, NULL, relay_main, p), 0);
-        p->relay_on = true;
-    }
-    else
-        p->dfd = a[1];
-    cli_set_timeout(p->sfd, 20);
-    cli_set_timeout(p->dfd, 20);
-    p->scfg.rfd = p->scfg.wfd = p->sfd;
-    p->rcfg.rfd = p->rcfg.wfd = p->dfd;
-
-    ck_assert_int_eq(pthread_create(&t, NULL, dst_main, p), 0);
-    p->src_rc = encmig_migrate_send(&p->scfg, &p->sst, p->serr,
-                                    sizeof(p->serr));
-    close(p->sfd);
-    pthread_join(t, NULL);
-    if ( p->relay_on )
-    {
-        pthread_join(p->relay, NULL);
-        close(p->rs);
-        close(p->rd);
-    }
+    ck_assert_int_eq(twohost_new(t, bytes, dirty_rate), 0);
 }
 
 /* After a failed migration: the source runs its guest, the dest has none. */
-static void assert_failed_cleanly(struct pair *p, bool check_memory)
+static void assert_failed_cleanly(struct twohost *t, bool check_memory)
 {
-    uint64_t nr;
-    bool paused = true;
-    uint8_t now[32];
-    unsigned int id;
+    ck_assert_msg(t->src_rc != 0, "source succeeded");
+    ck_assert_msg(t->dst_rc != 0, "destination succeeded");
+    ck_assert_msg(twohost_source_intact(t, check_memory),
+                  "source guest not running or changed");
+    ck_assert_msg(twohost_dest_clean(t), "destination left a guest");
+}
 
-    ck_assert_int_ne(p->src_rc, 0);
-    ck_assert_int_ne(p->dst_rc, 0);
-    ck_assert_int_eq(sim_domain_info(p->src, p->domid, &nr, &paused), 0);
-    ck_assert_msg(!paused, "source guest left paused");
-    for ( id = 1; id < SIM_MAX_DOMAINS; id++ )
-        ck_assert_int_eq(sim_domain_info(p->dst, id, NULL, NULL), -ESRCH);
-    if ( check_memory )
-    {
-        ck_assert_int_eq(sim_domain_hash(p->src, p->domid, now), 0);
-        ck_assert_mem_eq(now, p->before, sizeof(now));
-    }
+/* Cut the link after n bytes from the source. */
+static void plan_cut(struct relay_plan *p, uint64_t n)
+{
+    plan_pass(p);
+    plan_range(p, 0, n);
 }
 
 START_TEST(test_live_encrypted)
 {
-    struct pair p;
+    struct twohost p;
     struct cli_marker_tap tap = { .found = 0 };
     uint8_t dst_hash[32];
 
@@ -222,7 +51,7 @@ START_TEST(test_live_encrypted)
     usleep(100000);
     p.scfg.tap = cli_marker_tap;
     p.scfg.tap_opaque = &tap;
-    run(&p, false);
+    twohost_run(&p, false, NULL, NULL);
     ck_assert_msg(p.src_rc == 0, "source: %s", p.serr);
     ck_assert_msg(p.dst_rc == 0, "destination: %s", p.rerr);
     ck_assert(p.sst.verified);
@@ -233,57 +62,57 @@ START_TEST(test_live_encrypted)
     ck_assert_int_eq(sim_domain_info(p.src, p.domid, NULL, NULL), -ESRCH);
     ck_assert_int_eq(sim_domain_hash(p.dst, p.rst.domid, dst_hash), 0);
     ck_assert_mem_eq(dst_hash, p.sst.hash, sizeof(dst_hash));
-    pair_free(&p);
+    twohost_free(&p);
 }
 END_TEST
 
 START_TEST(test_live_plain)
 {
-    struct pair p;
+    struct twohost p;
     struct cli_marker_tap tap = { .found = 0 };
 
     pair_new(&p, 16 << 20, 20000);
     p.scfg.plain = true;
     p.scfg.tap = cli_marker_tap;
     p.scfg.tap_opaque = &tap;
-    run(&p, false);
+    twohost_run(&p, false, NULL, NULL);
     ck_assert_msg(p.src_rc == 0, "source: %s", p.serr);
     ck_assert(p.sst.verified);
     /* The detector works: plain mode shows the guest's marker. */
     ck_assert_uint_gt(tap.found, 0);
-    pair_free(&p);
+    twohost_free(&p);
 }
 END_TEST
 
 START_TEST(test_plain_receiver_refuses_encrypted)
 {
-    struct pair p;
+    struct twohost p;
 
     pair_new(&p, 4 << 20, 0);
     p.rcfg.plain_only = true;
-    run(&p, false);
+    twohost_run(&p, false, NULL, NULL);
     assert_failed_cleanly(&p, true);
     ck_assert_msg(strstr(p.serr, "plain migrations only"), "%s", p.serr);
-    pair_free(&p);
+    twohost_free(&p);
 }
 END_TEST
 
 START_TEST(test_unknown_host_refused)
 {
-    struct pair p;
+    struct twohost p;
 
     pair_new(&p, 4 << 20, 0);
-    write_known_hosts(&p, "some-other-host");
-    run(&p, false);
+    ck_assert_int_eq(twohost_pin(&p, "some-other-host"), 0);
+    twohost_run(&p, false, NULL, NULL);
     assert_failed_cleanly(&p, true);
     ck_assert_msg(strstr(p.serr, "dest"), "%s", p.serr);
-    pair_free(&p);
+    twohost_free(&p);
 }
 END_TEST
 
 START_TEST(test_changed_host_key_refused)
 {
-    struct pair p;
+    struct twohost p;
     char err[256];
 
     pair_new(&p, 4 << 20, 0);
@@ -291,9 +120,9 @@ START_TEST(test_changed_host_key_refused)
     ck_assert_int_eq(encmig_hostkey_generate(p.dir, "new", true, err,
                                              sizeof(err)), 0);
     p.scfg.trust.accept_new = true;
-    run(&p, false);
+    twohost_run(&p, false, NULL, NULL);
     assert_failed_cleanly(&p, true);
-    pair_free(&p);
+    twohost_free(&p);
 }
 END_TEST
 
@@ -305,31 +134,32 @@ START_TEST(test_destination_dies_mid_stream)
 
     for ( i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++ )
     {
-        struct pair p;
+        struct twohost p;
+        struct relay_plan plan;
 
         pair_new(&p, 8 << 20, 0);
-        p.cut_after = cuts[i];
-        run(&p, true);
+        plan_cut(&plan, cuts[i]);
+        twohost_run(&p, true, &plan, NULL);
         assert_failed_cleanly(&p, true);
-        pair_free(&p);
+        twohost_free(&p);
     }
 }
 END_TEST
 
 START_TEST(test_buffers_fixed)
 {
-    struct pair a, b;
+    struct twohost a, b;
 
     pair_new(&a, 8 << 20, 0);
-    run(&a, false);
+    twohost_run(&a, false, NULL, NULL);
     ck_assert_int_eq(a.src_rc, 0);
     pair_new(&b, 64 << 20, 0);
-    run(&b, false);
+    twohost_run(&b, false, NULL, NULL);
     ck_assert_int_eq(b.src_rc, 0);
     ck_assert_uint_eq(a.sst.buffer_bytes, b.sst.buffer_bytes);
     ck_assert_uint_eq(a.rst.buffer_bytes, b.rst.buffer_bytes);
-    pair_free(&a);
-    pair_free(&b);
+    twohost_free(&a);
+    twohost_free(&b);
 }
 END_TEST
 

@@ -23,6 +23,7 @@
 #define MSG_VERIFY          19   /* destination: hash of the guest it got */
 #define MSG_FAILED          20   /* either: u32 errno, u32 len, text */
 #define MSG_ACCEPT          21   /* destination: request accepted */
+#define MSG_STREAM_DONE     22   /* source: nothing follows the stream */
 
 /* Send one message.  0 or -errno. */
 int encmig_msg_send(int fd, uint32_t type, const void *body, size_t len);

@@ -136,6 +136,9 @@ static int read_pages(struct receiver *s, uint32_t type, uint32_t len)
         return fail(s, -EBADMSG, "%s record in a%s stream",
                     rec_type_to_str(type),
                     s->encrypted ? "n encrypted" : " plain");
+    /* The order is fixed: pages, then the vCPU, then the end. */
+    if (s->vcpu_seen)
+        return fail(s, -EBADMSG, "page record after the vCPU state");
 
     rc = stream_read_bytes(&s->r, hdr, sizeof(hdr));
     if (rc)
@@ -227,6 +230,8 @@ static int read_end(struct receiver *s, uint32_t len)
         return fail(s, -EBADMSG, "ENCMIG_END record in a plain stream");
     if (s->end_seen)
         return fail(s, -EBADMSG, "a second end record");
+    if (!s->vcpu_seen)
+        return fail(s, -EBADMSG, "end record before the vCPU state");
     if ((rc = drain(s)))
         return rc;
     /* The header check bounded len by sizeof(body). */
@@ -268,6 +273,23 @@ static int read_end(struct receiver *s, uint32_t len)
                     (unsigned long long)records,
                     (unsigned long long)status.records);
     s->end_seen = true;
+    return 0;
+}
+
+/* After END comes exactly STREAM_DONE: so nothing rides behind the end. */
+static int expect_done(struct receiver *s)
+{
+    struct wbuf b;
+    uint32_t type;
+    int rc;
+
+    wbuf_init(&b, 0);
+    rc = encmig_msg_recv(s->cfg->rfd, &type, &b, 0);
+    wbuf_free(&b);
+    if (rc)
+        return fail(s, rc, "after the end record: %s", strerror(-rc));
+    if (type != MSG_STREAM_DONE)
+        return fail(s, -EBADMSG, "data after the end record");
     return 0;
 }
 
@@ -318,7 +340,7 @@ static int read_stream(struct receiver *s)
             if (s->encrypted && !s->end_seen)
                 return fail(s, -EBADMSG, "the stream ended without its "
                             "authenticated end record");
-            return 0;
+            return expect_done(s);
         default:
             rc = fail(s, -EBADMSG, "unexpected %s record",
                       rec_type_to_str(type));

@@ -324,6 +324,9 @@ static int send_end(struct sender *s)
     }
 
     rc = stream_write_record(&s->w, REC_TYPE_END, NULL, 0);
+    /* The receiver reads exactly this next: anything else is an attack. */
+    if (!rc)
+        rc = encmig_msg_send(s->cfg->wfd, MSG_STREAM_DONE, NULL, 0);
     return rc ? fail(s, rc, "sending the end record: %s", strerror(-rc)) : 0;
 }
 
