@@ -13,6 +13,7 @@
 #include "testutil.h"
 #include "../hypercalls/sim/cipher-openssl.h"
 #include "../xen/arch/x86/encmig/crypto.h"
+#include "../xen/arch/x86/encmig/port.h"
 
 #define PAGES 96U
 #define SEED  0x5eed0001ULL
@@ -499,6 +500,54 @@ START_TEST(test_shared_context_threads)
 }
 END_TEST
 
+/*
+ * Keys are wiped: every block the engine frees (session, scratch pages,
+ * the portable key schedule) is all zero by then, after a teardown and
+ * when the domain dies with its session.
+ */
+START_TEST(test_keys_wiped)
+{
+    struct tu_host a, b;
+    struct xen_encmig_keymat km;
+    uint8_t *recs, *in;
+
+    tu_host_new(&a, 1, &encmig_cipher_portable, 8, SEED);
+    tu_host_new(&b, 2, &encmig_cipher_portable, 8, 0);
+    sim_check_wipes(true);
+    tu_random_keymat(&km);
+    setup_pair(&a, &b, &km, 2);
+    recs = recs_alloc(&a, 8);
+    in = recs_alloc(&b, 8);
+    ck_assert_int_eq(tu_export_range(&a, 1, 0, 0, 8, recs), 0);
+    memcpy(in, recs, (size_t)8 * XEN_ENCMIG_REC_SIZE);
+    in[3 * XEN_ENCMIG_REC_SIZE + 100] ^= 1;      /* an aborted import */
+    ck_assert_int_eq(encmig_hc_import(b.hc, b.domid, 1, in, 8,
+                                      (size_t)8 * XEN_ENCMIG_REC_SIZE, NULL),
+                     -1);
+    ck_assert_int_eq(encmig_hc_teardown(a.hc, a.domid), 0);
+    ck_assert_uint_eq(sim_unwiped_frees(), 0);
+    /* b's session goes with its domain. */
+    ck_assert_int_eq(sim_domain_destroy(b.host, b.domid), 0);
+    ck_assert_uint_eq(sim_unwiped_frees(), 0);
+    /* The knob sees what it should: an unwiped block is counted. */
+    encmig_free(calloc(1, 16));
+    ck_assert_uint_eq(sim_unwiped_frees(), 0);
+    {
+        uint8_t *p = calloc(1, 16);
+
+        p[3] = 1;
+        encmig_free(p);
+    }
+    ck_assert_uint_eq(sim_unwiped_frees(), 1);
+    sim_check_wipes(false);
+
+    recs_free(&a, recs, 8);
+    recs_free(&b, in, 8);
+    tu_host_free(&a);
+    tu_host_free(&b);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("engine");
@@ -519,6 +568,7 @@ int main(void)
     tcase_add_test(tc, test_preempted_batch_matches);
     tcase_add_test(tc, test_failed_batch_stops_at_bad_record);
     tcase_add_test(tc, test_shared_context_threads);
+    tcase_add_test(tc, test_keys_wiped);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -146,6 +146,27 @@ START_TEST(test_destination_dies_mid_stream)
 }
 END_TEST
 
+START_TEST(test_keys_wiped_after_abort)
+{
+    struct twohost p;
+    struct relay_plan plan;
+
+    /* Cut midway: both sessions are torn down, nothing freed unwiped. */
+    pair_new(&p, 4 << 20, 0);
+    sim_check_wipes(true);
+    plan_cut(&plan, 2000000);
+    twohost_run(&p, true, &plan, NULL);
+    assert_failed_cleanly(&p, true);
+    ck_assert_uint_eq(sim_unwiped_frees(), 0);
+    /* And after a migration that went through. */
+    twohost_run(&p, false, NULL, NULL);
+    ck_assert_int_eq(p.src_rc, 0);
+    ck_assert_uint_eq(sim_unwiped_frees(), 0);
+    sim_check_wipes(false);
+    twohost_free(&p);
+}
+END_TEST
+
 START_TEST(test_buffers_fixed)
 {
     struct twohost a, b;
@@ -177,6 +198,7 @@ int main(void)
     tcase_add_test(tc, test_unknown_host_refused);
     tcase_add_test(tc, test_changed_host_key_refused);
     tcase_add_test(tc, test_destination_dies_mid_stream);
+    tcase_add_test(tc, test_keys_wiped_after_abort);
     tcase_add_test(tc, test_buffers_fixed);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);

@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -124,14 +125,47 @@ static int emit(struct relay_dir *d)
     return 1;
 }
 
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
+}
+
+void relay_set_fault(struct relay *r, int fault, unsigned int after_ms,
+                     unsigned int stall_ms, unsigned int delay_us)
+{
+    r->fault = fault;
+    r->fault_ms = after_ms;
+    r->stall_ms = stall_ms;
+    r->delay_us = delay_us;
+}
+
 static void *relay_main(void *arg)
 {
     struct relay *r = arg;
+    uint64_t deadline = r->fault ? now_ms() + r->fault_ms : 0;
 
     while ( !r->dir[0].done || !r->dir[1].done )
     {
         struct pollfd pfd[2];
         unsigned int i, n = 0, idx[2];
+        int wait = 30000, rc;
+
+        if ( deadline )
+        {
+            uint64_t t = now_ms();
+
+            if ( t >= deadline )
+            {
+                /* A stalled link passes nothing until the ends give up. */
+                if ( r->fault == RELAY_FAULT_STALL )
+                    usleep(r->stall_ms * 1000);
+                goto out;
+            }
+            wait = deadline - t;
+        }
 
         for ( i = 0; i < 2; i++ )
             if ( !r->dir[i].done && !r->dir[i].eof )
@@ -142,8 +176,11 @@ static void *relay_main(void *arg)
             }
         if ( n == 0 )
             break;
-        if ( poll(pfd, n, 30000) <= 0 )
+        rc = poll(pfd, n, wait);
+        if ( rc < 0 )
             break;
+        if ( rc == 0 )
+            continue;
         for ( i = 0; i < n; i++ )
         {
             struct relay_dir *d = &r->dir[idx[i]];
@@ -152,6 +189,8 @@ static void *relay_main(void *arg)
                 continue;
             if ( take_input(d) )
                 goto out;
+            if ( r->delay_us )
+                usleep(r->delay_us);
             if ( emit(d) )
             {
                 d->done = true;
@@ -176,7 +215,12 @@ int relay_start(struct relay *r, int src_fd, int dst_fd,
                 const struct relay_plan *to_dst,
                 const struct relay_plan *to_src)
 {
+    int fault = r->fault;
+    unsigned int fault_ms = r->fault_ms, stall_ms = r->stall_ms;
+    unsigned int delay_us = r->delay_us;
+
     memset(r, 0, sizeof(*r));
+    relay_set_fault(r, fault, fault_ms, stall_ms, delay_us);
     r->dir[0].in = src_fd;
     r->dir[0].out = dst_fd;
     r->dir[0].plan = to_dst;

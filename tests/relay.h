@@ -50,10 +50,23 @@ struct relay_dir {
     bool eof, done;
 };
 
+/* A fault at a time rather than at a byte: the link as it fails. */
+#define RELAY_FAULT_NONE   0
+#define RELAY_FAULT_CUT    1           /* both ways closed, as a reset */
+#define RELAY_FAULT_STALL  2           /* nothing passes any more */
+
 struct relay {
     struct relay_dir dir[2];           /* 0: source -> dest, 1: back */
     pthread_t thread;
+    int fault;                         /* RELAY_FAULT_* */
+    unsigned int fault_ms;             /* after this long */
+    unsigned int stall_ms;             /* how long a stall lasts */
+    unsigned int delay_us;             /* before every write: a slow link */
 };
+
+/* Set before relay_start(): a timed fault, and a per-write delay. */
+void relay_set_fault(struct relay *r, int fault, unsigned int after_ms,
+                     unsigned int stall_ms, unsigned int delay_us);
 
 /* Relay between (src_in, dst_out) and (dst_in, src_out); both sides' fds. */
 int relay_start(struct relay *r, int src_fd, int dst_fd,

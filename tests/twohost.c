@@ -125,6 +125,8 @@ void twohost_run(struct twohost *t, bool relayed,
     {
         cli_set_timeout(b[1], t->timeout_s);
         t->rcfg.rfd = t->rcfg.wfd = b[1];
+        relay_set_fault(&t->relay, t->fault, t->fault_ms, t->stall_ms,
+                        t->delay_us);
         if ( relay_start(&t->relay, a[1], b[0], to_dst, to_src) )
             return;
     }

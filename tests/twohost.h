@@ -30,6 +30,9 @@ struct twohost {
     char serr[512], rerr[512];
     int src_rc, dst_rc;
     struct relay relay;           /* valid after a run through it */
+    /* A timed fault for relayed runs (relay_set_fault()). */
+    int fault;
+    unsigned int fault_ms, stall_ms, delay_us;
 };
 
 /* Hosts and a running guest of bytes; 0 or -errno. */

@@ -4,6 +4,7 @@
  */
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -31,8 +32,38 @@ void *encmig_zalloc(size_t size)
     return calloc(1, size);
 }
 
+/*
+ * Test knob: count blocks the engine frees without having wiped them.
+ * The engine allocates only sessions, their scratch and key schedules,
+ * and wipes every one of them before it lets go.
+ */
+static bool wipe_check;
+static unsigned long unwiped;
+
+void sim_check_wipes(bool on)
+{
+    __atomic_store_n(&wipe_check, on, __ATOMIC_RELAXED);
+    __atomic_store_n(&unwiped, 0, __ATOMIC_RELAXED);
+}
+
+unsigned long sim_unwiped_frees(void)
+{
+    return __atomic_load_n(&unwiped, __ATOMIC_RELAXED);
+}
+
 void encmig_free(void *p)
 {
+    if ( p && __atomic_load_n(&wipe_check, __ATOMIC_RELAXED) )
+    {
+        const uint8_t *b = p;
+        size_t i, n = malloc_usable_size(p);
+        uint8_t acc = 0;
+
+        for ( i = 0; i < n; i++ )
+            acc |= b[i];
+        if ( acc )
+            __atomic_add_fetch(&unwiped, 1, __ATOMIC_RELAXED);
+    }
     free(p);
 }
 

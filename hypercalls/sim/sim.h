@@ -50,6 +50,13 @@ void sim_host_set_cipher(struct sim_host *h,
  */
 void sim_host_set_copy_only(struct sim_host *h, bool copy_only);
 
+/*
+ * Test knob: from now on count the blocks the engine frees without having
+ * wiped them first (sessions, scratch, key schedules).
+ */
+void sim_check_wipes(bool on);
+unsigned long sim_unwiped_frees(void);
+
 /* Test knob: make the engine's preemption check fire every n pages. */
 void sim_host_set_preempt(struct sim_host *h, unsigned int every);
 
