@@ -259,6 +259,30 @@ START_TEST(test_bad_arguments)
 }
 END_TEST
 
+START_TEST(test_dying_domain)
+{
+    struct tu_host a;
+    struct xen_encmig_keymat km;
+    struct xen_encmig_probe p;
+
+    tu_host_new(&a, 1, NULL, 8, 0);
+    tu_random_keymat(&km);
+    ck_assert_int_eq(encmig_hc_setup(a.hc, a.domid, XEN_ENCMIG_DIR_EXPORT, 1,
+                                     &km), 0);
+    ck_assert_int_eq(sim_domain_kill(a.host, a.domid), 0);
+    /* Dying: every sub-op refuses it, teardown included. */
+    ck_assert_int_eq(encmig_hc_probe(a.hc, a.domid, &p), -1);
+    ck_assert_int_eq(errno, ESRCH);
+    ck_assert_int_eq(encmig_hc_teardown(a.hc, a.domid), -1);
+    ck_assert_int_eq(errno, ESRCH);
+    ck_assert_int_eq(sim_domain_kill(a.host, a.domid), -ESRCH);
+    /* The destroy finishes it, session and all. */
+    ck_assert_int_eq(sim_domain_destroy(a.host, a.domid), 0);
+    ck_assert_int_eq(sim_domain_destroy(a.host, a.domid), -ESRCH);
+    tu_host_free(&a);
+}
+END_TEST
+
 START_TEST(test_session_dies_with_domain)
 {
     struct tu_host a;
@@ -294,6 +318,7 @@ int main(void)
     tcase_add_test(tc, test_logdirty_and_pause);
     tcase_add_test(tc, test_probe);
     tcase_add_test(tc, test_bad_arguments);
+    tcase_add_test(tc, test_dying_domain);
     tcase_add_test(tc, test_session_dies_with_domain);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);

@@ -220,6 +220,22 @@ void sim_domain_put(struct domain *d)
         domain_free(d);
 }
 
+int sim_domain_kill(struct sim_host *h, domid_t domid)
+{
+    int rc = -ESRCH;
+
+    if ( domid >= SIM_MAX_DOMAINS )
+        return rc;
+    pthread_mutex_lock(&h->lock);
+    if ( h->domains[domid] && !h->domains[domid]->dying )
+    {
+        h->domains[domid]->dying = true;
+        rc = 0;
+    }
+    pthread_mutex_unlock(&h->lock);
+    return rc;
+}
+
 int sim_domain_destroy(struct sim_host *h, domid_t domid)
 {
     struct domain *d;
@@ -229,11 +245,12 @@ int sim_domain_destroy(struct sim_host *h, domid_t domid)
 
     pthread_mutex_lock(&h->lock);
     d = h->domains[domid];
-    if ( !d || d->dying )
+    if ( !d )
     {
         pthread_mutex_unlock(&h->lock);
         return -ESRCH;
     }
+    /* Dying already (sim_domain_kill) or not: out of the table, it is ours. */
     d->dying = true;
     h->domains[domid] = NULL;
     pthread_mutex_unlock(&h->lock);

@@ -63,6 +63,12 @@ void sim_host_set_preempt(struct sim_host *h, unsigned int every);
 /* Create a domain of nr_frames zero pages, paused.  Its domid in *domid. */
 int sim_domain_create(struct sim_host *h, uint64_t nr_frames, domid_t *domid);
 int sim_domain_destroy(struct sim_host *h, domid_t domid);
+/*
+ * The first half of a destroy, as after Xen's domain_kill() has begun:
+ * the domain still exists, but is dying, and hypercalls on it fail with
+ * -ESRCH.  sim_domain_destroy() finishes it.
+ */
+int sim_domain_kill(struct sim_host *h, domid_t domid);
 int sim_domain_pause(struct sim_host *h, domid_t domid);
 int sim_domain_unpause(struct sim_host *h, domid_t domid);
 int sim_domain_info(struct sim_host *h, domid_t domid, uint64_t *nr_frames,
