@@ -16,20 +16,9 @@
 
 #include "handshake.h"
 #include "io.h"
+#include "util.h"
 
 #define TYPE_BIT(t)         (1U << (t))
-
-static void __attribute__((format(printf, 3, 4)))
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (!err || !errlen)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static const char *type_name(uint32_t type)
 {
@@ -61,7 +50,7 @@ static int check_config(const struct encmig_hs_config *cfg, char *err,
 {
     if (cfg->min_version < 1 || cfg->min_version > cfg->max_version ||
         cfg->nr_suites < 1 || cfg->nr_suites > ENCMIG_HS_MAX_SUITES) {
-        seterr(err, errlen, "invalid handshake configuration: versions "
+        encmig_seterr(err, errlen, "invalid handshake configuration: versions "
                "%u..%u, %u suites", cfg->min_version, cfg->max_version,
                cfg->nr_suites);
         return -EINVAL;
@@ -85,7 +74,7 @@ static int known_hosts_of(const struct encmig_hs_config *cfg, char *path,
         n = snprintf(path, size, "%s/%s", keydir_of(cfg),
                      ENCMIG_KNOWN_HOSTS_FILE);
     if (n < 0 || (size_t)n >= size) {
-        seterr(err, errlen, "known_hosts path too long");
+        encmig_seterr(err, errlen, "known_hosts path too long");
         return -ENAMETOOLONG;
     }
     return 0;
@@ -147,7 +136,7 @@ static int negotiate(const struct encmig_hs_config *cfg,
     uint32_t i;
 
     if (lo > hi) {
-        seterr(msg, msglen, "no common protocol version: the source offers "
+        encmig_seterr(msg, msglen, "no common protocol version: the source offers "
                "%u..%u, the destination supports %u..%u", h->min_version,
                h->max_version, cfg->min_version, top_version(cfg));
         return -EPROTONOSUPPORT;
@@ -162,7 +151,7 @@ static int negotiate(const struct encmig_hs_config *cfg,
     }
     fmt_suites(theirs, sizeof(theirs), h->suites, h->nr_suites);
     fmt_suites(mine, sizeof(mine), cfg->suites, cfg->nr_suites);
-    seterr(msg, msglen, "no common cipher suite: the source offers %s, the "
+    encmig_seterr(msg, msglen, "no common cipher suite: the source offers %s, the "
            "destination supports %s", theirs, mine);
     return -EPROTONOSUPPORT;
 }
@@ -201,10 +190,10 @@ static void send_error(int fd, int code, const char *msg)
 static void io_failed(int rc, const char *peer, char *err, size_t errlen)
 {
     if (rc == -EPIPE)
-        seterr(err, errlen, "the %s closed the connection during the "
+        encmig_seterr(err, errlen, "the %s closed the connection during the "
                "handshake", peer);
     else
-        seterr(err, errlen, "cannot read from the %s: %s", peer,
+        encmig_seterr(err, errlen, "cannot read from the %s: %s", peer,
                strerror(-rc));
 }
 
@@ -225,7 +214,7 @@ static int recv_msg(int fd, unsigned int want, const char *peer,
     wbuf_init(&h, ENCMIG_HS_HEADER_SIZE);
     rc = wbuf_reserve(&h, ENCMIG_HS_HEADER_SIZE, &p);
     if (rc) {
-        seterr(err, errlen, "cannot allocate a handshake buffer");
+        encmig_seterr(err, errlen, "cannot allocate a handshake buffer");
         goto out;
     }
     rc = encmig_read_full(fd, p, ENCMIG_HS_HEADER_SIZE);
@@ -235,29 +224,29 @@ static int recv_msg(int fd, unsigned int want, const char *peer,
     }
     rc = encmig_hs_parse_header(&h, type, &len);
     if (rc == -EMSGSIZE) {
-        seterr(err, errlen, "the %s sent a handshake message of %u bytes, "
+        encmig_seterr(err, errlen, "the %s sent a handshake message of %u bytes, "
                "more than the limit of %u", peer, len, ENCMIG_HS_MAX_BODY);
         goto out;
     }
     if (rc) {
-        seterr(err, errlen, "malformed handshake header from the %s", peer);
+        encmig_seterr(err, errlen, "malformed handshake header from the %s", peer);
         goto out;
     }
     if (*type >= 32 || !(want & TYPE_BIT(*type))) {
         rc = -EPROTO;
-        seterr(err, errlen, "the %s sent an unexpected handshake message "
+        encmig_seterr(err, errlen, "the %s sent an unexpected handshake message "
                "(type %u, %s)", peer, *type, type_name(*type));
         goto out;
     }
     rc = encmig_hs_check_len(*type, len);
     if (rc) {
-        seterr(err, errlen, "the %s sent a %s of impossible length %u",
+        encmig_seterr(err, errlen, "the %s sent a %s of impossible length %u",
                peer, type_name(*type), len);
         goto out;
     }
     rc = wbuf_reserve(body, len, &p);
     if (rc) {
-        seterr(err, errlen, "cannot allocate a handshake buffer");
+        encmig_seterr(err, errlen, "cannot allocate a handshake buffer");
         goto out;
     }
     rc = encmig_read_full(fd, p, len);
@@ -302,7 +291,7 @@ int encmig_hs_source(int rfd, int wfd, const struct encmig_hs_config *cfg,
         goto out;
     if (!peer_host) {
         rc = -EINVAL;
-        seterr(err, errlen, "no destination host name to check its key");
+        encmig_seterr(err, errlen, "no destination host name to check its key");
         goto out;
     }
 
@@ -312,22 +301,22 @@ int encmig_hs_source(int rfd, int wfd, const struct encmig_hs_config *cfg,
     memcpy(hello.suites, cfg->suites, sizeof(hello.suites));
     rc = encmig_hs_eph_new(&eph, hello.eph_pub);
     if (rc) {
-        seterr(err, errlen, "cannot generate an X25519 key");
+        encmig_seterr(err, errlen, "cannot generate an X25519 key");
         goto out;
     }
     if (RAND_bytes(hello.nonce, sizeof(hello.nonce)) != 1) {
         rc = -EIO;
-        seterr(err, errlen, "no randomness for the handshake nonce");
+        encmig_seterr(err, errlen, "no randomness for the handshake nonce");
         goto out;
     }
     rc = encmig_hs_put_hello(&hbody, &hello);
     if (rc) {
-        seterr(err, errlen, "cannot encode HELLO: %s", strerror(-rc));
+        encmig_seterr(err, errlen, "cannot encode HELLO: %s", strerror(-rc));
         goto out;
     }
     rc = send_msg(wfd, ENCMIG_HS_MSG_HELLO, &hbody);
     if (rc) {
-        seterr(err, errlen, "cannot send HELLO to %s: %s", peer_host,
+        encmig_seterr(err, errlen, "cannot send HELLO to %s: %s", peer_host,
                strerror(-rc));
         goto out;
     }
@@ -340,11 +329,11 @@ int encmig_hs_source(int rfd, int wfd, const struct encmig_hs_config *cfg,
     if (type == ENCMIG_HS_MSG_ERROR) {
         rc = encmig_hs_parse_error(&rbody, &herr);
         if (rc) {
-            seterr(err, errlen, "destination %s refused the handshake with "
+            encmig_seterr(err, errlen, "destination %s refused the handshake with "
                    "a malformed ERROR", peer_host);
             goto out;
         }
-        seterr(err, errlen, "destination %s refused the handshake: %s (%s)",
+        encmig_seterr(err, errlen, "destination %s refused the handshake: %s (%s)",
                peer_host, herr.msg, strerror(herr.code));
         /*
          * The peer's errno is shown, not returned as ours: -ENOENT or
@@ -356,7 +345,7 @@ int encmig_hs_source(int rfd, int wfd, const struct encmig_hs_config *cfg,
     }
     rc = encmig_hs_parse_reply(&rbody, &reply);
     if (rc) {
-        seterr(err, errlen, "malformed REPLY from %s", peer_host);
+        encmig_seterr(err, errlen, "malformed REPLY from %s", peer_host);
         goto out;
     }
 
@@ -365,7 +354,7 @@ int encmig_hs_source(int rfd, int wfd, const struct encmig_hs_config *cfg,
         !suite_listed(reply.suite, cfg->suites, cfg->nr_suites) ||
         !suite_implemented(reply.suite)) {
         rc = -EPROTO;
-        seterr(err, errlen, "destination %s chose version %u, suite %u, "
+        encmig_seterr(err, errlen, "destination %s chose version %u, suite %u, "
                "which were not offered", peer_host, reply.version,
                reply.suite);
         goto out;
@@ -386,42 +375,42 @@ int encmig_hs_source(int rfd, int wfd, const struct encmig_hs_config *cfg,
 
     rc = encmig_hs_put_reply_prefix(&prefix, &reply);
     if (rc) {
-        seterr(err, errlen, "cannot encode the transcript");
+        encmig_seterr(err, errlen, "cannot encode the transcript");
         goto out;
     }
     rc = encmig_hs_transcript(wbuf_ptr(&hbody), wbuf_avail(&hbody),
                               wbuf_ptr(&prefix), wbuf_avail(&prefix), th);
     if (rc) {
-        seterr(err, errlen, "cannot hash the transcript");
+        encmig_seterr(err, errlen, "cannot hash the transcript");
         goto out;
     }
     rc = encmig_hs_verify(reply.host_pub, th, reply.wrapped, reply.sig);
     if (rc) {
-        seterr(err, errlen, "the signature of destination %s does not "
+        encmig_seterr(err, errlen, "the signature of destination %s does not "
                "verify: the handshake was altered in transit", peer_host);
         goto out;
     }
     rc = encmig_hs_eph_derive(eph, reply.eph_pub, shared);
     if (rc) {
-        seterr(err, errlen, "destination %s sent an unusable X25519 key",
+        encmig_seterr(err, errlen, "destination %s sent an unusable X25519 key",
                peer_host);
         goto out;
     }
     rc = encmig_hs_kek(shared, th, kek);
     if (rc) {
-        seterr(err, errlen, "cannot derive the key-encryption key");
+        encmig_seterr(err, errlen, "cannot derive the key-encryption key");
         goto out;
     }
     rc = encmig_hs_unwrap(kek, th, reply.wrapped, &res.km);
     if (rc) {
-        seterr(err, errlen, "cannot unwrap the migration key from %s: %s",
+        encmig_seterr(err, errlen, "cannot unwrap the migration key from %s: %s",
                peer_host, rc == -EBADMSG ? "authentication failed" :
                strerror(-rc));
         goto out;
     }
     rc = encmig_hs_final_hash(th, reply.wrapped, reply.sig, res.transcript);
     if (rc) {
-        seterr(err, errlen, "cannot hash the transcript");
+        encmig_seterr(err, errlen, "cannot hash the transcript");
         goto out;
     }
     if (pin) {
@@ -492,14 +481,14 @@ int encmig_hs_dest(int rfd, int wfd, const struct encmig_hs_config *cfg,
     hello_len = wbuf_avail(&hbody);
     rc = encmig_hs_parse_hello(&hbody, &hello);
     if (rc) {
-        seterr(err, errlen, "malformed HELLO from the source");
+        encmig_seterr(err, errlen, "malformed HELLO from the source");
         tell = "malformed HELLO";
         goto out;
     }
     rc = negotiate(cfg, &hello, &reply.version, &reply.suite, msg,
                    sizeof(msg));
     if (rc) {
-        seterr(err, errlen, "%s", msg);
+        encmig_seterr(err, errlen, "%s", msg);
         tell = msg;
         goto out;
     }
@@ -511,13 +500,13 @@ int encmig_hs_dest(int rfd, int wfd, const struct encmig_hs_config *cfg,
     }
     rc = encmig_hostkey_public(hostkey, reply.host_pub);
     if (rc) {
-        seterr(err, errlen, "cannot export the host public key");
+        encmig_seterr(err, errlen, "cannot export the host public key");
         tell = "internal error on the destination";
         goto out;
     }
     rc = encmig_hs_eph_new(&eph, reply.eph_pub);
     if (rc) {
-        seterr(err, errlen, "cannot generate an X25519 key");
+        encmig_seterr(err, errlen, "cannot generate an X25519 key");
         tell = "internal error on the destination";
         goto out;
     }
@@ -527,7 +516,7 @@ int encmig_hs_dest(int rfd, int wfd, const struct encmig_hs_config *cfg,
         RAND_bytes(res.km.session_id, sizeof(res.km.session_id)) != 1 ||
         RAND_bytes(res.km.nonce_base, sizeof(res.km.nonce_base)) != 1) {
         rc = -EIO;
-        seterr(err, errlen, "no randomness for the migration key");
+        encmig_seterr(err, errlen, "no randomness for the migration key");
         tell = "internal error on the destination";
         goto out;
     }
@@ -538,13 +527,13 @@ int encmig_hs_dest(int rfd, int wfd, const struct encmig_hs_config *cfg,
         rc = encmig_hs_transcript(hello_raw, hello_len, wbuf_ptr(&prefix),
                                   wbuf_avail(&prefix), th);
     if (rc) {
-        seterr(err, errlen, "cannot hash the transcript");
+        encmig_seterr(err, errlen, "cannot hash the transcript");
         tell = "internal error on the destination";
         goto out;
     }
     rc = encmig_hs_eph_derive(eph, hello.eph_pub, shared);
     if (rc) {
-        seterr(err, errlen, "the source sent an unusable X25519 key");
+        encmig_seterr(err, errlen, "the source sent an unusable X25519 key");
         tell = "unusable X25519 key";
         goto out;
     }
@@ -557,19 +546,19 @@ int encmig_hs_dest(int rfd, int wfd, const struct encmig_hs_config *cfg,
         rc = encmig_hs_final_hash(th, reply.wrapped, reply.sig,
                                   res.transcript);
     if (rc) {
-        seterr(err, errlen, "cannot wrap and sign the migration key");
+        encmig_seterr(err, errlen, "cannot wrap and sign the migration key");
         tell = "internal error on the destination";
         goto out;
     }
     rc = encmig_hs_put_reply(&rbody, &reply);
     if (rc) {
-        seterr(err, errlen, "cannot encode REPLY");
+        encmig_seterr(err, errlen, "cannot encode REPLY");
         tell = "internal error on the destination";
         goto out;
     }
     rc = send_msg(wfd, ENCMIG_HS_MSG_REPLY, &rbody);
     if (rc) {
-        seterr(err, errlen, "cannot send REPLY to the source: %s",
+        encmig_seterr(err, errlen, "cannot send REPLY to the source: %s",
                strerror(-rc));
         goto out;
     }

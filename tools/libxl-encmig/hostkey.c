@@ -25,6 +25,7 @@
 
 #include "hostkey.h"
 #include "io.h"
+#include "util.h"
 
 /* A PKCS#8 PEM Ed25519 key is about 120 bytes; anything past this is not
  * one of ours and is refused before it is read. */
@@ -32,18 +33,6 @@
 /* "encmig-ed25519 " + base64 + " " + comment + "\n" */
 #define HOSTKEY_MAX_PUBLINE (sizeof(ENCMIG_KEYTYPE) + ENCMIG_PUBKEY_B64_LEN + \
                              1 + ENCMIG_HOSTKEY_MAX_COMMENT + 2)
-
-static void __attribute__((format(printf, 3, 4)))
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (!err || !errlen)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static int path_join(char *out, size_t size, const char *dir, const char *name)
 {
@@ -229,7 +218,7 @@ int encmig_hostkey_generate(const char *dir, const char *comment, bool force,
     }
     rc = check_comment(comment);
     if (rc) {
-        seterr(err, errlen, "key comment must be printable ASCII of at most "
+        encmig_seterr(err, errlen, "key comment must be printable ASCII of at most "
                "%d characters", ENCMIG_HOSTKEY_MAX_COMMENT);
         goto out;
     }
@@ -237,20 +226,20 @@ int encmig_hostkey_generate(const char *dir, const char *comment, bool force,
     if (!rc)
         rc = path_join(ppath, sizeof(ppath), dir, ENCMIG_HOSTKEY_PUB_FILE);
     if (rc) {
-        seterr(err, errlen, "key directory name too long: %s", dir);
+        encmig_seterr(err, errlen, "key directory name too long: %s", dir);
         goto out;
     }
 
     if (mkdir(dir, 0755) && errno != EEXIST) {
         rc = -errno;
-        seterr(err, errlen, "cannot create %s: %s", dir, strerror(-rc));
+        encmig_seterr(err, errlen, "cannot create %s: %s", dir, strerror(-rc));
         goto out;
     }
     /* Checked again, atomically, by install(); this only spares the work
      * and gives the clearer message. */
     if (!force && (!lstat(kpath, &st) || !lstat(ppath, &st))) {
         rc = -EEXIST;
-        seterr(err, errlen, "a host key already exists in %s; refusing to "
+        encmig_seterr(err, errlen, "a host key already exists in %s; refusing to "
                "overwrite it", dir);
         goto out;
     }
@@ -258,14 +247,14 @@ int encmig_hostkey_generate(const char *dir, const char *comment, bool force,
     key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
     if (!key) {
         rc = -EIO;
-        seterr(err, errlen, "cannot generate an Ed25519 key");
+        encmig_seterr(err, errlen, "cannot generate an Ed25519 key");
         goto out;
     }
     rc = encmig_hostkey_public(key, pub);
     if (!rc)
         rc = encmig_pubkey_to_b64(pub, b64);
     if (rc) {
-        seterr(err, errlen, "cannot export the public key");
+        encmig_seterr(err, errlen, "cannot export the public key");
         goto out;
     }
 
@@ -275,7 +264,7 @@ int encmig_hostkey_generate(const char *dir, const char *comment, bool force,
                                          NULL, NULL) != 1 ||
         BIO_get_mem_ptr(bio, &pem) != 1 || !pem) {
         rc = -EIO;
-        seterr(err, errlen, "cannot encode the private key");
+        encmig_seterr(err, errlen, "cannot encode the private key");
         goto out;
     }
 
@@ -283,28 +272,28 @@ int encmig_hostkey_generate(const char *dir, const char *comment, bool force,
                  comment[0] ? " " : "", comment);
     if (n < 0 || (size_t)n >= sizeof(line)) {
         rc = -EINVAL;
-        seterr(err, errlen, "public key line too long");
+        encmig_seterr(err, errlen, "public key line too long");
         goto out;
     }
 
     rc = write_tmp(dir, ENCMIG_HOSTKEY_FILE, 0600, pem->data, pem->length,
                    ktmp, sizeof(ktmp));
     if (rc) {
-        seterr(err, errlen, "cannot write the private key into %s: %s",
+        encmig_seterr(err, errlen, "cannot write the private key into %s: %s",
                dir, strerror(-rc));
         goto out;
     }
     rc = write_tmp(dir, ENCMIG_HOSTKEY_PUB_FILE, 0644, line, n,
                    ptmp, sizeof(ptmp));
     if (rc) {
-        seterr(err, errlen, "cannot write the public key into %s: %s",
+        encmig_seterr(err, errlen, "cannot write the public key into %s: %s",
                dir, strerror(-rc));
         goto out;
     }
 
     rc = install(ktmp, kpath, force);
     if (rc) {
-        seterr(err, errlen, rc == -EEXIST ?
+        encmig_seterr(err, errlen, rc == -EEXIST ?
                "%s already exists; refusing to overwrite it" :
                "cannot install %s: %s", kpath, strerror(-rc));
         goto out;
@@ -312,14 +301,14 @@ int encmig_hostkey_generate(const char *dir, const char *comment, bool force,
     key_installed = true;
     rc = install(ptmp, ppath, force);
     if (rc) {
-        seterr(err, errlen, rc == -EEXIST ?
+        encmig_seterr(err, errlen, rc == -EEXIST ?
                "%s already exists; refusing to overwrite it" :
                "cannot install %s: %s", ppath, strerror(-rc));
         goto out;
     }
     rc = sync_dir(dir);
     if (rc) {
-        seterr(err, errlen, "cannot sync %s: %s", dir, strerror(-rc));
+        encmig_seterr(err, errlen, "cannot sync %s: %s", dir, strerror(-rc));
         goto out;
     }
 
@@ -414,19 +403,19 @@ int encmig_hostkey_load(const char *dir, EVP_PKEY **out,
     *out = NULL;
     rc = path_join(path, sizeof(path), dir, ENCMIG_HOSTKEY_FILE);
     if (rc) {
-        seterr(err, errlen, "key directory name too long: %s", dir);
+        encmig_seterr(err, errlen, "key directory name too long: %s", dir);
         goto out;
     }
     rc = read_small(path, buf, sizeof(buf), &len, &st);
     if (rc) {
-        seterr(err, errlen, "cannot read host key %s: %s", path,
+        encmig_seterr(err, errlen, "cannot read host key %s: %s", path,
                rc == -EFBIG ? "file too large" :
                rc == -EINVAL ? "not a regular file" : strerror(-rc));
         goto out;
     }
     if (st.st_mode & 077) {
         rc = -EACCES;
-        seterr(err, errlen, "permissions %04o of host key %s are too open: "
+        encmig_seterr(err, errlen, "permissions %04o of host key %s are too open: "
                "it must be readable by its owner only (chmod 600)",
                (unsigned int)(st.st_mode & 07777), path);
         goto out;
@@ -435,18 +424,18 @@ int encmig_hostkey_load(const char *dir, EVP_PKEY **out,
     bio = BIO_new_mem_buf(buf, len);
     if (!bio) {
         rc = -ENOMEM;
-        seterr(err, errlen, "cannot read host key %s: out of memory", path);
+        encmig_seterr(err, errlen, "cannot read host key %s: out of memory", path);
         goto out;
     }
     key = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
     if (!key) {
         rc = -EINVAL;
-        seterr(err, errlen, "%s is not an unencrypted PEM private key", path);
+        encmig_seterr(err, errlen, "%s is not an unencrypted PEM private key", path);
         goto out;
     }
     if (!EVP_PKEY_is_a(key, "ED25519")) {
         rc = -EINVAL;
-        seterr(err, errlen, "%s is not an Ed25519 key", path);
+        encmig_seterr(err, errlen, "%s is not an Ed25519 key", path);
         goto out;
     }
     *out = key;
@@ -475,25 +464,25 @@ int encmig_hostkey_load_public(const char *dir,
 
     rc = path_join(path, sizeof(path), dir, ENCMIG_HOSTKEY_PUB_FILE);
     if (rc) {
-        seterr(err, errlen, "key directory name too long: %s", dir);
+        encmig_seterr(err, errlen, "key directory name too long: %s", dir);
         return rc;
     }
     rc = read_small(path, buf, sizeof(buf), &len, &st);
     if (rc) {
-        seterr(err, errlen, "cannot read %s: %s", path,
+        encmig_seterr(err, errlen, "cannot read %s: %s", path,
                rc == -EFBIG ? "file too large" :
                rc == -EINVAL ? "not a regular file" : strerror(-rc));
         return rc;
     }
     if (strlen(buf) != len) {
-        seterr(err, errlen, "%s: malformed public key file", path);
+        encmig_seterr(err, errlen, "%s: malformed public key file", path);
         return -EINVAL;
     }
     type = strtok_r(buf, " \t\r\n", &save);
     b64 = type ? strtok_r(NULL, " \t\r\n", &save) : NULL;
     if (!type || strcmp(type, ENCMIG_KEYTYPE) || !b64 ||
         encmig_pubkey_from_b64(b64, pub)) {
-        seterr(err, errlen, "%s: not an %s public key", path, ENCMIG_KEYTYPE);
+        encmig_seterr(err, errlen, "%s: not an %s public key", path, ENCMIG_KEYTYPE);
         return -EINVAL;
     }
     return 0;

@@ -15,19 +15,8 @@
 #include <openssl/crypto.h>
 
 #include "io.h"
+#include "util.h"
 #include "known-hosts.h"
-
-static void __attribute__((format(printf, 3, 4)))
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (!err || !errlen)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* Visible ASCII, no blank, not a comment: what a line can hold. */
 static bool valid_host(const char *h)
@@ -141,7 +130,7 @@ static int scan_file(const char *path, const char *host,
         if (errno == ENOENT)
             return 0;
         rc = -errno;
-        seterr(err, errlen, "cannot read %s: %s", path, strerror(-rc));
+        encmig_seterr(err, errlen, "cannot read %s: %s", path, strerror(-rc));
         return rc;
     }
     for (;;) {
@@ -151,20 +140,20 @@ static int scan_file(const char *path, const char *host,
         lineno++;
         if (r == -EINVAL) {
             rc = -EINVAL;
-            seterr(err, errlen, "%s:%u: malformed line: longer than %d "
+            encmig_seterr(err, errlen, "%s:%u: malformed line: longer than %d "
                    "characters or holding a NUL", path, lineno,
                    ENCMIG_KNOWN_HOSTS_MAX_LINE);
             goto out;
         }
         if (r < 0) {
             rc = r;
-            seterr(err, errlen, "cannot read %s: %s", path, strerror(-rc));
+            encmig_seterr(err, errlen, "cannot read %s: %s", path, strerror(-rc));
             goto out;
         }
         s->ends_nl = nl;
         rc = scan_line(line, host, pub, lineno, s, &why);
         if (rc) {
-            seterr(err, errlen, "%s:%u: malformed line: %s", path, lineno,
+            encmig_seterr(err, errlen, "%s:%u: malformed line: %s", path, lineno,
                    why);
             goto out;
         }
@@ -186,7 +175,7 @@ static int append(const char *path, const char *host,
 
     rc = encmig_pubkey_to_b64(pub, b64);
     if (rc) {
-        seterr(err, errlen, "cannot encode the host key of '%s'", host);
+        encmig_seterr(err, errlen, "cannot encode the host key of '%s'", host);
         return rc;
     }
     n = snprintf(line, sizeof(line), "%s%s %s %s\n", need_nl ? "\n" : "",
@@ -211,7 +200,7 @@ out:
     if (fd >= 0 && close(fd) && !rc)
         rc = -errno;
     if (rc)
-        seterr(err, errlen, "cannot record the host key of '%s' in %s: %s",
+        encmig_seterr(err, errlen, "cannot record the host key of '%s' in %s: %s",
                host, path, strerror(-rc));
     return rc;
 }
@@ -225,12 +214,12 @@ int encmig_known_hosts_check(const char *path, const char *host,
     int rc;
 
     if (!valid_host(host)) {
-        seterr(err, errlen, "invalid host name for %s", path);
+        encmig_seterr(err, errlen, "invalid host name for %s", path);
         return -EINVAL;
     }
     rc = encmig_hostkey_fingerprint(pub, fp);
     if (rc) {
-        seterr(err, errlen, "cannot compute a host key fingerprint");
+        encmig_seterr(err, errlen, "cannot compute a host key fingerprint");
         return rc;
     }
     rc = scan_file(path, host, pub, &s, err, errlen);
@@ -242,10 +231,10 @@ int encmig_known_hosts_check(const char *path, const char *host,
     if (s.other_line) {
         rc = encmig_hostkey_fingerprint(s.other, oldfp);
         if (rc) {
-            seterr(err, errlen, "cannot compute a host key fingerprint");
+            encmig_seterr(err, errlen, "cannot compute a host key fingerprint");
             return rc;
         }
-        seterr(err, errlen, "WARNING: HOST KEY OF '%s' HAS CHANGED: %s:%u "
+        encmig_seterr(err, errlen, "WARNING: HOST KEY OF '%s' HAS CHANGED: %s:%u "
                "pins %s but the host offered %s; someone may be "
                "intercepting the migration (if the host was re-keyed, "
                "remove line %u); refusing",
@@ -253,7 +242,7 @@ int encmig_known_hosts_check(const char *path, const char *host,
         return -EKEYREJECTED;
     }
     if (!accept_new) {
-        seterr(err, errlen, "host '%s' is not in %s; its host key "
+        encmig_seterr(err, errlen, "host '%s' is not in %s; its host key "
                "fingerprint is %s: verify it and add the key, or accept "
                "new host keys", host, path, fp);
         return -ENOENT;

@@ -4,6 +4,8 @@
  */
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -22,6 +24,17 @@ double encmig_now(void)
 int encmig_random(void *buf, size_t len)
 {
     return RAND_bytes(buf, len) == 1 ? 0 : -1;
+}
+
+void encmig_seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!err || !errlen)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
 }
 
 int encmig_parse_size(const char *s, uint64_t *out)

@@ -15,6 +15,10 @@ double encmig_now(void);
 /* Fill buf with random bytes from OpenSSL's DRBG; 0 or -1. */
 int encmig_random(void *buf, size_t len);
 
+/* Format a one-line error into err (which may be NULL or empty). */
+void encmig_seterr(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Parse a size such as 64M, 2G, 4096; 0 or -1 on a malformed value. */
 int encmig_parse_size(const char *s, uint64_t *out);
 
