@@ -16,6 +16,7 @@
 
 #include "handshake.h"
 #include "io.h"
+#include "msg.h"
 #include "util.h"
 
 #define TYPE_BIT(t)         (1U << (t))
@@ -156,24 +157,10 @@ static int negotiate(const struct encmig_hs_config *cfg,
     return -EPROTONOSUPPORT;
 }
 
-/* One message, header and body, in one write. */
+/* One message, header and body, in one write: the connection's framing. */
 static int send_msg(int fd, uint32_t type, const struct wbuf *body)
 {
-    struct wbuf f;
-    int rc;
-
-    wbuf_init(&f, ENCMIG_HS_HEADER_SIZE + ENCMIG_HS_MAX_BODY);
-    rc = encmig_hs_put_header(&f, type, wbuf_avail(body));
-    if (rc)
-        goto out;
-    rc = wbuf_put(&f, wbuf_ptr(body), wbuf_avail(body));
-    if (rc)
-        goto out;
-    rc = encmig_write_full(fd, wbuf_ptr(&f), wbuf_avail(&f));
-
-out:
-    wbuf_free(&f);
-    return rc;
+    return encmig_msg_send(fd, type, wbuf_ptr(body), wbuf_avail(body));
 }
 
 /* Best effort: the connection may already be gone, and we are failing. */

@@ -40,7 +40,8 @@ size_t wbuf_avail(const struct wbuf *b)
 
 const uint8_t *wbuf_ptr(const struct wbuf *b)
 {
-    return b->d + b->off;
+    /* Never offset a NULL: an empty buffer may have no memory yet. */
+    return b->d ? b->d + b->off : NULL;
 }
 
 int wbuf_reserve(struct wbuf *b, size_t len, uint8_t **p)
@@ -128,7 +129,7 @@ int wbuf_get_ptr(struct wbuf *b, const uint8_t **p, size_t len)
 {
     if (len > wbuf_avail(b))
         return -EBADMSG;
-    *p = b->d + b->off;
+    *p = wbuf_ptr(b);
     b->off += len;
     return 0;
 }

@@ -33,7 +33,10 @@ void wbuf_reset(struct wbuf *b);
 size_t wbuf_avail(const struct wbuf *b);
 const uint8_t *wbuf_ptr(const struct wbuf *b);
 
-/* Room for len more bytes at the end; -EMSGSIZE past max. */
+/*
+ * Room for len more bytes at the end; -EMSGSIZE past max.  The data may
+ * move: pointers from wbuf_ptr() or an earlier reserve go stale.
+ */
 int wbuf_reserve(struct wbuf *b, size_t len, uint8_t **p);
 int wbuf_put(struct wbuf *b, const void *p, size_t len);
 int wbuf_put_u8(struct wbuf *b, uint8_t v);
