@@ -3,6 +3,7 @@
  * port-sim.c: the engine's platform services (port.h) in the simulator.
  */
 
+#include <cpuid.h>
 #include <errno.h>
 #include <malloc.h>
 #include <stdlib.h>
@@ -131,6 +132,31 @@ const struct encmig_mem *encmig_domain_mem(const struct domain *d)
 const struct encmig_cipher_ops *encmig_domain_cipher(const struct domain *d)
 {
     return d->host->cipher;
+}
+
+/*
+ * CPUID leaf 1, ECX: AES-NI, PCLMULQDQ and SSSE3 (SSE2 is part of
+ * x86-64).  Userspace may always use XMM registers.  Test knob: with
+ * ENCMIG_SIM_NO_AESNI set in the environment the CPU is reported without
+ * them, to exercise the fallback paths.  Asked once per process.
+ */
+bool encmig_cpu_has_aesni(void)
+{
+    static int has = -1;
+    int v = __atomic_load_n(&has, __ATOMIC_RELAXED);
+    unsigned int eax, ebx, ecx, edx;
+
+    if ( v < 0 )
+    {
+        const unsigned int need = bit_AES | bit_PCLMUL | bit_SSSE3;
+
+        v = !getenv("ENCMIG_SIM_NO_AESNI") &&
+            __get_cpuid(1, &eax, &ebx, &ecx, &edx) &&
+            (ecx & need) == need;
+        __atomic_store_n(&has, v, __ATOMIC_RELAXED);
+    }
+
+    return v;
 }
 
 /*

@@ -6,6 +6,7 @@
 #ifndef __ENCMIG_BENCH_ENGINE_H__
 #define __ENCMIG_BENCH_ENGINE_H__
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Throughputs in Gbit/s of guest page data, best of the repetitions. */
@@ -14,6 +15,9 @@ struct bench_engine_result {
     unsigned int reps;
     double rekey_openssl_gbps;      /* engine export, OpenSSL cipher ops */
     double rekey_portable_gbps;     /* engine export, portable cipher ops */
+    bool have_aesni;                /* CPU has AES-NI, PCLMULQDQ and SSSE3 */
+    double rekey_hv_aesni_gbps;     /* engine export, AES-NI cipher ops (the
+                                     * hypervisor's fast path); 0 without */
     double xts_decrypt_gbps;        /* OpenSSL XTS decrypt alone */
     double gcm_encrypt_gbps;        /* OpenSSL GCM seal alone */
     double limit_gbps;              /* 1 / (1/xts + 1/gcm) */

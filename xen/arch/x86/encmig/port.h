@@ -23,6 +23,15 @@
 #include <xen/guest_access.h>
 #include <public/encmig.h>
 
+/*
+ * Xen 4.17's errno list (public/errno.h) lacks EPROTONOSUPPORT, which the
+ * interface returns for another major version: use Linux's value, as every
+ * other Xen errno does.
+ */
+#ifndef EPROTONOSUPPORT
+#define EPROTONOSUPPORT 93
+#endif
+
 #elif defined(ENCMIG_FREESTANDING)
 
 typedef __UINT8_TYPE__ uint8_t;
@@ -134,6 +143,13 @@ const struct encmig_mem *encmig_domain_mem(const struct domain *d);
 
 /* The cipher implementation the engine uses for d's sessions. */
 const struct encmig_cipher_ops *encmig_domain_cipher(const struct domain *d);
+
+/*
+ * True when this CPU has AES-NI, PCLMULQDQ and SSSE3, which the
+ * encmig_cipher_aesni ops need (aesni.h); in Xen, cpu_has_aesni &&
+ * cpu_has_pclmulqdq && cpu_has_ssse3.
+ */
+bool encmig_cpu_has_aesni(void);
 
 /* Copy to / from the caller's buffers; 0 or -EFAULT. */
 int encmig_copy_to_buf(XEN_GUEST_HANDLE_64(uint8) buf, uint64_t off,

@@ -1,0 +1,1330 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * check_aesni.c: the AES-NI/PCLMULQDQ cipher ops and their assembly,
+ * against the published vectors, against OpenSSL and against the
+ * portable constant-time C, byte for byte.
+ *
+ * On a CPU without AES-NI, PCLMULQDQ or SSSE3 (or with
+ * ENCMIG_SIM_NO_AESNI set) only the parts that run no assembly are
+ * checked: the ops table, and that the ops refuse to set a key up.
+ */
+
+#include <check.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "testutil.h"
+#include "../xen/arch/x86/encmig/aesni.h"
+#include "../xen/arch/x86/encmig/ghash.h"
+#include "../hypercalls/sim/cipher-openssl.h"
+#include "../hypercalls/sim/sim.h"
+
+static const struct encmig_cipher_ops *const aesni = &encmig_cipher_aesni;
+static const struct encmig_cipher_ops *const portable =
+    &encmig_cipher_portable;
+static const struct encmig_cipher_ops *const openssl = &encmig_cipher_openssl;
+
+/* ---- helpers ------------------------------------------------------- */
+
+static size_t unhex(const char *hex, uint8_t *out, size_t max)
+{
+    size_t n = strlen(hex) / 2, i;
+
+    ck_assert_uint_eq(strlen(hex) % 2, 0);
+    ck_assert_uint_le(n, max);
+    for ( i = 0; i < n; i++ )
+    {
+        unsigned int v;
+
+        ck_assert_int_eq(sscanf(hex + 2 * i, "%2x", &v), 1);
+        out[i] = v;
+    }
+
+    return n;
+}
+
+static bool all_zero(const uint8_t *p, size_t len)
+{
+    size_t i;
+
+    for ( i = 0; i < len; i++ )
+        if ( p[i] )
+            return false;
+
+    return true;
+}
+
+/* splitmix64, as in check_crypto.c. */
+static uint64_t rng_state;
+
+static uint64_t rng_next(void)
+{
+    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+
+    return z ^ (z >> 31);
+}
+
+static void rng_fill(uint8_t *p, size_t len)
+{
+    size_t i;
+
+    for ( i = 0; i < len; i++ )
+        p[i] = rng_next();
+}
+
+#define DEFAULT_SEED 0x6165736e69212121ULL
+
+static uint64_t test_seed(void)
+{
+    const char *s = getenv("ENCMIG_TEST_SEED");
+
+    return s ? strtoull(s, NULL, 0) : DEFAULT_SEED;
+}
+
+static void print_seed(const char *what, uint64_t seed)
+{
+    printf("%s: seed 0x%016" PRIx64 " (set ENCMIG_TEST_SEED to replay)\n",
+           what, seed);
+    fflush(stdout);
+}
+
+/*
+ * A buffer whose end touches an inaccessible page, so that the assembly
+ * (which no sanitizer sees into) faults on reading or writing one byte
+ * past what it was given.  gbuf_at(g, len, mis) is len bytes ending mis
+ * bytes before the guard: mis 0 puts the end right on it, and mis also
+ * sets the alignment of the start.
+ */
+struct gbuf {
+    uint8_t *map;
+    size_t size;            /* usable bytes before the guard page */
+};
+
+static void gbuf_new(struct gbuf *g, size_t size)
+{
+    long page = sysconf(_SC_PAGESIZE);
+
+    g->size = (size + page - 1) / page * page;
+    g->map = mmap(NULL, g->size + page, PROT_READ | PROT_WRITE,
+                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ck_assert_ptr_ne(g->map, MAP_FAILED);
+    ck_assert_int_eq(mprotect(g->map + g->size, page, PROT_NONE), 0);
+}
+
+static void gbuf_free(struct gbuf *g)
+{
+    munmap(g->map, g->size + sysconf(_SC_PAGESIZE));
+}
+
+static uint8_t *gbuf_at(const struct gbuf *g, size_t len, size_t mis)
+{
+    ck_assert_uint_le(len + mis, g->size);
+    return g->map + g->size - len - mis;
+}
+
+/* ---- the ops table, with or without the CPU -------------------------- */
+
+START_TEST(ops_table)
+{
+    ck_assert_str_eq(aesni->name, "aesni");
+    ck_assert_ptr_nonnull(aesni->xts_new);
+    ck_assert_ptr_nonnull(aesni->xts_crypt);
+    ck_assert_ptr_nonnull(aesni->xts_free);
+    ck_assert_ptr_nonnull(aesni->gcm_new);
+    ck_assert_ptr_nonnull(aesni->gcm_seal);
+    ck_assert_ptr_nonnull(aesni->gcm_open);
+    ck_assert_ptr_nonnull(aesni->gcm_free);
+    /* Freeing nothing is fine, as for the other backends. */
+    aesni->xts_free(NULL);
+    aesni->gcm_free(NULL);
+}
+END_TEST
+
+/* Without the instructions: no context, so no op can reach the assembly. */
+START_TEST(nocpu_refused)
+{
+    uint8_t key[64];
+    void *ctx = NULL;
+    unsigned int i;
+
+    for ( i = 0; i < sizeof(key); i++ )
+        key[i] = i;
+    ck_assert_int_eq(aesni->xts_new(&ctx, key), -EOPNOTSUPP);
+    ck_assert_ptr_null(ctx);
+    ck_assert_int_eq(aesni->gcm_new(&ctx, key), -EOPNOTSUPP);
+    ck_assert_ptr_null(ctx);
+    /* A bad key is still refused as such. */
+    memcpy(key + 32, key, 32);
+    ck_assert_int_eq(aesni->xts_new(&ctx, key), -EINVAL);
+    ck_assert_ptr_null(ctx);
+}
+END_TEST
+
+/* ---- AES-256 blocks -------------------------------------------------- */
+
+/* FIPS-197 Appendix C.3. */
+static const char fips197_key[] =
+    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+static const char fips197_pt[] = "00112233445566778899aabbccddeeff";
+static const char fips197_ct[] = "8ea2b7ca516745bfeafc49904b496089";
+
+/* NIST SP 800-38A F.1.5 (ECB-AES256) and F.5.5 (CTR-AES256). */
+static const char sp38a_key[] =
+    "603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4";
+static const char sp38a_pt[] =
+    "6bc1bee22e409f96e93d7e117393172a"
+    "ae2d8a571e03ac9c9eb76fac45af8e51"
+    "30c81c46a35ce411e5fbc1191a0a52ef"
+    "f69f2445df4f9b17ad2b417be66c3710";
+static const char sp38a_ecb_ct[] =
+    "f3eed1bdb5d2a03c064b5a7e3db181f8"
+    "591ccb10d410ed26dc5ba74a31362870"
+    "b6ed21b99ca6f4f9f153e7b1beafed1d"
+    "23304b7a39f9f3ff067d8d8f9e24ecc7";
+static const char sp38a_ctr0[] = "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+static const char sp38a_ctr_ct[] =
+    "601ec313775789a5b7a7f504bbf3d228"
+    "f443e3ca4d62b59aca84e990cacaf5c5"
+    "2b0930daa23de94ce87017ba2d84988d"
+    "dfc9c58db67aada613c2dd08457941a6";
+/* FIPS-197 A.3: the last four words of the expansion of sp38a_key. */
+static const char sp38a_rk14[] = "fe4890d1e6188d0b046df344706c631e";
+
+static void keys_load(const char *hex, struct encmig_aesni_key *ek,
+                      struct encmig_aesni_key *dk)
+{
+    uint8_t key[32];
+
+    ck_assert_uint_eq(unhex(hex, key, sizeof(key)), 32);
+    encmig_aesni_set_key256(ek, key);
+    encmig_aesni_inv_key(dk, ek);
+}
+
+START_TEST(aes_fips197_c3)
+{
+    struct encmig_aesni_key ek, dk;
+    uint8_t key[32], pt[16], ct[16], buf[16];
+
+    keys_load(fips197_key, &ek, &dk);
+    unhex(fips197_key, key, sizeof(key));
+    unhex(fips197_pt, pt, sizeof(pt));
+    unhex(fips197_ct, ct, sizeof(ct));
+
+    /* The first two round keys are the key itself. */
+    ck_assert_mem_eq(ek.rk[0], key, 32);
+    /* The inverse schedule ends where the forward one starts. */
+    ck_assert_mem_eq(dk.rk[0], ek.rk[14], 16);
+    ck_assert_mem_eq(dk.rk[14], ek.rk[0], 16);
+
+    encmig_aesni_ecb_encrypt(&ek, pt, buf, 1);
+    ck_assert_mem_eq(buf, ct, 16);
+    encmig_aesni_ecb_decrypt(&dk, ct, buf, 1);
+    ck_assert_mem_eq(buf, pt, 16);
+}
+END_TEST
+
+START_TEST(aes_key_expansion)
+{
+    struct encmig_aesni_key ek, dk;
+    uint8_t rk14[16];
+
+    keys_load(sp38a_key, &ek, &dk);
+    unhex(sp38a_rk14, rk14, sizeof(rk14));
+    ck_assert_mem_eq(ek.rk[14], rk14, 16);
+}
+END_TEST
+
+START_TEST(aes_sp800_38a_ecb)
+{
+    struct encmig_aesni_key ek, dk;
+    uint8_t pt[64], ct[64], buf[64];
+    unsigned int i;
+
+    keys_load(sp38a_key, &ek, &dk);
+    unhex(sp38a_pt, pt, sizeof(pt));
+    unhex(sp38a_ecb_ct, ct, sizeof(ct));
+
+    encmig_aesni_ecb_encrypt(&ek, pt, buf, 4);
+    ck_assert_mem_eq(buf, ct, 64);
+    encmig_aesni_ecb_decrypt(&dk, ct, buf, 4);
+    ck_assert_mem_eq(buf, pt, 64);
+
+    for ( i = 0; i < 4; i++ )
+    {
+        encmig_aesni_ecb_encrypt(&ek, pt + 16 * i, buf, 1);
+        ck_assert_mem_eq(buf, ct + 16 * i, 16);
+        encmig_aesni_ecb_decrypt(&dk, ct + 16 * i, buf, 1);
+        ck_assert_mem_eq(buf, pt + 16 * i, 16);
+    }
+
+    memcpy(buf, pt, 64);
+    encmig_aesni_ecb_encrypt(&ek, buf, buf, 4);
+    ck_assert_mem_eq(buf, ct, 64);
+    encmig_aesni_ecb_decrypt(&dk, buf, buf, 4);
+    ck_assert_mem_eq(buf, pt, 64);
+}
+END_TEST
+
+/* Batches of 1..20 blocks: the eight-block path, the single-block tail. */
+START_TEST(aes_multiblock)
+{
+    struct encmig_aesni_key ek, dk;
+    uint8_t pt[64], ct[64];
+    uint8_t in[16 * 20], want[16 * 20], buf[16 * 20 + 1];
+    unsigned int n, i, off;
+
+    keys_load(sp38a_key, &ek, &dk);
+    unhex(sp38a_pt, pt, sizeof(pt));
+    unhex(sp38a_ecb_ct, ct, sizeof(ct));
+
+    for ( off = 0; off < 4; off++ )
+        for ( n = 0; n <= 20; n++ )
+        {
+            for ( i = 0; i < n; i++ )
+            {
+                memcpy(in + 16 * i, pt + 16 * ((i + off) % 4), 16);
+                memcpy(want + 16 * i, ct + 16 * ((i + off) % 4), 16);
+            }
+            memset(buf, 0x5a, sizeof(buf));
+            /* Unaligned output; nothing written past n blocks. */
+            encmig_aesni_ecb_encrypt(&ek, in, buf + 1, n);
+            ck_assert_mem_eq(buf + 1, want, 16 * n);
+            ck_assert_uint_eq(buf[0], 0x5a);
+            if ( n < 20 )
+                ck_assert_uint_eq(buf[1 + 16 * n], 0x5a);
+            encmig_aesni_ecb_decrypt(&dk, buf + 1, buf + 1, n);
+            ck_assert_mem_eq(buf + 1, in, 16 * n);
+        }
+}
+END_TEST
+
+START_TEST(aes_vs_evp_ecb)
+{
+    static uint8_t in[16 * 17 + 15], a[16 * 17 + 15], b[16 * 17];
+    struct encmig_aesni_key ek, dk;
+    uint8_t key[32];
+    unsigned int it, n, mis;
+    int outl;
+
+    rng_state = test_seed() ^ 0xae5;
+    for ( it = 0; it < 1000; it++ )
+    {
+        EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+
+        ck_assert_ptr_nonnull(ctx);
+        rng_fill(key, sizeof(key));
+        n = 1 + it % 17;
+        mis = it % 16;
+        rng_fill(in + mis, 16 * n);
+        encmig_aesni_set_key256(&ek, key);
+        encmig_aesni_inv_key(&dk, &ek);
+
+        encmig_aesni_ecb_encrypt(&ek, in + mis, a + 15 - mis, n);
+        ck_assert_int_eq(EVP_EncryptInit_ex(ctx, EVP_aes_256_ecb(), NULL,
+                                            key, NULL), 1);
+        EVP_CIPHER_CTX_set_padding(ctx, 0);
+        ck_assert_int_eq(EVP_EncryptUpdate(ctx, b, &outl, in + mis, 16 * n),
+                         1);
+        ck_assert_mem_eq(a + 15 - mis, b, 16 * n);
+
+        encmig_aesni_ecb_decrypt(&dk, in + mis, a + 15 - mis, n);
+        ck_assert_int_eq(EVP_DecryptInit_ex(ctx, EVP_aes_256_ecb(), NULL,
+                                            key, NULL), 1);
+        EVP_CIPHER_CTX_set_padding(ctx, 0);
+        ck_assert_int_eq(EVP_DecryptUpdate(ctx, b, &outl, in + mis, 16 * n),
+                         1);
+        ck_assert_mem_eq(a + 15 - mis, b, 16 * n);
+
+        EVP_CIPHER_CTX_free(ctx);
+    }
+}
+END_TEST
+
+/* ---- CTR ------------------------------------------------------------- */
+
+START_TEST(ctr_sp800_38a)
+{
+    struct encmig_aesni_key ek, dk;
+    uint8_t ctr[16], pt[64], ct[64], buf[64];
+
+    keys_load(sp38a_key, &ek, &dk);
+    unhex(sp38a_ctr0, ctr, sizeof(ctr));
+    unhex(sp38a_pt, pt, sizeof(pt));
+    unhex(sp38a_ctr_ct, ct, sizeof(ct));
+
+    encmig_aesni_ctr32(&ek, ctr, pt, buf, 64);
+    ck_assert_mem_eq(buf, ct, 64);
+    encmig_aesni_ctr32(&ek, ctr, buf, buf, 64);
+    ck_assert_mem_eq(buf, pt, 64);
+}
+END_TEST
+
+/*
+ * Every length from 0 to 300 bytes, against EVP's CTR (which counts over
+ * all 128 bits: the same while the low 32 do not wrap), unaligned, in
+ * place and not, with guard pages behind in and out.
+ */
+START_TEST(ctr_vs_evp)
+{
+    struct encmig_aesni_key ek;
+    struct gbuf gi, go;
+    uint8_t key[32], ctr[16], want[300], plain[300], *in, *out;
+    size_t len;
+    int outl;
+
+    gbuf_new(&gi, 4096);
+    gbuf_new(&go, 4096);
+    rng_state = test_seed() ^ 0xc7;
+    for ( len = 0; len <= 300; len++ )
+    {
+        EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+        size_t mis = len % 16 == 0 ? 0 : rng_next() % 16;
+
+        rng_fill(key, sizeof(key));
+        rng_fill(ctr, sizeof(ctr));
+        ctr[12] = 0;            /* keep the low 32 bits from wrapping */
+        rng_fill(plain, len);
+        encmig_aesni_set_key256(&ek, key);
+
+        ck_assert_ptr_nonnull(ctx);
+        ck_assert_int_eq(EVP_EncryptInit_ex(ctx, EVP_aes_256_ctr(), NULL,
+                                            key, ctr), 1);
+        ck_assert_int_eq(EVP_EncryptUpdate(ctx, want, &outl, plain, len), 1);
+        EVP_CIPHER_CTX_free(ctx);
+
+        in = gbuf_at(&gi, len, mis);
+        out = gbuf_at(&go, len, (len + mis) % 16);
+        memcpy(in, plain, len);
+        encmig_aesni_ctr32(&ek, ctr, in, out, len);
+        ck_assert_mem_eq(out, want, len);
+        encmig_aesni_ctr32(&ek, ctr, in, in, len);
+        ck_assert_mem_eq(in, want, len);
+    }
+    gbuf_free(&gi);
+    gbuf_free(&go);
+}
+END_TEST
+
+/* inc32: the low 32 bits wrap to zero, the other 96 stay as they are. */
+START_TEST(ctr_wrap)
+{
+    struct encmig_aesni_key ek;
+    uint8_t key[32], ctr[16], blk[16], ks[16 * 21], in[16 * 21 - 5];
+    uint8_t out[sizeof(in)];
+    uint32_t c;
+    unsigned int i;
+
+    rng_state = test_seed() ^ 0x3a9;
+    rng_fill(key, sizeof(key));
+    rng_fill(ctr, 12);
+    ctr[12] = ctr[13] = ctr[14] = 0xff;
+    ctr[15] = 0xf6;                 /* 0xfffffff6: wraps after ten blocks */
+    rng_fill(in, sizeof(in));
+    encmig_aesni_set_key256(&ek, key);
+
+    for ( i = 0, c = 0xfffffff6U; i < 21; i++, c++ )
+    {
+        memcpy(blk, ctr, 12);
+        blk[12] = c >> 24;
+        blk[13] = c >> 16;
+        blk[14] = c >> 8;
+        blk[15] = c;
+        encmig_aesni_ecb_encrypt(&ek, blk, ks + 16 * i, 1);
+    }
+    for ( i = 0; i < sizeof(in); i++ )
+        ks[i] ^= in[i];
+
+    encmig_aesni_ctr32(&ek, ctr, in, out, sizeof(in));
+    ck_assert_mem_eq(out, ks, sizeof(in));
+}
+END_TEST
+
+/* ---- GHASH ----------------------------------------------------------- */
+
+/*
+ * Against ghash.c for random keys, 0..40 blocks (each length once through
+ * both the eight-block loop and the aggregated tail), in one call and
+ * split in two at every point.
+ */
+START_TEST(ghash_vs_portable)
+{
+    struct encmig_ghash_key hk;
+    struct encmig_ghash gh;
+    uint8_t h[16], data[16 * 40 + 1], want[16], y[16];
+    unsigned int it, n, k;
+
+    rng_state = test_seed() ^ 0x6a5;
+    for ( it = 0; it < 200; it++ )
+    {
+        rng_fill(h, sizeof(h));
+        if ( it == 0 )
+            memset(h, 0, sizeof(h));
+        else if ( it == 1 )
+            memset(h, 0xff, sizeof(h));
+        encmig_pclmul_ghash_init(&hk, h);
+        n = it % 41;
+        rng_fill(data, sizeof(data));
+
+        encmig_ghash_init(&gh, h);
+        encmig_ghash_update(&gh, data + 1, 16 * n);
+        encmig_ghash_final(&gh, want);
+
+        memset(y, 0, sizeof(y));
+        encmig_pclmul_ghash(&hk, y, data + 1, n);
+        ck_assert_msg(!memcmp(y, want, 16), "case %u: %u blocks", it, n);
+
+        for ( k = 0; k <= n; k++ )
+        {
+            memset(y, 0, sizeof(y));
+            encmig_pclmul_ghash(&hk, y, data + 1, k);
+            encmig_pclmul_ghash(&hk, y, data + 1 + 16 * k, n - k);
+            ck_assert_msg(!memcmp(y, want, 16), "case %u: %u + %u blocks",
+                          it, k, n - k);
+        }
+    }
+}
+END_TEST
+
+/* ---- XTS-AES-256: IEEE 1619-2007 vectors 10..14 ---------------------- */
+
+static const char xts_key[] =
+    "2718281828459045235360287471352662497757247093699959574966967627"
+    "3141592653589793238462643383279502884197169399375105820974944592";
+
+struct xts_vector {
+    unsigned int nr;
+    uint64_t dun;
+    const char *ct;
+};
+
+static const struct xts_vector xts_vectors[] = {
+    { 10, 0xffULL,
+      "1c3b3a102f770386e4836c99e370cf9bea00803f5e482357a4ae12d414a3e63b"
+      "5d31e276f8fe4a8d66b317f9ac683f44680a86ac35adfc3345befecb4bb188fd"
+      "5776926c49a3095eb108fd1098baec70aaa66999a72a82f27d848b21d4a741b0"
+      "c5cd4d5fff9dac89aeba122961d03a757123e9870f8acf1000020887891429ca"
+      "2a3e7a7d7df7b10355165c8b9a6d0a7de8b062c4500dc4cd120c0f7418dae3d0"
+      "b5781c34803fa75421c790dfe1de1834f280d7667b327f6c8cd7557e12ac3a0f"
+      "93ec05c52e0493ef31a12d3d9260f79a289d6a379bc70c50841473d1a8cc81ec"
+      "583e9645e07b8d9670655ba5bbcfecc6dc3966380ad8fecb17b6ba02469a020a"
+      "84e18e8f84252070c13e9f1f289be54fbc481457778f616015e1327a02b140f1"
+      "505eb309326d68378f8374595c849d84f4c333ec4423885143cb47bd71c5edae"
+      "9be69a2ffeceb1bec9de244fbe15992b11b77c040f12bd8f6a975a44a0f90c29"
+      "a9abc3d4d893927284c58754cce294529f8614dcd2aba991925fedc4ae74ffac"
+      "6e333b93eb4aff0479da9a410e4450e0dd7ae4c6e2910900575da401fc07059f"
+      "645e8b7e9bfdef33943054ff84011493c27b3429eaedb4ed5376441a77ed4385"
+      "1ad77f16f541dfd269d50d6a5f14fb0aab1cbb4c1550be97f7ab4066193c4caa"
+      "773dad38014bd2092fa755c824bb5e54c4f36ffda9fcea70b9c6e693e148c151" },
+    { 11, 0xffffULL,
+      "77a31251618a15e6b92d1d66dffe7b50b50bad552305ba0217a610688eff7e11"
+      "e1d0225438e093242d6db274fde801d4cae06f2092c728b2478559df58e837c2"
+      "469ee4a4fa794e4bbc7f39bc026e3cb72c33b0888f25b4acf56a2a9804f1ce6d"
+      "3d6e1dc6ca181d4b546179d55544aa7760c40d06741539c7e3cd9d2f6650b201"
+      "3fd0eeb8c2b8e3d8d240ccae2d4c98320a7442e1c8d75a42d6e6cfa4c2eca179"
+      "8d158c7aecdf82490f24bb9b38e108bcda12c3faf9a21141c3613b58367f922a"
+      "aa26cd22f23d708dae699ad7cb40a8ad0b6e2784973dcb605684c08b8d6998c6"
+      "9aac049921871ebb65301a4619ca80ecb485a31d744223ce8ddc2394828d6a80"
+      "470c092f5ba413c3378fa6054255c6f9df4495862bbb3287681f931b687c888a"
+      "bf844dfc8fc28331e579928cd12bd2390ae123cf03818d14dedde5c0c24c8ab0"
+      "18bfca75ca096f2d531f3d1619e785f1ada437cab92e980558b3dce1474afb75"
+      "bfedbf8ff54cb2618e0244c9ac0d3c66fb51598cd2db11f9be39791abe447c63"
+      "094f7c453b7ff87cb5bb36b7c79efb0872d17058b83b15ab0866ad8a58656c5a"
+      "7e20dbdf308b2461d97c0ec0024a2715055249cf3b478ddd4740de654f75ca68"
+      "6e0d7345c69ed50cdc2a8b332b1f8824108ac937eb050585608ee734097fc090"
+      "54fbff89eeaeea791f4a7ab1f9868294a4f9e27b42af8100cb9d59cef9645803" },
+    { 12, 0xffffffULL,
+      "e387aaa58ba483afa7e8eb469778317ecf4cf573aa9d4eac23f2cdf914e4e200"
+      "a8b490e42ee646802dc6ee2b471b278195d60918ececb44bf79966f83faba049"
+      "9298ebc699c0c8634715a320bb4f075d622e74c8c932004f25b41e361025b5a8"
+      "7815391f6108fc4afa6a05d9303c6ba68a128a55705d415985832fdeaae6c8e1"
+      "9110e84d1b1f199a2692119edc96132658f09da7c623efcec712537a3d94c0bf"
+      "5d7e352ec94ae5797fdb377dc1551150721adf15bd26a8efc2fcaad56881fa9e"
+      "62462c28f30ae1ceaca93c345cf243b73f542e2074a705bd2643bb9f7cc79bb6"
+      "e7091ea6e232df0f9ad0d6cf502327876d82207abf2115cdacf6d5a48f6c1879"
+      "a65b115f0f8b3cb3c59d15dd8c769bc014795a1837f3901b5845eb491adfefe0"
+      "97b1fa30a12fc1f65ba22905031539971a10f2f36c321bb51331cdefb39e3964"
+      "c7ef079994f5b69b2edd83a71ef549971ee93f44eac3938fcdd61d01fa71799d"
+      "a3a8091c4c48aa9ed263ff0749df95d44fef6a0bb578ec69456aa5408ae32c7a"
+      "f08ad7ba8921287e3bbee31b767be06a0e705c864a769137df28292283ea81a2"
+      "480241b44d9921cdbec1bc28dc1fda114bd8e5217ac9d8ebafa720e9da4f9ace"
+      "231cc949e5b96fe76ffc21063fddc83a6b8679c00d35e09576a875305bed5f36"
+      "ed242c8900dd1fa965bc950dfce09b132263a1eef52dd6888c309f5a7d712826" },
+    { 13, 0xffffffffULL,
+      "bf53d2dade78e822a4d949a9bc6766b01b06a8ef70d26748c6a7fc36d80ae4c5"
+      "520f7c4ab0ac8544424fa405162fef5a6b7f229498063618d39f0003cb5fb8d1"
+      "c86b643497da1ff945c8d3bedeca4f479702a7a735f043ddb1d6aaade3c4a0ac"
+      "7ca7f3fa5279bef56f82cd7a2f38672e824814e10700300a055e1630b8f1cb0e"
+      "919f5e942010a416e2bf48cb46993d3cb6a51c19bacf864785a00bc2ecff15d3"
+      "50875b246ed53e68be6f55bd7e05cfc2b2ed6432198a6444b6d8c247fab941f5"
+      "69768b5c429366f1d3f00f0345b96123d56204c01c63b22ce78baf116e525ed9"
+      "0fdea39fa469494d3866c31e05f295ff21fea8d4e6e13d67e47ce722e9698a1c"
+      "1048d68ebcde76b86fcf976eab8aa9790268b7068e017a8b9b749409514f1053"
+      "027fd16c3786ea1bac5f15cb79711ee2abe82f5cf8b13ae73030ef5b9e4457e7"
+      "5d1304f988d62dd6fc4b94ed38ba831da4b7634971b6cd8ec325d9c61c00f1df"
+      "73627ed3745a5e8489f3a95c69639c32cd6e1d537a85f75cc844726e8a72fc00"
+      "77ad22000f1d5078f6b866318c668f1ad03d5a5fced5219f2eabbd0aa5c0f460"
+      "d183f04404a0d6f469558e81fab24a167905ab4c7878502ad3e38fdbe62a4155"
+      "6cec37325759533ce8f25f367c87bb5578d667ae93f9e2fd99bcbc5f2fbba88c"
+      "f6516139420fcff3b7361d86322c4bd84c82f335abb152c4a93411373aaa8220" },
+    { 14, 0xffffffffffULL,
+      "64497e5a831e4a932c09be3e5393376daa599548b816031d224bbf50a818ed23"
+      "50eae7e96087c8a0db51ad290bd00c1ac1620857635bf246c176ab463be30b80"
+      "8da548081ac847b158e1264be25bb0910bbc92647108089415d45fab1b3d2604"
+      "e8a8eff1ae4020cfa39936b66827b23f371b92200be90251e6d73c5f86de5fd4"
+      "a950781933d79a28272b782a2ec313efdfcc0628f43d744c2dc2ff3dcb66999b"
+      "50c7ca895b0c64791eeaa5f29499fb1c026f84ce5b5c72ba1083cddb5ce45434"
+      "631665c333b60b11593fb253c5179a2c8db813782a004856a1653011e93fb6d8"
+      "76c18366dd8683f53412c0c180f9c848592d593f8609ca736317d356e13e2bff"
+      "3a9f59cd9aeb19cd482593d8c46128bb32423b37a9adfb482b99453fbe25a41b"
+      "f6feb4aa0bef5ed24bf73c762978025482c13115e4015aac992e5613a3b5c2f6"
+      "85b84795cb6e9b2656d8c88157e52c42f978d8634c43d06fea928f2822e465aa"
+      "6576e9bf419384506cc3ce3c54ac1a6f67dc66f3b30191e698380bc999b05abc"
+      "e19dc0c6dcc2dd001ec535ba18deb2df1a101023108318c75dc98611a09dc48a"
+      "0acdec676fabdf222f07e026f059b672b56e5cbc8e1d21bbd867dd9272120546"
+      "81d70ea737134cdfce93b6f82ae22423274e58a0821cc5502e2d0ab4585e94de"
+      "6975be5e0b4efce51cd3e70c25a1fbbbd609d273ad5b0d59631c531f6a0a57b9" },
+};
+#define NR_XTS_VECTORS (sizeof(xts_vectors) / sizeof(xts_vectors[0]))
+
+START_TEST(xts_ieee1619)
+{
+    const struct xts_vector *v = &xts_vectors[_i];
+    uint8_t key[64], tweak[16], pt[512], ct[512], buf[512 + 1];
+    unsigned int i;
+    void *ctx;
+
+    unhex(xts_key, key, sizeof(key));
+    ck_assert_uint_eq(unhex(v->ct, ct, sizeof(ct)), 512);
+    for ( i = 0; i < 512; i++ )
+        pt[i] = i;
+    for ( i = 0; i < 16; i++ )
+        tweak[i] = i < 8 ? v->dun >> (8 * i) : 0;
+
+    ck_assert_int_eq(aesni->xts_new(&ctx, key), 0);
+
+    ck_assert_int_eq(aesni->xts_crypt(ctx, true, tweak, pt, buf, 512), 0);
+    ck_assert_msg(!memcmp(buf, ct, 512), "vector %u encrypt", v->nr);
+    ck_assert_int_eq(aesni->xts_crypt(ctx, false, tweak, ct, buf, 512), 0);
+    ck_assert_msg(!memcmp(buf, pt, 512), "vector %u decrypt", v->nr);
+
+    /* In place, both ways, unaligned. */
+    memcpy(buf + 1, pt, 512);
+    ck_assert_int_eq(aesni->xts_crypt(ctx, true, tweak, buf + 1, buf + 1,
+                                      512), 0);
+    ck_assert_mem_eq(buf + 1, ct, 512);
+    ck_assert_int_eq(aesni->xts_crypt(ctx, false, tweak, buf + 1, buf + 1,
+                                      512), 0);
+    ck_assert_mem_eq(buf + 1, pt, 512);
+
+    aesni->xts_free(ctx);
+}
+END_TEST
+
+START_TEST(xts_bad_length)
+{
+    static const size_t bad[] = { 0, 1, 8, 15, 17, 31, 520, 4095 };
+    uint8_t key[64], tweak[16] = { 0 }, buf[4096];
+    unsigned int i;
+    void *ctx;
+
+    unhex(xts_key, key, sizeof(key));
+    memset(buf, 0x5a, sizeof(buf));
+    ck_assert_int_eq(aesni->xts_new(&ctx, key), 0);
+    for ( i = 0; i < sizeof(bad) / sizeof(bad[0]); i++ )
+    {
+        ck_assert_int_eq(aesni->xts_crypt(ctx, true, tweak, buf, buf,
+                                          bad[i]), -EINVAL);
+        ck_assert_int_eq(aesni->xts_crypt(ctx, false, tweak, buf, buf,
+                                          bad[i]), -EINVAL);
+    }
+    ck_assert_int_eq(aesni->xts_crypt(ctx, true, tweak, buf, buf,
+                                      ((size_t)16 << 20) + 16), -EINVAL);
+    for ( i = 0; i < sizeof(buf); i++ )
+        ck_assert_uint_eq(buf[i], 0x5a);
+    aesni->xts_free(ctx);
+}
+END_TEST
+
+START_TEST(xts_equal_halves)
+{
+    uint8_t key[64];
+    void *ctx = NULL;
+
+    unhex(xts_key, key, sizeof(key));
+    memcpy(key + 32, key, 32);
+    ck_assert_int_eq(aesni->xts_new(&ctx, key), -EINVAL);
+    ck_assert_ptr_null(ctx);
+
+    key[63] ^= 1;
+    ck_assert_int_eq(aesni->xts_new(&ctx, key), 0);
+    aesni->xts_free(ctx);
+}
+END_TEST
+
+/* The largest data unit IEEE 1619 allows, 2^20 blocks, against OpenSSL. */
+START_TEST(xts_max_unit)
+{
+    const size_t len = (size_t)16 << 20;
+    uint8_t key[64], tweak[16], *in, *a, *b;
+    void *ac, *oc;
+
+    rng_state = test_seed() ^ 0x1619;
+    do
+        rng_fill(key, sizeof(key));
+    while ( !memcmp(key, key + 32, 32) );
+    rng_fill(tweak, sizeof(tweak));
+    in = malloc(len);
+    a = malloc(len);
+    b = malloc(len);
+    ck_assert(in && a && b);
+    rng_fill(in, 4096);
+    memset(in + 4096, 0x3c, len - 4096);
+
+    ck_assert_int_eq(aesni->xts_new(&ac, key), 0);
+    ck_assert_int_eq(openssl->xts_new(&oc, key), 0);
+    ck_assert_int_eq(aesni->xts_crypt(ac, true, tweak, in, a, len), 0);
+    ck_assert_int_eq(openssl->xts_crypt(oc, true, tweak, in, b, len), 0);
+    ck_assert(!memcmp(a, b, len));
+    ck_assert_int_eq(aesni->xts_crypt(ac, false, tweak, a, a, len), 0);
+    ck_assert(!memcmp(a, in, len));
+    aesni->xts_free(ac);
+    openssl->xts_free(oc);
+    free(in);
+    free(a);
+    free(b);
+}
+END_TEST
+
+/* ---- AES-256-GCM: the GCM specification's test cases 13..16 -------- */
+
+struct gcm_vector {
+    unsigned int nr;
+    const char *key, *iv, *aad, *pt, *ct, *tag;
+};
+
+#define GCM_ZERO_KEY \
+    "0000000000000000000000000000000000000000000000000000000000000000"
+#define GCM_KEY \
+    "feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308"
+#define GCM_PT60 \
+    "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72" \
+    "1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39"
+#define GCM_CT60 \
+    "522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa" \
+    "8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662"
+
+static const struct gcm_vector gcm_vectors[] = {
+    { 13, GCM_ZERO_KEY, "000000000000000000000000", "", "", "",
+      "530f8afbc74536b9a963b4f1c4cb738b" },
+    { 14, GCM_ZERO_KEY, "000000000000000000000000", "",
+      "00000000000000000000000000000000",
+      "cea7403d4d606b6e074ec5d3baf39d18",
+      "d0d1c8a799996bf0265b98b5d48ab919" },
+    { 15, GCM_KEY, "cafebabefacedbaddecaf888", "",
+      GCM_PT60 "1aafd255", GCM_CT60 "898015ad",
+      "b094dac5d93471bdec1a502270e3cc6c" },
+    { 16, GCM_KEY, "cafebabefacedbaddecaf888",
+      "feedfacedeadbeeffeedfacedeadbeefabaddad2",
+      GCM_PT60, GCM_CT60,
+      "76fc6ece0f4e1768cddf8853bb2d551b" },
+};
+#define NR_GCM_VECTORS (sizeof(gcm_vectors) / sizeof(gcm_vectors[0]))
+
+struct gcm_case {
+    uint8_t key[32], iv[12], aad[64], pt[64], ct[64], tag[16];
+    size_t aad_len, len;
+};
+
+static void gcm_case_load(struct gcm_case *c, const struct gcm_vector *v)
+{
+    unhex(v->key, c->key, sizeof(c->key));
+    unhex(v->iv, c->iv, sizeof(c->iv));
+    c->aad_len = unhex(v->aad, c->aad, sizeof(c->aad));
+    c->len = unhex(v->pt, c->pt, sizeof(c->pt));
+    ck_assert_uint_eq(unhex(v->ct, c->ct, sizeof(c->ct)), c->len);
+    unhex(v->tag, c->tag, sizeof(c->tag));
+}
+
+START_TEST(gcm_spec_vectors)
+{
+    const struct gcm_vector *v = &gcm_vectors[_i];
+    struct gcm_case c;
+    uint8_t buf[64], tag[16];
+    const uint8_t *aad;
+    void *ctx;
+
+    gcm_case_load(&c, v);
+    aad = c.aad_len ? c.aad : NULL;
+    ck_assert_int_eq(aesni->gcm_new(&ctx, c.key), 0);
+
+    ck_assert_int_eq(aesni->gcm_seal(ctx, c.iv, aad, c.aad_len,
+                                     c.len ? c.pt : NULL, c.len,
+                                     c.len ? buf : NULL, tag), 0);
+    ck_assert_msg(!memcmp(buf, c.ct, c.len), "test case %u ciphertext",
+                  v->nr);
+    ck_assert_msg(!memcmp(tag, c.tag, 16), "test case %u tag", v->nr);
+
+    memset(buf, 0xa5, sizeof(buf));
+    ck_assert_int_eq(aesni->gcm_open(ctx, c.iv, aad, c.aad_len,
+                                     c.len ? c.ct : NULL, c.len, c.tag,
+                                     c.len ? buf : NULL), 0);
+    ck_assert_mem_eq(buf, c.pt, c.len);
+
+    memcpy(buf, c.pt, c.len);
+    ck_assert_int_eq(aesni->gcm_seal(ctx, c.iv, aad, c.aad_len, buf, c.len,
+                                     buf, tag), 0);
+    ck_assert_mem_eq(buf, c.ct, c.len);
+    ck_assert_mem_eq(tag, c.tag, 16);
+    ck_assert_int_eq(aesni->gcm_open(ctx, c.iv, aad, c.aad_len, buf, c.len,
+                                     tag, buf), 0);
+    ck_assert_mem_eq(buf, c.pt, c.len);
+
+    aesni->gcm_free(ctx);
+}
+END_TEST
+
+static void gcm_expect_reject(void *ctx, const struct gcm_case *c,
+                              const char *what)
+{
+    uint8_t buf[64];
+
+    memset(buf, 0xa5, sizeof(buf));
+    ck_assert_msg(aesni->gcm_open(ctx, c->iv, c->aad, c->aad_len, c->ct,
+                                  c->len, c->tag, buf) == -EBADMSG,
+                  "tampered %s accepted", what);
+    ck_assert_msg(all_zero(buf, c->len), "tampered %s: output not wiped",
+                  what);
+}
+
+START_TEST(gcm_tamper)
+{
+    struct gcm_case good, c;
+    unsigned int i, bit;
+    uint8_t buf[64];
+    void *ctx;
+
+    gcm_case_load(&good, &gcm_vectors[3]);
+    ck_assert_int_eq(aesni->gcm_new(&ctx, good.key), 0);
+
+    for ( i = 0; i < 16; i++ )
+        for ( bit = 0; bit < 8; bit++ )
+        {
+            c = good;
+            c.tag[i] ^= 1 << bit;
+            gcm_expect_reject(ctx, &c, "tag");
+        }
+    for ( i = 0; i < good.len; i++ )
+    {
+        c = good;
+        c.ct[i] ^= 1 << (i % 8);
+        gcm_expect_reject(ctx, &c, "ciphertext");
+    }
+    for ( i = 0; i < good.aad_len; i++ )
+    {
+        c = good;
+        c.aad[i] ^= 1 << (i % 8);
+        gcm_expect_reject(ctx, &c, "AAD");
+    }
+    for ( i = 0; i < 12; i++ )
+    {
+        c = good;
+        c.iv[i] ^= 0x80;
+        gcm_expect_reject(ctx, &c, "IV");
+    }
+    c = good;
+    c.len--;
+    gcm_expect_reject(ctx, &c, "length (ciphertext truncated)");
+    c = good;
+    c.aad_len--;
+    gcm_expect_reject(ctx, &c, "length (AAD truncated)");
+    c = good;
+    c.aad_len = 0;
+    gcm_expect_reject(ctx, &c, "AAD (dropped)");
+
+    /* In place: the ciphertext is wiped too. */
+    c = good;
+    c.tag[0] ^= 1;
+    ck_assert_int_eq(aesni->gcm_open(ctx, c.iv, c.aad, c.aad_len, c.ct,
+                                     c.len, c.tag, c.ct), -EBADMSG);
+    ck_assert(all_zero(c.ct, c.len));
+
+    ck_assert_int_eq(aesni->gcm_open(ctx, good.iv, good.aad, good.aad_len,
+                                     good.ct, good.len, good.tag, buf), 0);
+    ck_assert_mem_eq(buf, good.pt, good.len);
+
+    aesni->gcm_free(ctx);
+}
+END_TEST
+
+START_TEST(gcm_too_long)
+{
+    uint8_t key[32] = { 1 }, iv[12] = { 0 }, tag[16], buf[16];
+    /* One byte over 2^32 - 2 blocks: refused before anything is read. */
+    size_t len = (size_t)((((uint64_t)1 << 32) - 2) * 16 + 1);
+    void *ctx;
+
+    ck_assert_int_eq(aesni->gcm_new(&ctx, key), 0);
+    ck_assert_int_eq(aesni->gcm_seal(ctx, iv, NULL, 0, buf, len, buf, tag),
+                     -EINVAL);
+    ck_assert_int_eq(aesni->gcm_open(ctx, iv, NULL, 0, buf, len, tag, buf),
+                     -EINVAL);
+    aesni->gcm_free(ctx);
+}
+END_TEST
+
+/* Every context is wiped before it is freed. */
+START_TEST(ctx_wiped)
+{
+    uint8_t key[64];
+    void *x, *g;
+
+    unhex(xts_key, key, sizeof(key));
+    sim_check_wipes(true);
+    ck_assert_int_eq(aesni->xts_new(&x, key), 0);
+    ck_assert_int_eq(aesni->gcm_new(&g, key), 0);
+    aesni->xts_free(x);
+    aesni->gcm_free(g);
+    ck_assert_uint_eq(sim_unwiped_frees(), 0);
+    sim_check_wipes(false);
+}
+END_TEST
+
+/* ---- AES-NI against OpenSSL and the portable C ------------------------ */
+
+#define DIFF_XTS_CASES  6000
+#define DIFF_GCM_CASES  6000
+#define DIFF_XTS_MAX    4096
+#define DIFF_MAX        4200
+#define DIFF_AAD_MAX    300
+
+START_TEST(diff_xts)
+{
+    static uint8_t in[DIFF_XTS_MAX], b[DIFF_XTS_MAX], c[DIFF_XTS_MAX];
+    uint64_t seed = test_seed();
+    uint8_t key[64], tweak[16], *a, *ai;
+    unsigned int it, nr_inplace = 0, nr_unaligned = 0;
+    struct gbuf ga, gi;
+    void *ac, *oc, *pc;
+
+    print_seed("diff_xts", seed);
+    rng_state = seed;
+    gbuf_new(&ga, DIFF_XTS_MAX + 16);
+    gbuf_new(&gi, DIFF_XTS_MAX + 16);
+
+    for ( it = 0; it < DIFF_XTS_CASES; it++ )
+    {
+        /* Every length 16..4096 in turn, with random keys and data. */
+        size_t len = 16 * (1 + it % 256);
+        bool inplace = !(it % 4);
+        /* Odd cases at a random misalignment, even ones end on the guard. */
+        size_t mis = it % 2 ? 1 + rng_next() % 15 : 0;
+
+        do
+            rng_fill(key, sizeof(key));
+        while ( !memcmp(key, key + 32, 32) );
+        rng_fill(tweak, sizeof(tweak));
+        rng_fill(in, len);
+        nr_unaligned += mis != 0;
+
+        ck_assert_int_eq(aesni->xts_new(&ac, key), 0);
+        ck_assert_int_eq(openssl->xts_new(&oc, key), 0);
+        ck_assert_int_eq(portable->xts_new(&pc, key), 0);
+
+        ai = gbuf_at(&gi, len, mis);
+        a = inplace ? ai : gbuf_at(&ga, len, (mis + 7) % 16);
+        memcpy(ai, in, len);
+        nr_inplace += inplace;
+
+        /* Encrypt: all three agree; the others decrypt AES-NI's output. */
+        ck_assert_int_eq(aesni->xts_crypt(ac, true, tweak, ai, a, len), 0);
+        ck_assert_int_eq(openssl->xts_crypt(oc, true, tweak, in, b, len), 0);
+        ck_assert_int_eq(portable->xts_crypt(pc, true, tweak, in, c, len), 0);
+        ck_assert_msg(!memcmp(a, b, len), "case %u: XTS encrypt differs "
+                      "from OpenSSL, len %zu", it, len);
+        ck_assert_msg(!memcmp(a, c, len), "case %u: XTS encrypt differs "
+                      "from portable, len %zu", it, len);
+        ck_assert_int_eq(openssl->xts_crypt(oc, false, tweak, a, b, len), 0);
+        ck_assert_mem_eq(b, in, len);
+
+        /* Decrypt of arbitrary data. */
+        memcpy(ai, in, len);
+        ck_assert_int_eq(aesni->xts_crypt(ac, false, tweak, ai, a, len), 0);
+        ck_assert_int_eq(openssl->xts_crypt(oc, false, tweak, in, b, len), 0);
+        ck_assert_msg(!memcmp(a, b, len), "case %u: XTS decrypt differs "
+                      "from OpenSSL, len %zu", it, len);
+        if ( it % 8 == 0 )
+        {
+            ck_assert_int_eq(portable->xts_crypt(pc, false, tweak, in, c,
+                                                 len), 0);
+            ck_assert_msg(!memcmp(a, c, len), "case %u: XTS decrypt differs "
+                          "from portable, len %zu", it, len);
+        }
+        ck_assert_int_eq(aesni->xts_crypt(ac, true, tweak, a, a, len), 0);
+        ck_assert_mem_eq(a, in, len);
+
+        aesni->xts_free(ac);
+        openssl->xts_free(oc);
+        portable->xts_free(pc);
+    }
+
+    ck_assert_uint_gt(nr_inplace, 0);
+    ck_assert_uint_gt(nr_unaligned, 0);
+    gbuf_free(&ga);
+    gbuf_free(&gi);
+}
+END_TEST
+
+START_TEST(diff_gcm)
+{
+    static uint8_t in[DIFF_MAX], b[DIFF_MAX], c[DIFF_MAX];
+    uint64_t seed = test_seed();
+    uint8_t key[32], ivb[12 + 15], tb[16], tc[16], tagb[16 + 15];
+    uint8_t *a, *ai, *aad, *iv, *ta;
+    unsigned int it, nr_empty_aad = 0, nr_empty = 0, nr_odd = 0;
+    unsigned int nr_tamper = 0, nr_inplace = 0;
+    struct gbuf ga, gi, gaad;
+    void *ac, *oc, *pc;
+
+    print_seed("diff_gcm", seed);
+    rng_state = seed ^ 0x6763d;
+    gbuf_new(&ga, DIFF_MAX + 16);
+    gbuf_new(&gi, DIFF_MAX + 16);
+    gbuf_new(&gaad, DIFF_AAD_MAX + 16);
+
+    for ( it = 0; it < DIFF_GCM_CASES; it++ )
+    {
+        /* The first 64 lengths in order, then random, with the extremes. */
+        size_t len = it < 64 ? it : it % 16 == 1 ? 0 :
+                     it % 16 == 2 ? DIFF_MAX : rng_next() % (DIFF_MAX + 1);
+        size_t aad_len = it % 16 == 0 ? 0 : rng_next() % (DIFF_AAD_MAX + 1);
+        size_t mis = it % 2 ? rng_next() % 16 : 0;
+        bool inplace = it % 4 == 1 || it % 4 == 2;
+        const uint8_t *ip;
+        uint8_t *pa, *pb, *pc_out;
+
+        nr_empty_aad += !aad_len;
+        nr_empty += !len;
+        nr_odd += len & 1;
+        nr_inplace += inplace && len;
+
+        iv = ivb + (it % 16);
+        ta = tagb + (it * 7 % 16);
+        aad = gbuf_at(&gaad, aad_len, mis);
+        ai = gbuf_at(&gi, len, mis);
+        a = inplace ? ai : gbuf_at(&ga, len, (mis + 9) % 16);
+
+        rng_fill(key, sizeof(key));
+        rng_fill(iv, 12);
+        rng_fill(aad, aad_len);
+        rng_fill(in, len);
+        memcpy(ai, in, len);
+
+        ip = len ? in : NULL;
+        pb = len ? b : NULL;
+        pc_out = len ? c : NULL;
+
+        ck_assert_int_eq(aesni->gcm_new(&ac, key), 0);
+        ck_assert_int_eq(openssl->gcm_new(&oc, key), 0);
+        ck_assert_int_eq(portable->gcm_new(&pc, key), 0);
+
+        pa = len ? a : NULL;
+        ck_assert_int_eq(aesni->gcm_seal(ac, iv, aad_len ? aad : NULL,
+                                         aad_len, len ? ai : NULL, len, pa,
+                                         ta), 0);
+        ck_assert_int_eq(openssl->gcm_seal(oc, iv, aad_len ? aad : NULL,
+                                           aad_len, ip, len, pb, tb), 0);
+        ck_assert_int_eq(portable->gcm_seal(pc, iv, aad_len ? aad : NULL,
+                                            aad_len, ip, len, pc_out, tc), 0);
+        ck_assert_msg(!memcmp(a, b, len), "case %u: GCM ciphertext differs "
+                      "from OpenSSL, aad %zu len %zu", it, aad_len, len);
+        ck_assert_msg(!memcmp(ta, tb, 16), "case %u: GCM tag differs from "
+                      "OpenSSL, aad %zu len %zu", it, aad_len, len);
+        ck_assert_msg(!memcmp(a, c, len), "case %u: GCM ciphertext differs "
+                      "from portable, aad %zu len %zu", it, aad_len, len);
+        ck_assert_msg(!memcmp(ta, tc, 16), "case %u: GCM tag differs from "
+                      "portable, aad %zu len %zu", it, aad_len, len);
+
+        /* OpenSSL opens ours; we open OpenSSL's, in place or not. */
+        ck_assert_int_eq(openssl->gcm_open(oc, iv, aad_len ? aad : NULL,
+                                           aad_len, pa, len, ta, pc_out), 0);
+        ck_assert_mem_eq(c, in, len);
+        memcpy(ai, b, len);
+        ck_assert_int_eq(aesni->gcm_open(ac, iv, aad_len ? aad : NULL,
+                                         aad_len, len ? ai : NULL, len, tb,
+                                         pa), 0);
+        ck_assert_mem_eq(a, in, len);
+
+        /* Every eighth case: one flipped bit, refused and wiped. */
+        if ( it % 8 == 3 )
+        {
+            size_t where = rng_next() % (16 + len + aad_len);
+            uint8_t bit = 1 << (rng_next() % 8);
+
+            memcpy(ai, b, len);
+            memcpy(ta, tb, 16);
+            if ( where < 16 )
+                ta[where] ^= bit;
+            else if ( where < 16 + len )
+                ai[where - 16] ^= bit;
+            else
+                aad[where - 16 - len] ^= bit;
+            if ( !inplace )
+                memset(a, 0xa5, len);
+
+            ck_assert_int_eq(aesni->gcm_open(ac, iv, aad_len ? aad : NULL,
+                                             aad_len, len ? ai : NULL, len,
+                                             ta, pa), -EBADMSG);
+            ck_assert(all_zero(a, len));
+            ck_assert_int_eq(portable->gcm_open(pc, iv,
+                                                aad_len ? aad : NULL,
+                                                aad_len, len ? ai : NULL,
+                                                len, ta, pc_out), -EBADMSG);
+            nr_tamper++;
+        }
+
+        aesni->gcm_free(ac);
+        openssl->gcm_free(oc);
+        portable->gcm_free(pc);
+    }
+
+    ck_assert_uint_gt(nr_empty_aad, 0);
+    ck_assert_uint_gt(nr_empty, 0);
+    ck_assert_uint_gt(nr_odd, 0);
+    ck_assert_uint_gt(nr_tamper, 0);
+    ck_assert_uint_gt(nr_inplace, 0);
+    gbuf_free(&ga);
+    gbuf_free(&gi);
+    gbuf_free(&gaad);
+}
+END_TEST
+
+/* ---- one context, several threads ------------------------------------ */
+
+#define MT_THREADS 4
+#define MT_ROUNDS  300
+
+struct mt_arg {
+    void *xctx, *gctx;
+    unsigned int id;
+    unsigned int bad;
+};
+
+static void *mt_worker(void *p)
+{
+    struct mt_arg *m = p;
+    uint8_t iv[12] = { 0 }, tweak[16] = { 0 }, page[4096], ct[4096];
+    uint8_t back[4096], tag[16];
+    unsigned int r, i;
+
+    for ( r = 0; r < MT_ROUNDS; r++ )
+    {
+        for ( i = 0; i < sizeof(page); i++ )
+            page[i] = m->id * 31 + r * 7 + i;
+        iv[0] = m->id;
+        iv[1] = r;
+        tweak[0] = m->id;
+        tweak[1] = r;
+        if ( aesni->gcm_seal(m->gctx, iv, tweak, 16, page, sizeof(page), ct,
+                             tag) ||
+             aesni->gcm_open(m->gctx, iv, tweak, 16, ct, sizeof(ct), tag,
+                             back) ||
+             memcmp(back, page, sizeof(page)) )
+            m->bad++;
+        if ( aesni->xts_crypt(m->xctx, true, tweak, page, ct, sizeof(page)) ||
+             aesni->xts_crypt(m->xctx, false, tweak, ct, back, sizeof(ct)) ||
+             memcmp(back, page, sizeof(page)) )
+            m->bad++;
+    }
+
+    return NULL;
+}
+
+START_TEST(shared_context)
+{
+    struct mt_arg m[MT_THREADS];
+    pthread_t t[MT_THREADS];
+    uint8_t key[64];
+    void *x, *g;
+    unsigned int i;
+
+    unhex(xts_key, key, sizeof(key));
+    ck_assert_int_eq(aesni->xts_new(&x, key), 0);
+    ck_assert_int_eq(aesni->gcm_new(&g, key), 0);
+    for ( i = 0; i < MT_THREADS; i++ )
+    {
+        m[i] = (struct mt_arg){ .xctx = x, .gctx = g, .id = i };
+        ck_assert_int_eq(pthread_create(&t[i], NULL, mt_worker, &m[i]), 0);
+    }
+    for ( i = 0; i < MT_THREADS; i++ )
+    {
+        pthread_join(t[i], NULL);
+        ck_assert_uint_eq(m[i].bad, 0);
+    }
+    aesni->xts_free(x);
+    aesni->gcm_free(g);
+}
+END_TEST
+
+/* ---- the engine on the AES-NI ops ------------------------------------ */
+
+#define ENGINE_PAGES 64U
+
+/* Export on src_c, import on dst_c: the guests come out identical. */
+static void migrate_with(const struct encmig_cipher_ops *src_c,
+                         const struct encmig_cipher_ops *dst_c)
+{
+    struct tu_host a, b;
+    struct xen_encmig_keymat km;
+    uint8_t ha[32], hb[32], plain[TU_PAGE], want[TU_PAGE], *recs, *in;
+    size_t size = (size_t)ENGINE_PAGES * XEN_ENCMIG_REC_SIZE;
+    uint32_t done, i;
+
+    tu_host_new(&a, 1, src_c, ENGINE_PAGES, 0xae51);
+    tu_host_new(&b, 2, dst_c, ENGINE_PAGES, 0);
+    tu_random_keymat(&km);
+    ck_assert_int_eq(encmig_hc_setup(a.hc, a.domid, XEN_ENCMIG_DIR_EXPORT, 1,
+                                     &km), 0);
+    ck_assert_int_eq(encmig_hc_setup(b.hc, b.domid, XEN_ENCMIG_DIR_IMPORT, 1,
+                                     &km), 0);
+
+    recs = encmig_hc_buf_alloc(a.hc, size);
+    in = encmig_hc_buf_alloc(b.hc, size);
+    ck_assert(recs && in);
+    ck_assert_int_eq(tu_export_range(&a, 0, 0, 0, ENGINE_PAGES, recs), 0);
+    /* Each record opens with OpenSSL, independently of the engine. */
+    for ( i = 0; i < ENGINE_PAGES; i++ )
+    {
+        ck_assert_int_eq(tu_open_record(&km, recs + (size_t)i *
+                                        XEN_ENCMIG_REC_SIZE, plain), 0);
+        tu_page_pattern(0xae51, i, want);
+        ck_assert_mem_eq(plain, want, TU_PAGE);
+    }
+    memcpy(in, recs, size);
+    ck_assert_int_eq(encmig_hc_import(b.hc, b.domid, 0, in, ENGINE_PAGES,
+                                      size, &done), 0);
+    ck_assert_uint_eq(done, ENGINE_PAGES);
+
+    ck_assert_int_eq(sim_domain_hash(a.host, a.domid, ha), 0);
+    ck_assert_int_eq(sim_domain_hash(b.host, b.domid, hb), 0);
+    ck_assert_mem_eq(ha, hb, sizeof(ha));
+
+    encmig_hc_buf_free(a.hc, recs, size);
+    encmig_hc_buf_free(b.hc, in, size);
+    tu_host_free(&a);
+    tu_host_free(&b);
+}
+
+START_TEST(engine_migrate)
+{
+    migrate_with(aesni, aesni);
+    migrate_with(aesni, portable);
+    migrate_with(openssl, aesni);
+}
+END_TEST
+
+/* ---- the suites ------------------------------------------------------ */
+
+static Suite *nocpu_suite(void)
+{
+    Suite *s = suite_create("aesni-unavailable");
+    TCase *tc = tcase_create("ops");
+
+    tcase_add_test(tc, ops_table);
+    tcase_add_test(tc, nocpu_refused);
+    suite_add_tcase(s, tc);
+
+    return s;
+}
+
+static Suite *block_suite(void)
+{
+    Suite *s = suite_create("aesni-blocks");
+    TCase *tc = tcase_create("known-answer");
+
+    tcase_add_test(tc, ops_table);
+    tcase_add_test(tc, aes_fips197_c3);
+    tcase_add_test(tc, aes_key_expansion);
+    tcase_add_test(tc, aes_sp800_38a_ecb);
+    tcase_add_test(tc, aes_multiblock);
+    tcase_add_test(tc, aes_vs_evp_ecb);
+    tcase_add_test(tc, ctr_sp800_38a);
+    tcase_add_test(tc, ctr_vs_evp);
+    tcase_add_test(tc, ctr_wrap);
+    tcase_add_test(tc, ghash_vs_portable);
+    tcase_set_timeout(tc, 120);
+    suite_add_tcase(s, tc);
+
+    return s;
+}
+
+static Suite *ops_suite(void)
+{
+    Suite *s = suite_create("aesni-ops");
+    TCase *tc = tcase_create("spec");
+
+    tcase_add_loop_test(tc, xts_ieee1619, 0, NR_XTS_VECTORS);
+    tcase_add_test(tc, xts_bad_length);
+    tcase_add_test(tc, xts_equal_halves);
+    tcase_add_test(tc, xts_max_unit);
+    tcase_add_loop_test(tc, gcm_spec_vectors, 0, NR_GCM_VECTORS);
+    tcase_add_test(tc, gcm_tamper);
+    tcase_add_test(tc, gcm_too_long);
+    tcase_add_test(tc, ctx_wiped);
+    tcase_add_test(tc, shared_context);
+    tcase_add_test(tc, engine_migrate);
+    tcase_set_timeout(tc, 120);
+    suite_add_tcase(s, tc);
+
+    return s;
+}
+
+static Suite *diff_suite(void)
+{
+    Suite *s = suite_create("aesni-vs-openssl-and-portable");
+    TCase *tc = tcase_create("random");
+
+    tcase_add_test(tc, diff_xts);
+    tcase_add_test(tc, diff_gcm);
+    /* The portable side is slow under sanitizers. */
+    tcase_set_timeout(tc, 600);
+    suite_add_tcase(s, tc);
+
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr;
+    int failed;
+
+    if ( encmig_cpu_has_aesni() )
+    {
+        sr = srunner_create(block_suite());
+        srunner_add_suite(sr, ops_suite());
+        srunner_add_suite(sr, diff_suite());
+    }
+    else
+    {
+        printf("check_aesni: SKIP: no AES-NI/PCLMULQDQ/SSSE3 on this CPU "
+               "(or ENCMIG_SIM_NO_AESNI set): checking only the ops table "
+               "and its refusals\n");
+        fflush(stdout);
+        sr = srunner_create(nocpu_suite());
+    }
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
