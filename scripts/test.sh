@@ -77,6 +77,20 @@ if [ "${ENCMIG_SANITIZE:-1}" != 0 ]; then
         lane sanitizers "$build-san" --enable-sanitizers CFLAGS="-O1 -g"
 fi
 
+# The flight: Xen 4.17.5 with the component, booted under QEMU with a
+# Debian dom0 (docs/xen.md); cached in /var/cache/encmig by input hash.
+if [ "${ENCMIG_FLIGHT:-1}" != 0 ]; then
+    echo "=== flight"
+    bash tests/flight/run 2>&1 | tee "$build/flight.out" || lane_failed+=("flight")
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$build/flight.out" | tail -n 1 || true)
+    if [ -n "$line" ]; then
+        passed=$((passed + $(cut -d' ' -f1 <<<"$line")))
+        failed=$((failed + $(cut -d' ' -f3 <<<"$line")))
+    else
+        failed=$((failed + 1))
+    fi
+fi
+
 echo "=== make distcheck"
 if (cd "$build" && make -s distcheck >distcheck.out 2>&1); then
     echo "distcheck: ok"

@@ -176,7 +176,11 @@ struct xen_domctl_encmig_op {
     union {
         struct xen_encmig_probe probe;
         struct xen_encmig_setup setup;
+#ifndef __cplusplus
         struct xen_encmig_export export;
+#else
+        struct xen_encmig_export export_; /* "export" is a C++ keyword */
+#endif
         struct xen_encmig_import import;
         struct xen_encmig_status status;
         uint8_t pad[96];

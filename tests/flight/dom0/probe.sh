@@ -1,0 +1,7 @@
+# encmig probe answers from the hypervisor: interface 1.0, plain memory.
+set -e
+domid=$(cat /run/guest-domid)
+encmig probe "$domid" | tee /tmp/probe
+grep -qx 'interface version 1.0' /tmp/probe
+grep -qx 'memory backend plain' /tmp/probe
+grep -q '^capabilities.* export' /tmp/probe
