@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "testutil.h"
+#include "../xen/arch/x86/encmig/aesni.h"
 
 #define SEED 0xabcdef12ULL
 
@@ -111,6 +112,14 @@ START_TEST(test_probe)
     ck_assert_uint_eq(p.max_gfn, 31);
     ck_assert_uint_eq(p.rec_size, XEN_ENCMIG_REC_SIZE);
     ck_assert(p.caps & XEN_ENCMIG_CAP_EXPORT);
+    ck_assert(!(p.caps & XEN_ENCMIG_CAP_AESNI));
+    /* The capability says which cipher sessions will get. */
+    if ( encmig_cpu_has_aesni() )
+    {
+        sim_host_set_cipher(a.host, &encmig_cipher_aesni);
+        ck_assert_int_eq(encmig_hc_probe(a.hc, a.domid, &p), 0);
+        ck_assert(p.caps & XEN_ENCMIG_CAP_AESNI);
+    }
     tu_host_free(&a);
 }
 END_TEST

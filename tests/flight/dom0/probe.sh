@@ -5,3 +5,5 @@ encmig probe "$domid" | tee /tmp/probe
 grep -qx 'interface version 1.0' /tmp/probe
 grep -qx 'memory backend plain' /tmp/probe
 grep -q '^capabilities.* export' /tmp/probe
+# Westmere has AES-NI and PCLMULQDQ: the hypervisor uses its AES-NI path.
+grep -q '^capabilities.* aesni' /tmp/probe
