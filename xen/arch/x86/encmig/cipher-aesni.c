@@ -222,6 +222,7 @@ static void aesni_gcm_free(void *ctx)
 
 const struct encmig_cipher_ops encmig_cipher_aesni = {
     .name      = "aesni",
+    .probe_caps = XEN_ENCMIG_CAP_AESNI,
     .xts_new   = aesni_xts_new,
     .xts_crypt = aesni_xts_crypt,
     .xts_free  = aesni_xts_free,

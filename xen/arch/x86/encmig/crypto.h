@@ -26,6 +26,7 @@
 
 struct encmig_cipher_ops {
     const char *name;
+    uint32_t probe_caps;          /* XEN_ENCMIG_CAP_* it brings to probe */
 
     /*
      * AES-256-XTS (IEEE 1619) over one data unit.  *ctx is allocated by

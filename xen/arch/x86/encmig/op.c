@@ -8,7 +8,6 @@
  * before it touches anything.
  */
 
-#include "aesni.h"
 #include "engine.h"
 #include "mem.h"
 
@@ -20,8 +19,7 @@ static int probe(struct domain *d, struct xen_encmig_probe *arg)
     arg->version = XEN_ENCMIG_INTERFACE_VERSION;
     arg->caps = XEN_ENCMIG_CAP_EXPORT | XEN_ENCMIG_CAP_IMPORT |
                 XEN_ENCMIG_CAP_PREEMPT;
-    if ( encmig_domain_cipher(d) == &encmig_cipher_aesni )
-        arg->caps |= XEN_ENCMIG_CAP_AESNI;
+    arg->caps |= encmig_domain_cipher(d)->probe_caps;
     arg->mem_backend = mem->ops->id;
     arg->max_batch = XEN_ENCMIG_MAX_BATCH;
     arg->max_streams = XEN_ENCMIG_MAX_STREAMS;

@@ -275,6 +275,7 @@ static void aesni_gcm_free(void *ctx)
 
 static const struct encmig_cipher_ops cipher_aesni_xen = {
     .name      = "aesni",
+    .probe_caps = XEN_ENCMIG_CAP_AESNI,
     .xts_new   = aesni_xts_new,
     .xts_crypt = aesni_xts_crypt,
     .xts_free  = aesni_xts_free,
