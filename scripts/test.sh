@@ -42,6 +42,18 @@ count_checks() {
     done
 }
 
+# Add a script's closing "N passed, N failed" (none: one failure).
+count_summary() {
+    local line
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$1" | tail -n 1 || true)
+    if [ -n "$line" ]; then
+        passed=$((passed + $(cut -d' ' -f1 <<<"$line")))
+        failed=$((failed + $(cut -d' ' -f3 <<<"$line")))
+    else
+        failed=$((failed + 1))
+    fi
+}
+
 # lane NAME BUILDDIR CONFIGURE-ARGS...
 lane() {
     local name=$1 dir=$2
@@ -77,18 +89,19 @@ if [ "${ENCMIG_SANITIZE:-1}" != 0 ]; then
         lane sanitizers "$build-san" --enable-sanitizers CFLAGS="-O1 -g"
 fi
 
+# A short libFuzzer run of every target over its committed corpus.
+if [ "${ENCMIG_FUZZ:-1}" != 0 ]; then
+    bash scripts/fuzz-smoke.sh "$build" 2>&1 | tee "$build/fuzz.out" ||
+        lane_failed+=("fuzz smoke")
+    count_summary "$build/fuzz.out"
+fi
+
 # The flight: Xen 4.17.5 with the component, booted under QEMU with a
 # Debian dom0 (docs/xen.md); cached in /var/cache/encmig by input hash.
 if [ "${ENCMIG_FLIGHT:-1}" != 0 ]; then
     echo "=== flight"
     bash tests/flight/run 2>&1 | tee "$build/flight.out" || lane_failed+=("flight")
-    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$build/flight.out" | tail -n 1 || true)
-    if [ -n "$line" ]; then
-        passed=$((passed + $(cut -d' ' -f1 <<<"$line")))
-        failed=$((failed + $(cut -d' ' -f3 <<<"$line")))
-    else
-        failed=$((failed + 1))
-    fi
+    count_summary "$build/flight.out"
 fi
 
 echo "=== make distcheck"
