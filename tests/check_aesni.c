@@ -20,6 +20,7 @@
 
 #include <openssl/evp.h>
 
+#include "cryptotest.h"
 #include "vectors.h"
 #include "testutil.h"
 #include "../xen/arch/x86/encmig/aesni.h"
@@ -34,63 +35,7 @@ static const struct encmig_cipher_ops *const openssl = &encmig_cipher_openssl;
 
 /* ---- helpers ------------------------------------------------------- */
 
-static size_t unhex(const char *hex, uint8_t *out, size_t max)
-{
-    size_t n = strlen(hex) / 2, i;
-
-    ck_assert_uint_eq(strlen(hex) % 2, 0);
-    ck_assert_uint_le(n, max);
-    for ( i = 0; i < n; i++ )
-    {
-        unsigned int v;
-
-        ck_assert_int_eq(sscanf(hex + 2 * i, "%2x", &v), 1);
-        out[i] = v;
-    }
-
-    return n;
-}
-
-static bool all_zero(const uint8_t *p, size_t len)
-{
-    size_t i;
-
-    for ( i = 0; i < len; i++ )
-        if ( p[i] )
-            return false;
-
-    return true;
-}
-
-/* splitmix64, as in check_crypto.c. */
-static uint64_t rng_state;
-
-static uint64_t rng_next(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-
-    return z ^ (z >> 31);
-}
-
-static void rng_fill(uint8_t *p, size_t len)
-{
-    size_t i;
-
-    for ( i = 0; i < len; i++ )
-        p[i] = rng_next();
-}
-
 #define DEFAULT_SEED 0x6165736e69212121ULL
-
-static uint64_t test_seed(void)
-{
-    const char *s = getenv("ENCMIG_TEST_SEED");
-
-    return s ? strtoull(s, NULL, 0) : DEFAULT_SEED;
-}
 
 static void print_seed(const char *what, uint64_t seed)
 {
@@ -299,7 +244,7 @@ START_TEST(aes_vs_evp_ecb)
     unsigned int it, n, mis;
     int outl;
 
-    rng_state = test_seed() ^ 0xae5;
+    rng_state = test_seed(DEFAULT_SEED) ^ 0xae5;
     for ( it = 0; it < 1000; it++ )
     {
         EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
@@ -367,7 +312,7 @@ START_TEST(ctr_vs_evp)
 
     gbuf_new(&gi, 4096);
     gbuf_new(&go, 4096);
-    rng_state = test_seed() ^ 0xc7;
+    rng_state = test_seed(DEFAULT_SEED) ^ 0xc7;
     for ( len = 0; len <= 300; len++ )
     {
         EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
@@ -407,7 +352,7 @@ START_TEST(ctr_wrap)
     uint32_t c;
     unsigned int i;
 
-    rng_state = test_seed() ^ 0x3a9;
+    rng_state = test_seed(DEFAULT_SEED) ^ 0x3a9;
     rng_fill(key, sizeof(key));
     rng_fill(ctr, 12);
     ctr[12] = ctr[13] = ctr[14] = 0xff;
@@ -446,7 +391,7 @@ START_TEST(ghash_vs_portable)
     uint8_t h[16], data[16 * 40 + 1], want[16], y[16];
     unsigned int it, n, k;
 
-    rng_state = test_seed() ^ 0x6a5;
+    rng_state = test_seed(DEFAULT_SEED) ^ 0x6a5;
     for ( it = 0; it < 200; it++ )
     {
         rng_fill(h, sizeof(h));
@@ -564,7 +509,7 @@ START_TEST(xts_max_unit)
     uint8_t key[64], tweak[16], *in, *a, *b;
     void *ac, *oc;
 
-    rng_state = test_seed() ^ 0x1619;
+    rng_state = test_seed(DEFAULT_SEED) ^ 0x1619;
     do
         rng_fill(key, sizeof(key));
     while ( !memcmp(key, key + 32, 32) );
@@ -764,7 +709,7 @@ END_TEST
 START_TEST(diff_xts)
 {
     static uint8_t in[DIFF_XTS_MAX], b[DIFF_XTS_MAX], c[DIFF_XTS_MAX];
-    uint64_t seed = test_seed();
+    uint64_t seed = test_seed(DEFAULT_SEED);
     uint8_t key[64], tweak[16], *a, *ai;
     unsigned int it, nr_inplace = 0, nr_unaligned = 0;
     struct gbuf ga, gi;
@@ -841,7 +786,7 @@ END_TEST
 START_TEST(diff_gcm)
 {
     static uint8_t in[DIFF_MAX], b[DIFF_MAX], c[DIFF_MAX];
-    uint64_t seed = test_seed();
+    uint64_t seed = test_seed(DEFAULT_SEED);
     uint8_t key[32], ivb[12 + 15], tb[16], tc[16], tagb[16 + 15];
     uint8_t *a, *ai, *aad, *iv, *ta;
     unsigned int it, nr_empty_aad = 0, nr_empty = 0, nr_odd = 0;

@@ -13,6 +13,7 @@
 
 #include <openssl/evp.h>
 
+#include "cryptotest.h"
 #include "vectors.h"
 #include "../xen/arch/x86/encmig/crypto.h"
 #include "../xen/arch/x86/encmig/aes.h"
@@ -26,63 +27,7 @@ static const struct encmig_cipher_ops *const impls[] = {
 
 /* ---- helpers ------------------------------------------------------- */
 
-static size_t unhex(const char *hex, uint8_t *out, size_t max)
-{
-    size_t n = strlen(hex) / 2, i;
-
-    ck_assert_uint_eq(strlen(hex) % 2, 0);
-    ck_assert_uint_le(n, max);
-    for ( i = 0; i < n; i++ )
-    {
-        unsigned int v;
-
-        ck_assert_int_eq(sscanf(hex + 2 * i, "%2x", &v), 1);
-        out[i] = v;
-    }
-
-    return n;
-}
-
-static bool all_zero(const uint8_t *p, size_t len)
-{
-    size_t i;
-
-    for ( i = 0; i < len; i++ )
-        if ( p[i] )
-            return false;
-
-    return true;
-}
-
-/* splitmix64: small, and the same sequence everywhere for a given seed. */
-static uint64_t rng_state;
-
-static uint64_t rng_next(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-
-    return z ^ (z >> 31);
-}
-
-static void rng_fill(uint8_t *p, size_t len)
-{
-    size_t i;
-
-    for ( i = 0; i < len; i++ )
-        p[i] = rng_next();
-}
-
 #define DEFAULT_SEED 0x656e636d69672121ULL
-
-static uint64_t test_seed(void)
-{
-    const char *s = getenv("ENCMIG_TEST_SEED");
-
-    return s ? strtoull(s, NULL, 0) : DEFAULT_SEED;
-}
 
 /* ---- AES-256 --------------------------------------------------------- */
 
@@ -176,7 +121,7 @@ START_TEST(aes_vs_evp_ecb)
     unsigned int it, n;
     int outl;
 
-    rng_state = test_seed() ^ 0xae5;
+    rng_state = test_seed(DEFAULT_SEED) ^ 0xae5;
     for ( it = 0; it < 1000; it++ )
     {
         EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
@@ -440,7 +385,7 @@ START_TEST(diff_xts)
 {
     const struct encmig_cipher_ops *p = &encmig_cipher_portable;
     const struct encmig_cipher_ops *o = &encmig_cipher_openssl;
-    uint64_t seed = test_seed();
+    uint64_t seed = test_seed(DEFAULT_SEED);
     uint8_t key[64], tweak[16], in[4096], a[4096], b[4096];
     unsigned int it, nr_inplace = 0;
     void *pc, *oc;
@@ -499,7 +444,7 @@ START_TEST(diff_gcm)
 {
     const struct encmig_cipher_ops *p = &encmig_cipher_portable;
     const struct encmig_cipher_ops *o = &encmig_cipher_openssl;
-    uint64_t seed = test_seed();
+    uint64_t seed = test_seed(DEFAULT_SEED);
     static uint8_t in[DIFF_MAX], a[DIFF_MAX], b[DIFF_MAX], aad[300];
     uint8_t key[32], iv[12], ta[16], tb[16];
     unsigned int it, nr_empty_aad = 0, nr_empty = 0, nr_odd = 0;
