@@ -72,6 +72,14 @@ int encmig_hc_export(struct encmig_hc *hc, domid_t domid, uint32_t stream,
 int encmig_hc_import(struct encmig_hc *hc, domid_t domid, uint32_t stream,
                      void *buf, uint32_t nr, size_t buf_size,
                      uint32_t *done);
+/*
+ * The same, naming in frames (nr gfns from encmig_hc_buf_alloc) the frame
+ * each record fills: required for an x86 PV domain (see the interface).
+ */
+int encmig_hc_import_frames(struct encmig_hc *hc, domid_t domid,
+                            uint32_t stream, void *buf, uint32_t nr,
+                            size_t buf_size, uint64_t *frames,
+                            uint32_t *done);
 int encmig_hc_status(struct encmig_hc *hc, domid_t domid,
                      struct xen_encmig_status *out);
 int encmig_hc_teardown(struct encmig_hc *hc, domid_t domid);

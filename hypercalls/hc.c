@@ -96,6 +96,15 @@ int encmig_hc_import(struct encmig_hc *hc, domid_t domid, uint32_t stream,
                      void *buf, uint32_t nr, size_t buf_size,
                      uint32_t *done)
 {
+    return encmig_hc_import_frames(hc, domid, stream, buf, nr, buf_size,
+                                   NULL, done);
+}
+
+int encmig_hc_import_frames(struct encmig_hc *hc, domid_t domid,
+                            uint32_t stream, void *buf, uint32_t nr,
+                            size_t buf_size, uint64_t *frames,
+                            uint32_t *done)
+{
     struct xen_domctl_encmig_op op = { .cmd = XEN_ENCMIG_OP_import };
     int rc;
 
@@ -103,6 +112,7 @@ int encmig_hc_import(struct encmig_hc *hc, domid_t domid, uint32_t stream,
     op.u.import.nr_recs = nr;
     op.u.import.buf_size = buf_size;
     set_xen_guest_handle(op.u.import.buf, (uint8_t *)buf);
+    set_xen_guest_handle(op.u.import.frames, frames);
     rc = encmig_hc_op(hc, domid, &op);
     if ( done )
         *done = op.u.import.done;

@@ -410,6 +410,68 @@ START_TEST(test_failed_batch_stops_at_bad_record)
 END_TEST
 
 /*
+ * Named target frames: each must be the record's own page (for a
+ * translated domain, the header's gfn); a frame named for another page is
+ * refused before anything is written, and the batch stops there.
+ */
+START_TEST(test_import_frames_must_match)
+{
+    struct tu_host a, b;
+    struct xen_encmig_keymat km;
+    struct xen_encmig_status st;
+    uint8_t *recs, *in, before[TU_PAGE], after[TU_PAGE];
+    uint64_t *frames, hpa;
+    uint32_t done, i;
+
+    tu_host_new(&a, 1, NULL, 8, SEED);
+    tu_host_new(&b, 2, NULL, 8, 0);
+    tu_random_keymat(&km);
+    setup_pair(&a, &b, &km, 1);
+    recs = recs_alloc(&a, 8);
+    in = recs_alloc(&b, 8);
+    frames = encmig_hc_buf_alloc(b.hc, 8 * sizeof(*frames));
+    ck_assert_ptr_nonnull(frames);
+    ck_assert_int_eq(tu_export_range(&a, 0, 0, 0, 8, recs), 0);
+    memcpy(in, recs, (size_t)8 * XEN_ENCMIG_REC_SIZE);
+
+    for ( i = 0; i < 8; i++ )
+        frames[i] = i;
+    frames[3] = 6;                       /* record 3 sent elsewhere */
+    ck_assert_int_eq(sim_frame_raw(b.host, b.domid, 6, before, &hpa), 0);
+    ck_assert_int_eq(encmig_hc_import_frames(b.hc, b.domid, 0, in, 8,
+                                             (size_t)8 * XEN_ENCMIG_REC_SIZE,
+                                             frames, &done), -1);
+    ck_assert_int_eq(errno, EINVAL);
+    ck_assert_uint_eq(done, 3);
+    ck_assert_int_eq(sim_frame_raw(b.host, b.domid, 6, after, &hpa), 0);
+    ck_assert_mem_eq(before, after, TU_PAGE);
+    ck_assert_int_eq(encmig_hc_status(b.hc, b.domid, &st), 0);
+    ck_assert_uint_eq(st.rejected, 1);
+
+    /* Put right, the batch goes on from the refused record. */
+    frames[3] = 3;
+    ck_assert_int_eq(encmig_hc_import_frames(b.hc, b.domid, 0,
+                                             in + 3 * XEN_ENCMIG_REC_SIZE, 5,
+                                             (size_t)5 * XEN_ENCMIG_REC_SIZE,
+                                             frames + 3, &done), 0);
+    ck_assert_uint_eq(done, 5);
+    {
+        uint8_t ha[32], hb[32];
+
+        ck_assert_int_eq(sim_domain_hash(a.host, a.domid, ha), 0);
+        ck_assert_int_eq(sim_domain_hash(b.host, b.domid, hb), 0);
+        ck_assert_mem_eq(ha, hb, sizeof(ha));
+    }
+
+    encmig_hc_buf_free(b.hc, frames, 8 * sizeof(*frames));
+    recs_free(&a, recs, 8);
+    recs_free(&b, in, 8);
+    tu_host_free(&a);
+    tu_host_free(&b);
+}
+END_TEST
+
+/*
  * One cipher context used by several threads at once, as a domain's
  * memory key is by its workload and by export: every result must be what
  * one thread alone computes.
@@ -567,6 +629,7 @@ int main(void)
     tcase_add_test(tc, test_nonce_never_repeats);
     tcase_add_test(tc, test_preempted_batch_matches);
     tcase_add_test(tc, test_failed_batch_stops_at_bad_record);
+    tcase_add_test(tc, test_import_frames_must_match);
     tcase_add_test(tc, test_shared_context_threads);
     tcase_add_test(tc, test_keys_wiped);
     suite_add_tcase(s, tc);

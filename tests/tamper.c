@@ -165,8 +165,8 @@ static int learn(struct layout *l, const uint8_t *to_dst, uint64_t n0,
         r->type = type;
         r->off = p;
         r->end = p + REC_HDR_SIZE + ((len + 7) & ~7U);
-        add(l, 0, p, 4, "%s[%u] type", rec_type_to_str(type), l->nr);
-        add(l, 0, p + 4, 4, "%s[%u] length", rec_type_to_str(type), l->nr);
+        add(l, 0, p, 4, "%s[%u] type", encmig_rec_type_str(type), l->nr);
+        add(l, 0, p + 4, 4, "%s[%u] length", encmig_rec_type_str(type), l->nr);
         q = p + REC_HDR_SIZE;
         switch ( type )
         {
@@ -396,14 +396,14 @@ int main(int argc, char **argv)
         plan_range(&a, 0, r->off);
         plan_range(&a, r->end, RELAY_END);
         snprintf(name, sizeof(name), "drop record %u (%s)", k,
-                 rec_type_to_str(r->type));
+                 encmig_rec_type_str(r->type));
         run_case(&t, &ty, name, &a, &b);
 
         plan_pass(&a);
         plan_range(&a, 0, r->end);
         plan_range(&a, r->off, RELAY_END);
         snprintf(name, sizeof(name), "duplicate record %u (%s)", k,
-                 rec_type_to_str(r->type));
+                 encmig_rec_type_str(r->type));
         run_case(&t, &ty, name, &a, &b);
 
         if ( k + 1 < nrec )
@@ -456,7 +456,7 @@ int main(int argc, char **argv)
             plan_literal(&a, other + l.r[k].off, l.r[k].end - l.r[k].off);
             plan_range(&a, l.r[k].end, RELAY_END);
             snprintf(name, sizeof(name), "%s from another session",
-                     rec_type_to_str(l.r[k].type));
+                     encmig_rec_type_str(l.r[k].type));
             run_case(&t, &ty, name, &a, &b);
         }
 
@@ -476,7 +476,7 @@ int main(int argc, char **argv)
         plan_pass(&a);
         plan_range(&a, 0, l.r[k].off);
         snprintf(name, sizeof(name), "cut before record %u (%s)", k,
-                 rec_type_to_str(l.r[k].type));
+                 encmig_rec_type_str(l.r[k].type));
         run_case(&t, &ty, name, &a, &b);
     }
 

@@ -103,6 +103,18 @@ void encmig_mark_dirty(struct domain *d, uint64_t gfn)
     sim_mark_dirty(d, gfn);
 }
 
+/* Simulated domains are translated: a gfn is its own name. */
+bool encmig_domain_translated(const struct domain *d)
+{
+    return true;
+}
+
+int encmig_frame_name(struct domain *d, uint64_t gfn, uint64_t *name)
+{
+    *name = gfn;
+    return 0;
+}
+
 uint64_t encmig_domain_max_gfn(const struct domain *d)
 {
     return d->nr_frames - 1;

@@ -134,7 +134,7 @@ static int read_pages(struct receiver *s, uint32_t type, uint32_t len)
 
     if ((type == REC_TYPE_ENCMIG_PAGES) != s->encrypted)
         return fail(s, -EBADMSG, "%s record in a%s stream",
-                    rec_type_to_str(type),
+                    encmig_rec_type_str(type),
                     s->encrypted ? "n encrypted" : " plain");
     /* The order is fixed: pages, then the vCPU, then the end. */
     if (s->vcpu_seen)
@@ -151,7 +151,7 @@ static int read_pages(struct receiver *s, uint32_t type, uint32_t len)
     if (count == 0 || count > s->req.batch ||
          len != sizeof(hdr) + (uint64_t)count * item || stream != 0)
         return fail(s, -EBADMSG, "%s record of %u pages in %u bytes "
-                    "(stream %u) does not add up", rec_type_to_str(type),
+                    "(stream %u) does not add up", encmig_rec_type_str(type),
                     count, len, stream);
 
     slot = ring_acquire(&s->ring);
@@ -181,7 +181,7 @@ static int read_vcpu(struct receiver *s, uint32_t type, uint32_t len)
 
     if ((type == REC_TYPE_ENCMIG_VCPU) != s->encrypted)
         return fail(s, -EBADMSG, "%s record in a%s stream",
-                    rec_type_to_str(type),
+                    encmig_rec_type_str(type),
                     s->encrypted ? "n encrypted" : " plain");
     if (s->vcpu_seen)
         return fail(s, -EBADMSG, "a second vCPU record");
@@ -343,7 +343,7 @@ static int read_stream(struct receiver *s)
             return expect_done(s);
         default:
             rc = fail(s, -EBADMSG, "unexpected %s record",
-                      rec_type_to_str(type));
+                      encmig_rec_type_str(type));
         }
         if (rc)
             return rc;

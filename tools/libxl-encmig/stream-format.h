@@ -71,6 +71,6 @@
 #define REC_BODY_MAX \
     (ENCMIG_PAGES_HDR_SIZE + ENCMIG_MAX_BATCH * XEN_ENCMIG_REC_SIZE)
 
-const char *rec_type_to_str(uint32_t type);
+const char *encmig_rec_type_str(uint32_t type);
 
 #endif /* __ENCMIG_STREAM_FORMAT_H__ */

@@ -15,7 +15,7 @@
 
 #define OPTIONAL_BODY_MAX   (1U << 20)
 
-const char *rec_type_to_str(uint32_t type)
+const char *encmig_rec_type_str(uint32_t type)
 {
     switch (type) {
     case REC_TYPE_END:              return "END";
@@ -290,7 +290,7 @@ int stream_read_record_header(struct stream_reader *r, uint32_t *type,
         if (body_limits(t, &min, &max) == 0) {
             if (l < min || l > max) {
                 snprintf(err, errlen, "%s record of %u bytes: want %u to %u",
-                         rec_type_to_str(t), l, min, max);
+                         encmig_rec_type_str(t), l, min, max);
                 return -EBADMSG;
             }
             *type = t;

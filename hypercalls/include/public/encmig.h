@@ -151,6 +151,17 @@ struct xen_encmig_export {
  * the (paused) domain at its own host physical addresses.  A record that
  * fails verification stops the batch with -EBADMSG before anything of it
  * reaches the guest; done counts the records written before it.
+ *
+ * Where a record goes.  A record names its page address-independently:
+ * export puts into the header's gfn field the gfn itself for a translated
+ * domain (HVM, PVH), and for an x86 PV domain, whose gfns are machine
+ * frames, the pseudo-physical frame that the guest's M2P entry gives it.
+ * For a translated domain frames may be null, and each page goes to the
+ * header's gfn.  For a PV domain the caller must name in frames[i] the
+ * (machine) gfn that record i is to fill, since only the guest's own p2m
+ * knows it; the hypervisor refuses the record (-EINVAL) unless that frame
+ * is the domain's and its M2P entry is the header's gfn.  For a translated
+ * domain a non-null frames[i] must equal the header's gfn.
  */
 struct xen_encmig_import {
     uint32_t stream;             /* IN */
@@ -159,6 +170,7 @@ struct xen_encmig_import {
     uint32_t pad;                /* must be zero */
     XEN_GUEST_HANDLE_64(uint8) buf;   /* IN: records */
     uint64_aligned_t buf_size;   /* IN: bytes at buf */
+    XEN_GUEST_HANDLE_64(uint64) frames; /* IN: nr_recs gfns, or null */
 };
 
 /* XEN_ENCMIG_OP_status: counters of the session. */

@@ -21,17 +21,20 @@ static int export_one(struct domain *d, struct encmig_session *s,
     struct xen_encmig_rec_hdr *hdr = (void *)encmig_rec(st);
     struct encmig_frame f;
     uint8_t iv[ENCMIG_GCM_IV], *win, *ct;
+    uint64_t name;
     int rc;
 
     rc = encmig_frame_get(d, gfn, false, &f);
     if ( rc )
         return rc;
-    rc = mem->ops->read(mem, &f, st->plain);
+    rc = encmig_frame_name(d, gfn, &name);
+    if ( !rc )
+        rc = mem->ops->read(mem, &f, st->plain);
     encmig_frame_put(d, &f);
     if ( rc )
         return rc;
 
-    hdr->gfn = gfn;
+    hdr->gfn = name;
     hdr->seq = st->next_seq;
     hdr->stream = stream;
     hdr->round = round;

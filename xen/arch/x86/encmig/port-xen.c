@@ -67,6 +67,33 @@ uint64_t encmig_domain_max_gfn(const struct domain *d)
     return get_upper_mfn_bound();
 }
 
+bool encmig_domain_translated(const struct domain *d)
+{
+    return paging_mode_translate((struct domain *)d);
+}
+
+int encmig_frame_name(struct domain *d, uint64_t gfn, uint64_t *name)
+{
+    unsigned long pfn;
+
+    if ( paging_mode_translate(d) )
+    {
+        *name = gfn;
+        return 0;
+    }
+
+    /*
+     * The guest keeps its own M2P entries (MMU_MACHPHYS_UPDATE, checked
+     * for ownership); a guest that lies in them only misplaces its own
+     * pages.  The frame is held by the caller, so it is the guest's.
+     */
+    pfn = get_gpfn_from_mfn(gfn);
+    if ( !VALID_M2P(pfn) )           /* invalid, or a shared frame */
+        return -ESRCH;
+    *name = pfn;
+    return 0;
+}
+
 int encmig_frame_get(struct domain *d, uint64_t gfn, bool writable,
                      struct encmig_frame *f)
 {

@@ -132,6 +132,17 @@ void encmig_mark_dirty(struct domain *d, uint64_t gfn);
 /* Highest valid gfn of d. */
 uint64_t encmig_domain_max_gfn(const struct domain *d);
 
+/* Whether d is translated: its gfns are its own guest-physical frames. */
+bool encmig_domain_translated(const struct domain *d);
+
+/*
+ * The address-independent name of frame gfn of d, which a record carries:
+ * the gfn itself for a translated domain; for one that is not (x86 PV,
+ * whose gfns are machine frames), the pseudo-physical frame of its M2P
+ * entry.  -ESRCH when the frame has none.  Call with the frame held.
+ */
+int encmig_frame_name(struct domain *d, uint64_t gfn, uint64_t *name);
+
 /* True when no vCPU of d can run (the toolstack paused it). */
 bool encmig_domain_paused(const struct domain *d);
 

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/*
+ * xl-encmig.c: the key handshake on xl's migration pipe, and the handover
+ * of its result to libxl's save/restore helper.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "io.h"
+#include "util.h"
+
+#include "handshake.h"
+#include "xg-session.h"
+#include "xl-encmig.h"
+
+/*
+ * The session into a new memfd for the helper, named in ENCMIG_SESSION_FD.
+ * xl keeps its own descriptor open until it exits; the helper wipes the
+ * file when it takes the session.
+ */
+static int session_handover(const struct encmig_hs_result *hs,
+                            uint32_t direction, int *fd, char *err,
+                            size_t errlen)
+{
+    struct encmig_session_blob b;
+    char num[16];
+    int rc, mfd;
+
+    *fd = -1;
+    if (direction != XEN_ENCMIG_DIR_EXPORT &&
+        direction != XEN_ENCMIG_DIR_IMPORT) {
+        encmig_seterr(err, errlen, "bad direction %u", direction);
+        return -EINVAL;
+    }
+    /* Not close-on-exec: libxl's helper is to inherit it. */
+    mfd = memfd_create("encmig-session", 0);
+    if (mfd < 0) {
+        rc = -errno;
+        encmig_seterr(err, errlen, "memfd_create: %s", strerror(-rc));
+        return rc;
+    }
+
+    memset(&b, 0, sizeof(b));
+    memcpy(b.magic, ENCMIG_SESSION_MAGIC, sizeof(b.magic));
+    b.direction = direction;
+    b.km = hs->km;
+    memcpy(b.transcript, hs->transcript, sizeof(b.transcript));
+    rc = encmig_write_full(mfd, &b, sizeof(b));
+    OPENSSL_cleanse(&b, sizeof(b));
+    if (rc) {
+        encmig_seterr(err, errlen, "writing the session: %s", strerror(-rc));
+        close(mfd);
+        return rc;
+    }
+
+    snprintf(num, sizeof(num), "%d", mfd);
+    if (setenv(ENCMIG_SESSION_FD_ENV, num, 1)) {
+        rc = -errno;
+        encmig_seterr(err, errlen, "setenv: %s", strerror(-rc));
+        close(mfd);
+        return rc;
+    }
+    *fd = mfd;
+    return 0;
+}
+
+static void config(struct encmig_hs_config *cfg)
+{
+    encmig_hs_config_init(cfg);
+    cfg->keydir = getenv("ENCMIG_KEYDIR");
+    if (cfg->keydir && !cfg->keydir[0])
+        cfg->keydir = NULL;
+}
+
+static int handover(struct encmig_hs_result *hs, uint32_t direction,
+                    const char *who)
+{
+    char err[256];
+    int fd, rc;
+
+    rc = session_handover(hs, direction, &fd, err, sizeof(err));
+    encmig_hs_result_wipe(hs);
+    if (rc) {
+        fprintf(stderr, "%s: encrypted migration: %s\n", who, err);
+        return rc;
+    }
+    if (setenv("LIBXL_SAVE_HELPER", ENCMIG_SAVE_HELPER, 0)) {
+        rc = -errno;
+        fprintf(stderr, "%s: setenv: %s\n", who, strerror(errno));
+    }
+    return rc;
+}
+
+int encmig_xl_source(int rfd, int wfd, const char *host)
+{
+    struct encmig_hs_config cfg;
+    struct encmig_hs_result hs;
+    char err[512];
+    int rc;
+
+    config(&cfg);
+    rc = encmig_hs_source(rfd, wfd, &cfg, host, &hs, err, sizeof(err));
+    if (rc) {
+        fprintf(stderr, "migration sender: key handshake with %s failed: "
+                "%s\n", host, err);
+        return rc;
+    }
+    fprintf(stderr, "migration sender: %s's host key verified; the "
+            "destination supplied the migration key.\n", host);
+    return handover(&hs, XEN_ENCMIG_DIR_EXPORT, "migration sender");
+}
+
+int encmig_xl_dest(int rfd, int wfd)
+{
+    struct encmig_hs_config cfg;
+    struct encmig_hs_result hs;
+    char err[512];
+    int rc;
+
+    config(&cfg);
+    rc = encmig_hs_dest(rfd, wfd, &cfg, &hs, err, sizeof(err));
+    if (rc) {
+        fprintf(stderr, "migration target: key handshake failed: %s\n", err);
+        return rc;
+    }
+    return handover(&hs, XEN_ENCMIG_DIR_IMPORT, "migration target");
+}

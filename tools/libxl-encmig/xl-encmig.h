@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/*
+ * xl-encmig.h: xl's part in `xl migrate --encrypted`.
+ *
+ * xl runs the key handshake (handshake.h) on its migration pipe, after
+ * the receiver's banner and before the domain's configuration and the
+ * stream, then hands the session to libxl's save/restore helper: the
+ * encmig helper, named in LIBXL_SAVE_HELPER unless the caller set that
+ * already, takes it from ENCMIG_SESSION_FD (xg-session.h).
+ *
+ * Host keys live in ENCMIG_KEYDIR (environment; default /etc/encmig): the
+ * destination's host_ed25519_key, the source's known_hosts.  The source
+ * refuses a destination whose key is not pinned there under the host name
+ * given to xl migrate.
+ *
+ * Both return 0, or -errno having said why on stderr.  A failure leaves
+ * nothing to undo: no domain has been touched yet.
+ */
+
+#ifndef __ENCMIG_XL_ENCMIG_H__
+#define __ENCMIG_XL_ENCMIG_H__
+
+#ifndef ENCMIG_SAVE_HELPER
+#define ENCMIG_SAVE_HELPER "/usr/lib/xen-4.17/bin/libxl-save-helper-encmig"
+#endif
+
+int encmig_xl_source(int rfd, int wfd, const char *host);
+int encmig_xl_dest(int rfd, int wfd);
+
+#endif /* __ENCMIG_XL_ENCMIG_H__ */
