@@ -1,7 +1,8 @@
 #!/bin/bash
 # Build what the flight boots besides the hypervisor: dom0's kernel and
-# initramfs (Debian's Xen 4.17.5 tools, the encmig command and the flight's
-# dom0 programs), with a busybox initramfs for a PV guest inside it.
+# initramfs (Debian's Xen 4.17.5 tools, with xl and the encmig save helper
+# from scripts/build-tools.sh, the encmig command and the flight's dom0
+# programs), with a busybox initramfs for a PV guest inside it.
 #
 # Every Xen package is taken at exactly the pinned version: Debian's
 # dependencies only say ">=", and libxenguest reaches into libxenctrl's
@@ -66,12 +67,14 @@ FLIGHT_CFLAGS="-std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter
   -DHAVE_XEN=1 -I$top/hypercalls -I$top/tests/flight"
 FLIGHT_LIBS="$(pkg-config --cflags --libs xencall xencontrol xenguest \
   xenforeignmemory libcrypto)"
-for prog in export-check import-check bad-args; do
+for prog in export-check import-check bad-args wiretap; do
     # shellcheck disable=SC2086
     gcc $FLIGHT_CFLAGS -o "$bdir/flight-$prog" "$top/tests/flight/$prog.c" \
         "$top/hypercalls/hc.c" "$top/hypercalls/hc-xen.c" $FLIGHT_LIBS
 done
 log "dom0 programs built ($(since "$t_tools") s)"
+tools=$(bash "$top/scripts/build-tools.sh" | sed -n 's/^tools: //p')
+[ -x "$tools/xl" ] || { log "no xl from build-tools.sh"; exit 1; }
 
 # The .debs: Xen's at the pinned version, the kernel that linux-image-amd64
 # points at, the rest as the archive has them.
@@ -127,9 +130,10 @@ key=$( { sha256sum "$top/scripts/build-images.sh"
              LC_ALL=C sort | xargs sha256sum
          sha256sum "$bdir/tools/libxl-encmig/encmig" \
                    "$bdir/flight-export-check" "$bdir/flight-import-check" \
-                   "$bdir/flight-bad-args"
+                   "$bdir/flight-bad-args" "$bdir/flight-wiretap" \
+                   "$tools/xl" "$tools/libxl-save-helper-encmig"
          printf '%s\n' "${debs[@]##*/}" | LC_ALL=C sort
-       } | sed "s|$top/||; s|$bdir/||" | sha256sum | cut -c1-16)
+       } | sed "s|$top/||; s|$bdir/||; s|$tools/||" | sha256sum | cut -c1-16)
 out="$cache/images-$key"
 if [ -f "$out/.complete" ]; then
     log "cache hit: $out ($(since "$t0") s)"
@@ -197,9 +201,16 @@ cp "$top/tests/flight/dom0/order" "$top/tests/flight/dom0/guest.cfg" \
 for s in $(cat "$top/tests/flight/dom0/order"); do
     cp "$top/tests/flight/dom0/$s.sh" "$root/flight/steps/"
 done
+cp "$top/tests/flight/dom0/flight-lib.sh" "$root/flight/steps/"
+install -m 755 "$top/tests/flight/dom0/flight-shim" "$root/flight/bin/"
+# xl with --encrypted in place of Debian's (plain migrations unchanged);
+# the encmig save helper beside Debian's, which plain migrations still use.
+install -m 755 "$tools/xl" "$root/usr/lib/xen-4.17/bin/xl"
+install -m 755 "$tools/libxl-save-helper-encmig" \
+    "$root/usr/lib/xen-4.17/bin/libxl-save-helper-encmig"
 install -m 755 "$bdir/tools/libxl-encmig/encmig" "$root/flight/bin/encmig"
 install -m 755 "$bdir/flight-export-check" "$bdir/flight-import-check" \
-    "$bdir/flight-bad-args" "$root/flight/bin/"
+    "$bdir/flight-bad-args" "$bdir/flight-wiretap" "$root/flight/bin/"
 cp "$vmlinuz" "$root/flight/vmlinuz"
 mkdir -p "$root/proc" "$root/sys" "$root/dev" "$root/run" "$root/tmp" \
     "$root/etc" "$root/var/lib/xen" "$root/var/log/xen"
@@ -219,8 +230,9 @@ needed_missing() {
         done
     done
 }
-missing=$(needed_missing "$root"/flight/bin/* \
+missing=$(needed_missing "$root"/flight/bin/flight-* "$root"/flight/bin/encmig \
     "$root"/usr/lib/xen-4.17/bin/{xl,xenstored,xenconsoled,xen-init-dom0} \
+    "$root"/usr/lib/xen-4.17/bin/libxl-save-helper-encmig \
     "$root"/usr/lib/x86_64-linux-gnu/libxen*.so.* \
     "$root"/usr/lib/x86_64-linux-gnu/libxl*.so.* | sort -u)
 if [ -n "$missing" ]; then

@@ -90,7 +90,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "probe: %s\n", strerror(errno));
         return 1;
     }
-    nr = flight_guest_frames(xch, domid, &frames, &p2m_size);
+    nr = flight_guest_frames(xch, domid, &frames, NULL, &p2m_size);
     if ( !nr )
         return 1;
     frame = frames[nr / 2];
@@ -218,8 +218,12 @@ int main(int argc, char **argv)
     expect("setup import",
            err_of(encmig_hc_setup(hc, domid, XEN_ENCMIG_DIR_IMPORT, 1, &km)),
            0);
+    expect("import into a PV domain without naming frames",
+           err_of(encmig_hc_import(hc, domid, 0, buf, 1, ONE, NULL)), EINVAL);
+    gfns[0] = frame;
     expect("import into a running domain",
-           err_of(encmig_hc_import(hc, domid, 0, buf, 1, ONE, NULL)), EBUSY);
+           err_of(encmig_hc_import_frames(hc, domid, 0, buf, 1, ONE, gfns,
+                                          NULL)), EBUSY);
     if ( xc_domain_pause(xch, domid) )
     {
         fprintf(stderr, "pause: %s\n", strerror(errno));
@@ -236,10 +240,12 @@ int main(int argc, char **argv)
     memset(buf, 0, ONE);
     ((struct xen_encmig_rec_hdr *)buf)->gfn = frame;
     expect("import a forged record",
-           err_of(encmig_hc_import(hc, domid, 0, buf, 1, ONE, NULL)), EBADMSG);
+           err_of(encmig_hc_import_frames(hc, domid, 0, buf, 1, ONE, gfns,
+                                          NULL)), EBADMSG);
     ((struct xen_encmig_rec_hdr *)buf)->seq = 7;
     expect("import a record out of sequence",
-           err_of(encmig_hc_import(hc, domid, 0, buf, 1, ONE, NULL)), EILSEQ);
+           err_of(encmig_hc_import_frames(hc, domid, 0, buf, 1, ONE, gfns,
+                                          NULL)), EILSEQ);
     expect("teardown import", err_of(encmig_hc_teardown(hc, domid)), 0);
     rc = xc_domain_unpause(xch, domid);
     if ( rc )

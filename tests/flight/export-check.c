@@ -191,7 +191,7 @@ int main(int argc, char **argv)
     xenforeignmemory_handle *fmem;
     struct encmig_hc *hc;
     EVP_CIPHER_CTX *ctx;
-    uint64_t *frames = NULL, *gfns, seq = 0;
+    uint64_t *frames = NULL, *pfns = NULL, *gfns, seq = 0;
     uint8_t *buf, plain[XEN_ENCMIG_PAGE_SIZE];
     unsigned long mismatches = 0, auth = 0, header = 0, unmapped = 0;
     unsigned long batches = 0;
@@ -238,7 +238,7 @@ int main(int argc, char **argv)
     }
     paused = 1;
 
-    nr = flight_guest_frames(xch, domid, &frames, &p2m_size);
+    nr = flight_guest_frames(xch, domid, &frames, &pfns, &p2m_size);
     if ( !nr )
         goto out;
     printf("guest %u: %zu frames (p2m size %zu), max gfn %#llx\n", domid, nr,
@@ -286,7 +286,8 @@ int main(int argc, char **argv)
             const uint8_t *rec = buf + (size_t)i * XEN_ENCMIG_REC_SIZE;
             const struct xen_encmig_rec_hdr *hdr = (const void *)rec;
 
-            if ( hdr->gfn != frames[done + i] || hdr->seq != seq ||
+            /* A PV guest's page is named by its pfn, not its frame. */
+            if ( hdr->gfn != pfns[done + i] || hdr->seq != seq ||
                  hdr->stream != 0 || hdr->round != 0 || hdr->flags ||
                  hdr->pad )
             {
@@ -295,7 +296,7 @@ int main(int argc, char **argv)
                             "expected gfn %#llx seq %llu\n", done + i,
                             (unsigned long long)hdr->gfn,
                             (unsigned long long)hdr->seq,
-                            (unsigned long long)frames[done + i],
+                            (unsigned long long)pfns[done + i],
                             (unsigned long long)seq);
             }
             seq++;
@@ -368,6 +369,7 @@ int main(int argc, char **argv)
     explicit_bzero(&km, sizeof(km));
     printf("export-check: %s\n", rc ? "FAIL" : "PASS");
     free(frames);
+    free(pfns);
     encmig_hc_buf_free(hc, gfns, BATCH * sizeof(*gfns));
     encmig_hc_buf_free(hc, buf, (size_t)BATCH * XEN_ENCMIG_REC_SIZE);
     encmig_hc_close(hc);

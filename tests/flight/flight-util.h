@@ -27,11 +27,14 @@
 /*
  * The frames of PV guest domid, in pfn order: for a PV guest Xen's gfn is
  * the machine frame, so these are what the export sub-op and a foreign
- * mapping take.  Returns how many, 0 on failure (message printed).
+ * mapping take.  With pfns, also the pfn of each (the name a record
+ * carries).  Returns how many, 0 on failure (message printed).
  */
 static inline size_t flight_guest_frames(xc_interface *xch, uint32_t domid,
-                                         uint64_t **frames, size_t *p2m_size)
+                                         uint64_t **frames, uint64_t **pfns,
+                                         size_t *p2m_size)
 {
+    uint64_t *p = NULL;
     struct xc_domain_meminfo minfo;
     uint64_t *f;
     size_t pfn, n = 0;
@@ -52,8 +55,12 @@ static inline size_t flight_guest_frames(xc_interface *xch, uint32_t domid,
     }
 
     f = calloc(minfo.p2m_size, sizeof(*f));
-    if ( !f )
+    if ( pfns )
+        p = calloc(minfo.p2m_size, sizeof(*p));
+    if ( !f || (pfns && !p) )
     {
+        free(f);
+        free(p);
         xc_unmap_domain_meminfo(xch, &minfo);
         return 0;
     }
@@ -63,12 +70,16 @@ static inline size_t flight_guest_frames(xc_interface *xch, uint32_t domid,
 
         if ( mfn == FLIGHT_P2M_INVALID || (mfn & FLIGHT_P2M_FLAGS) )
             continue;
+        if ( p )
+            p[n] = pfn;
         f[n++] = mfn;
     }
     *p2m_size = minfo.p2m_size;
     xc_unmap_domain_meminfo(xch, &minfo);
 
     *frames = f;
+    if ( pfns )
+        *pfns = p;
     return n;
 }
 

@@ -62,13 +62,16 @@ static int read_frames(xenforeignmemory_handle *fmem, uint32_t domid,
 
 /*
  * Export frames[0..n) in one session and import the records back in
- * another.  Returns the import's errno (0 when it worked); *done is how
- * many records it wrote.  -1 when something else failed.
+ * another, record i into frame frames[i ^ swap] (a PV guest's import names
+ * its frames).  Returns the import's errno (0 when it worked); *done is
+ * how many records it wrote.  -1 when something else failed.
  */
 static int round_trip(struct encmig_hc *hc, uint32_t domid,
                       const uint64_t *frames, unsigned int n,
-                      uint64_t *gfns, uint8_t *buf, uint32_t *done)
+                      unsigned int swap, uint64_t *gfns, uint8_t *buf,
+                      uint32_t *done)
 {
+    unsigned int i;
     struct xen_encmig_keymat km;
     size_t size = (size_t)n * XEN_ENCMIG_REC_SIZE;
     int err;
@@ -87,8 +90,11 @@ static int round_trip(struct encmig_hc *hc, uint32_t domid,
         fprintf(stderr, "import setup: %s\n", strerror(errno));
         return -1;
     }
+    for ( i = 0; i < n; i++ )
+        gfns[i] = frames[(i ^ swap) < n ? i ^ swap : i];
     *done = 0;
-    err = encmig_hc_import(hc, domid, 0, buf, n, size, done) ? errno : 0;
+    err = encmig_hc_import_frames(hc, domid, 0, buf, n, size, gfns, done) ?
+          errno : 0;
     if ( encmig_hc_teardown(hc, domid) )
     {
         fprintf(stderr, "import teardown: %s\n", strerror(errno));
@@ -194,7 +200,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "foreign map: %s\n", strerror(errno));
         goto out;
     }
-    err = round_trip(hc, domid, data, n, gfns, buf, &done);
+    err = round_trip(hc, domid, data, n, 0, gfns, buf, &done);
     if ( err < 0 )
         goto out;
     printf("import of %u data frames: %s, %u written\n", n,
@@ -210,10 +216,31 @@ int main(int argc, char **argv)
     else
         printf("the frames hold what they held\n");
 
+    /*
+     * The same records sent to each other's frames: the first one is
+     * refused (its frame has another name in the guest's M2P) before
+     * anything is written.
+     */
+    if ( n >= 2 )
+    {
+        err = round_trip(hc, domid, data, 2, 1, gfns, buf, &done);
+        if ( err < 0 )
+            goto out;
+        printf("import into swapped frames: %s, %u written\n",
+               flight_errno_name(err), done);
+        fails += err != EINVAL || done != 0;
+        if ( read_frames(fmem, domid, data, 2, after) ||
+             memcmp(before, after, 2 * XEN_ENCMIG_PAGE_SIZE) )
+        {
+            printf("FAIL: a swapped frame changed\n");
+            fails++;
+        }
+    }
+
     /* A page table: refused, untouched. */
     if ( read_frames(fmem, domid, &pt, 1, before) )
         goto out;
-    err = round_trip(hc, domid, &pt, 1, gfns, buf, &done);
+    err = round_trip(hc, domid, &pt, 1, 0, gfns, buf, &done);
     if ( err < 0 )
         goto out;
     printf("import into a page table: %s, %u written\n",

@@ -127,31 +127,89 @@ static const char *mem_backend_name(uint32_t id)
     return "unknown";
 }
 
-static int cmd_probe(int argc, char **argv)
+/* DOMID from the command line, and the hypervisor; 0, or exit status. */
+static int open_domain(const char *arg, unsigned long *domid,
+                       struct encmig_hc **hc)
 {
-    struct xen_encmig_probe p;
-    struct encmig_hc *hc;
-    unsigned long domid;
     char *end;
 
-    if ( argc != 2 )
-        return usage_error("probe DOMID");
     errno = 0;
-    domid = strtoul(argv[1], &end, 10);
-    if ( errno || *end || domid >= 0x7ff0 )
+    *domid = strtoul(arg, &end, 10);
+    if ( errno || end == arg || *end || *domid >= 0x7ff0 )
     {
-        fprintf(stderr, "encmig: bad domid '%s'\n", argv[1]);
+        fprintf(stderr, "encmig: bad domid '%s'\n", arg);
         return 2;
     }
-
-    hc = encmig_hc_open_xen();
-    if ( !hc )
+    *hc = encmig_hc_open_xen();
+    if ( !*hc )
     {
         fprintf(stderr, "encmig: no Xen hypervisor to talk to "
                 "(is this dom0 with xen-privcmd loaded?): %s\n",
                 errno == ENOSYS ? "built without Xen support" : strerror(errno));
         return 1;
     }
+    return 0;
+}
+
+/*
+ * The domain's encrypted-migration session, if any; --end ends it (for a
+ * session whose toolstack died without ending it: nothing else would).
+ */
+static int cmd_session(int argc, char **argv)
+{
+    struct xen_encmig_status st;
+    struct encmig_hc *hc;
+    unsigned long domid;
+    bool end = argc == 3 && !strcmp(argv[2], "--end");
+    int rc;
+
+    if ( argc != 2 && !end )
+        return usage_error("session DOMID [--end]");
+    rc = open_domain(argv[1], &domid, &hc);
+    if ( rc )
+        return rc;
+    if ( encmig_hc_status(hc, domid, &st) )
+    {
+        rc = errno == ENOENT ? 0 : 1;
+        if ( rc )
+            fprintf(stderr, "encmig: status of domain %lu: %s\n", domid,
+                    strerror(errno));
+        else
+            printf("domain %lu: no session\n", domid);
+        encmig_hc_close(hc);
+        return rc;
+    }
+    printf("domain %lu: %s session, %u stream(s), %llu records, "
+           "%llu failed authentication, %llu rejected\n", domid,
+           st.direction == XEN_ENCMIG_DIR_EXPORT ? "export" : "import",
+           st.nr_streams, (unsigned long long)st.records,
+           (unsigned long long)st.auth_failures,
+           (unsigned long long)st.rejected);
+    if ( end )
+    {
+        rc = encmig_hc_teardown(hc, domid) ? 1 : 0;
+        if ( rc )
+            fprintf(stderr, "encmig: ending the session: %s\n",
+                    strerror(errno));
+        else
+            printf("domain %lu: session ended\n", domid);
+    }
+    encmig_hc_close(hc);
+    return rc;
+}
+
+static int cmd_probe(int argc, char **argv)
+{
+    struct xen_encmig_probe p;
+    struct encmig_hc *hc;
+    unsigned long domid;
+    int rc;
+
+    if ( argc != 2 )
+        return usage_error("probe DOMID");
+    rc = open_domain(argv[1], &domid, &hc);
+    if ( rc )
+        return rc;
     if ( encmig_hc_probe(hc, domid, &p) )
     {
         fprintf(stderr, "encmig: probe of domain %lu failed: %s%s\n", domid,
@@ -189,6 +247,7 @@ static const struct cmd cmds[] = {
       "  bench migrate [--json] [--guest-mem SIZE] [--dirty-rate PAGES_PER_S] "
       "[--reps N]" },
     { "probe", cmd_probe, "probe DOMID" },
+    { "session", cmd_session, "session DOMID [--end]" },
 };
 
 static void usage(FILE *f)

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -165,5 +166,13 @@ int encmig_xg_hooks_from_env(xentoollog_logger *lg,
     h->ops.restore_pages = restore_pages;
     h->ops.restore_end = restore_end;
     *out = &h->ops;
+
+    /*
+     * libxl starts helpers with SIGPIPE at its default.  A peer that goes
+     * away must fail the write instead, so that libxenguest unwinds and
+     * finish() ends the hypervisor's session: killed here, the helper
+     * would leave it on the domain, and the next migration would find it.
+     */
+    signal(SIGPIPE, SIG_IGN);
     return 0;
 }

@@ -40,7 +40,8 @@ struct encmig_xg {
     struct encmig_hc *hc;
     uint32_t direction;
     uint32_t domid;
-    bool begun;
+    bool used;                        /* begin was called: only once */
+    bool begun;                       /* the hypervisor has a session */
     bool ended;                       /* the transcript is closed */
     struct xen_encmig_keymat km;      /* until begin hands it to Xen */
     uint8_t hs_transcript[ENCMIG_HS_HASH_SIZE];
@@ -198,8 +199,9 @@ int encmig_xg_begin(struct encmig_xg *x, uint32_t domid)
 {
     int rc;
 
-    if (x->begun || x->ended)
+    if (x->used)
         return fail(x, -EALREADY, "the session has been used already");
+    x->used = true;
     x->recs = encmig_hc_buf_alloc(x->hc, RECS_SIZE);
     x->gfns = encmig_hc_buf_alloc(x->hc, GFNS_SIZE);
     if (!x->recs || !x->gfns) {

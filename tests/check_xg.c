@@ -1,0 +1,364 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * check_xg.c: the session libxenguest's hooks drive (xg-session.c), on two
+ * simulated hosts.  The source side writes a stream as the patched
+ * libxenguest would (headers and plain records through the transcript,
+ * data pages through save_pages, then ENCMIG_END and END); the
+ * destination side reads it back as the patched restore loop does.
+ */
+
+#define _GNU_SOURCE
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "../tools/libxl-encmig/stream.h"
+#include "../tools/libxl-encmig/xg-session.h"
+
+#define PAGES   100U
+#define BATCH   40U
+#define SEED    0x5eed00c5ULL
+
+struct pair {
+    struct tu_host a, b;
+    struct xen_encmig_keymat km;
+    uint8_t transcript[ENCMIG_HS_HASH_SIZE];
+    struct encmig_xg *src, *dst;
+    int stream;                         /* memfd the stream goes through */
+};
+
+static int blob_fd(const struct pair *p, uint32_t direction,
+                   const uint8_t *transcript)
+{
+    struct encmig_session_blob b;
+    int fd = memfd_create("session", 0);
+
+    ck_assert_int_ge(fd, 0);
+    memset(&b, 0, sizeof(b));
+    memcpy(b.magic, ENCMIG_SESSION_MAGIC, sizeof(b.magic));
+    b.direction = direction;
+    b.km = p->km;
+    memcpy(b.transcript, transcript, sizeof(b.transcript));
+    ck_assert_int_eq(write(fd, &b, sizeof(b)), sizeof(b));
+    return fd;
+}
+
+/* A session taken over as the helper takes it; hc then belongs to it. */
+static struct encmig_xg *take(struct tu_host *t, int fd)
+{
+    struct encmig_xg *x;
+    char err[256];
+
+    ck_assert_int_eq(encmig_xg_take(fd, t->hc, &x, err, sizeof(err)), 0);
+    t->hc = NULL;
+    return x;
+}
+
+static void pair_new(struct pair *p, const uint8_t *dst_transcript)
+{
+    tu_host_new(&p->a, 1, NULL, PAGES, SEED);
+    tu_host_new(&p->b, 2, NULL, PAGES, 0);
+    tu_random_keymat(&p->km);
+    memset(p->transcript, 0x5a, sizeof(p->transcript));
+    p->src = take(&p->a, blob_fd(p, XEN_ENCMIG_DIR_EXPORT, p->transcript));
+    p->dst = take(&p->b, blob_fd(p, XEN_ENCMIG_DIR_IMPORT,
+                                 dst_transcript ?: p->transcript));
+    ck_assert_int_eq(encmig_xg_begin(p->src, p->a.domid), 0);
+    ck_assert_int_eq(encmig_xg_begin(p->dst, p->b.domid), 0);
+    ck_assert_int_eq(sim_domain_pause(p->b.host, p->b.domid), 0);
+    p->stream = memfd_create("stream", 0);
+    ck_assert_int_ge(p->stream, 0);
+}
+
+static void pair_free(struct pair *p)
+{
+    encmig_xg_free(p->src);
+    encmig_xg_free(p->dst);
+    close(p->stream);
+    tu_host_free(&p->a);
+    tu_host_free(&p->b);
+}
+
+static const uint8_t headers[IHDR_SIZE + DHDR_SIZE] = { 0xff, 0xff, 'X' };
+
+/* A plain libxc record, written and put into the transcript. */
+static void plain_record(struct pair *p, uint32_t type, uint8_t fill)
+{
+    struct stream_writer w;
+    uint8_t body[24];
+    struct iovec iov = { body, sizeof(body) };
+
+    memset(body, fill, sizeof(body));
+    stream_writer_init(&w, p->stream);
+    ck_assert_int_eq(stream_write_record(&w, type, &iov, 1), 0);
+    encmig_xg_stream_record(p->src, type, sizeof(body), &iov, 1);
+}
+
+/* The source's stream; pfns of page i are i + skew (0: the truth). */
+static int send_stream(struct pair *p, uint64_t skew)
+{
+    struct stream_writer w;
+    uint64_t pfns[BATCH], gfns[BATCH];
+    uint32_t i, n;
+    int rc;
+
+    ck_assert_int_eq(write(p->stream, headers, sizeof(headers)),
+                     sizeof(headers));
+    encmig_xg_stream_bytes(p->src, headers, sizeof(headers));
+    plain_record(p, REC_TYPE_X86_PV_VCPU_BASIC, 0x11);
+    for (i = 0; i < PAGES; i += n) {
+        uint32_t j;
+
+        n = PAGES - i < BATCH ? PAGES - i : BATCH;
+        for (j = 0; j < n; j++) {
+            gfns[j] = i + j;
+            pfns[j] = i + j + skew;
+        }
+        rc = encmig_xg_save_pages(p->src, p->stream, i / BATCH, pfns, gfns,
+                                  n);
+        if (rc)
+            return rc;
+        if (i == 0)
+            plain_record(p, REC_TYPE_PAGE_DATA, 0x22);
+    }
+    rc = encmig_xg_save_end(p->src, p->stream);
+    if (rc)
+        return rc;
+    stream_writer_init(&w, p->stream);
+    return stream_write_record(&w, REC_TYPE_END, NULL, 0);
+}
+
+/*
+ * The destination reads it back as the patched restore loop does; flip
+ * (if not 0) is an offset whose byte is flipped on the way, drop the
+ * index of an ENCMIG_PAGES record left out (or -1).
+ */
+static int receive_stream(struct pair *p, off_t flip, int drop)
+{
+    static uint8_t body[REC_BODY_MAX + REC_ALIGN];
+    uint8_t hdr[REC_HDR_SIZE];
+    uint64_t pfns[ENCMIG_MAX_BATCH];
+    off_t off = sizeof(headers);
+    int batch = 0, rc = 0;
+    struct stat st;
+
+    ck_assert_int_eq(fstat(p->stream, &st), 0);
+    if (flip) {
+        uint8_t c;
+
+        ck_assert_int_eq(pread(p->stream, &c, 1, flip), 1);
+        c ^= 0x04;
+        ck_assert_int_eq(pwrite(p->stream, &c, 1, flip), 1);
+    }
+    encmig_xg_stream_bytes(p->dst, headers, sizeof(headers));
+    while (off < st.st_size) {
+        uint32_t type, len, padded;
+        struct iovec iov;
+        unsigned int nr;
+
+        ck_assert_int_eq(pread(p->stream, hdr, sizeof(hdr), off), sizeof(hdr));
+        memcpy(&type, hdr, 4);
+        memcpy(&len, hdr + 4, 4);
+        padded = (len + REC_ALIGN - 1) & ~(REC_ALIGN - 1);
+        ck_assert_uint_le(padded, sizeof(body));
+        ck_assert_int_eq(pread(p->stream, body, padded, off + 8), padded);
+        off += 8 + padded;
+
+        if (type == REC_TYPE_ENCMIG_PAGES && batch++ == drop)
+            continue;
+        if (type == REC_TYPE_END)
+            break;
+        iov.iov_base = body;
+        iov.iov_len = len;
+        if (type != REC_TYPE_ENCMIG_END)
+            encmig_xg_stream_record(p->dst, type, len, &iov, 1);
+        if (type == REC_TYPE_ENCMIG_PAGES) {
+            rc = encmig_xg_restore_names(p->dst, body, len, pfns,
+                                         ENCMIG_MAX_BATCH, &nr);
+            /* Simulated domains are translated: frame = name. */
+            if (!rc)
+                rc = encmig_xg_restore_pages(p->dst, body, len, pfns, nr);
+        } else if (type == REC_TYPE_ENCMIG_END) {
+            rc = encmig_xg_restore_end(p->dst, body, len);
+        }
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static void assert_same_memory(struct pair *p)
+{
+    uint8_t ha[32], hb[32];
+
+    ck_assert_int_eq(sim_domain_hash(p->a.host, p->a.domid, ha), 0);
+    ck_assert_int_eq(sim_domain_hash(p->b.host, p->b.domid, hb), 0);
+    ck_assert_mem_eq(ha, hb, sizeof(ha));
+}
+
+START_TEST(test_round_trip)
+{
+    struct pair p;
+
+    pair_new(&p, NULL);
+    ck_assert_int_eq(send_stream(&p, 0), 0);
+    ck_assert_int_eq(receive_stream(&p, 0, -1), 0);
+    assert_same_memory(&p);
+    ck_assert_uint_eq(encmig_xg_records(p.src), PAGES);
+    ck_assert_uint_eq(encmig_xg_records(p.dst), PAGES);
+    pair_free(&p);
+}
+END_TEST
+
+/* Offsets: headers (40), the first plain record (8 + 24), then batch 0. */
+#define OFF_PLAIN    (40 + 8 + 4)
+#define OFF_BATCH0   (40 + 32)
+#define OFF_PAGE0_CT (OFF_BATCH0 + 8 + 8 + XEN_ENCMIG_REC_HDR_SIZE + 100)
+
+START_TEST(test_plain_record_flip_refused_at_end)
+{
+    struct pair p;
+    int rc;
+
+    pair_new(&p, NULL);
+    ck_assert_int_eq(send_stream(&p, 0), 0);
+    rc = receive_stream(&p, OFF_PLAIN, -1);
+    ck_assert_int_eq(rc, -EBADMSG);
+    ck_assert_ptr_nonnull(strstr(encmig_xg_error(p.dst), "authentication"));
+    pair_free(&p);
+}
+END_TEST
+
+START_TEST(test_page_flip_refused)
+{
+    struct pair p;
+
+    pair_new(&p, NULL);
+    ck_assert_int_eq(send_stream(&p, 0), 0);
+    ck_assert_int_eq(receive_stream(&p, OFF_PAGE0_CT, -1), -EBADMSG);
+    ck_assert_uint_eq(encmig_xg_records(p.dst), 0);
+    pair_free(&p);
+}
+END_TEST
+
+START_TEST(test_dropped_batch_refused)
+{
+    struct pair p;
+
+    pair_new(&p, NULL);
+    ck_assert_int_eq(send_stream(&p, 0), 0);
+    /* The last batch: its loss is seen only by the end record. */
+    ck_assert_int_eq(receive_stream(&p, 0, (PAGES - 1) / BATCH), -EBADMSG);
+    pair_free(&p);
+}
+END_TEST
+
+START_TEST(test_other_session_refused)
+{
+    struct pair p;
+    uint8_t other[ENCMIG_HS_HASH_SIZE];
+
+    memset(other, 0xa5, sizeof(other));
+    pair_new(&p, other);
+    ck_assert_int_eq(send_stream(&p, 0), 0);
+    ck_assert_int_eq(receive_stream(&p, 0, -1), -EBADMSG);
+    ck_assert_ptr_nonnull(strstr(encmig_xg_error(p.dst), "another session"));
+    pair_free(&p);
+}
+END_TEST
+
+/* A page the hypervisor names other than libxc does: stop, send nothing. */
+START_TEST(test_misnamed_page_stops_the_source)
+{
+    struct pair p;
+    struct stat st;
+
+    pair_new(&p, NULL);
+    ck_assert_int_eq(send_stream(&p, 1), -EPROTO);
+    ck_assert_ptr_nonnull(strstr(encmig_xg_error(p.src), "M2P"));
+    ck_assert_int_eq(fstat(p.stream, &st), 0);
+    ck_assert_int_eq(st.st_size, 40 + 32);   /* no page record went out */
+    pair_free(&p);
+}
+END_TEST
+
+START_TEST(test_take_wipes_and_checks)
+{
+    struct pair p;
+    struct encmig_session_blob b, zero;
+    struct encmig_xg *x;
+    struct tu_host t;
+    char err[256];
+    int fd, keep;
+
+    memset(&p, 0, sizeof(p));
+    tu_random_keymat(&p.km);
+    tu_host_new(&t, 3, NULL, 8, 0);
+
+    /* Taken: the file is left all zero (xl shares it). */
+    fd = blob_fd(&p, XEN_ENCMIG_DIR_IMPORT, p.transcript);
+    keep = dup(fd);
+    ck_assert_int_eq(encmig_xg_take(fd, t.hc, &x, err, sizeof(err)), 0);
+    memset(&zero, 0, sizeof(zero));
+    ck_assert_int_eq(pread(keep, &b, sizeof(b), 0), sizeof(b));
+    ck_assert_mem_eq(&b, &zero, sizeof(b));
+    close(keep);
+    t.hc = NULL;
+    /* begin, finish: the hypervisor's session is gone after. */
+    ck_assert_int_eq(encmig_xg_begin(x, t.domid), 0);
+    encmig_xg_finish(x);
+    ck_assert_int_eq(encmig_xg_begin(x, t.domid), -EALREADY);
+    encmig_xg_free(x);
+    t.hc = encmig_hc_open_sim(t.host, true);
+    {
+        struct xen_encmig_status s;
+
+        ck_assert_int_eq(encmig_hc_status(t.hc, t.domid, &s), -1);
+        ck_assert_int_eq(errno, ENOENT);
+    }
+
+    /* A bad magic, a bad direction, a short file: refused. */
+    fd = blob_fd(&p, XEN_ENCMIG_DIR_IMPORT, p.transcript);
+    ck_assert_int_eq(pwrite(fd, "x", 1, 0), 1);
+    ck_assert_int_eq(encmig_xg_take(fd, t.hc, &x, err, sizeof(err)), -EINVAL);
+    fd = blob_fd(&p, 7, p.transcript);
+    ck_assert_int_eq(encmig_xg_take(fd, t.hc, &x, err, sizeof(err)), -EINVAL);
+    fd = blob_fd(&p, XEN_ENCMIG_DIR_IMPORT, p.transcript);
+    ck_assert_int_eq(ftruncate(fd, 10), 0);
+    ck_assert_int_eq(encmig_xg_take(fd, t.hc, &x, err, sizeof(err)), -EINVAL);
+    ck_assert_ptr_null(x);
+    tu_host_free(&t);
+}
+END_TEST
+
+static Suite *xg_suite(void)
+{
+    Suite *s = suite_create("xg-session");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_test(tc, test_round_trip);
+    tcase_add_test(tc, test_plain_record_flip_refused_at_end);
+    tcase_add_test(tc, test_page_flip_refused);
+    tcase_add_test(tc, test_dropped_batch_refused);
+    tcase_add_test(tc, test_other_session_refused);
+    tcase_add_test(tc, test_misnamed_page_stops_the_source);
+    tcase_add_test(tc, test_take_wipes_and_checks);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(xg_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

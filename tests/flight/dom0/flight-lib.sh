@@ -1,0 +1,89 @@
+# Shared by the flight's dom0 steps (sourced).  The guest ticks on its
+# console; xenconsoled logs each domain it sees into its own file (after a
+# localhost migration the guest's is guest-guest--incoming.log), so every
+# look at the guest reads all of them.
+logs=/var/log/xen/console
+
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+secs_since() { awk -v a="$1" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# The highest tick the guest has printed, 0 before any.
+last_tick() {
+    cat "$logs"/guest-*.log 2>/dev/null | tr -d '\r' |
+        sed -n 's/^GUEST-TICK \([0-9]*\)$/\1/p' | sort -n | tail -n 1 |
+        grep . || echo 0
+}
+
+# wait_tick N TIMEOUT: until the guest has printed a tick above N.
+wait_tick() {
+    n=0
+    while [ "$(last_tick)" -le "$1" ]; do
+        n=$((n + 1))
+        [ $n -gt "$2" ] && return 1
+        sleep 1
+    done
+    return 0
+}
+
+# The pattern's checksum as the guest printed it at boot.
+boot_sum() {
+    cat "$logs"/guest-*.log 2>/dev/null | tr -d '\r' |
+        sed -n 's/^GUEST-PATTERN \([0-9a-f]*\) .*/\1/p' | head -n 1
+}
+
+# check_after N TIMEOUT: the first pattern check of a tick above N, "TICK SUM".
+check_after() {
+    n=0
+    while :; do
+        r=$(cat "$logs"/guest-*.log 2>/dev/null | tr -d '\r' |
+            awk -v t="$1" '$1 == "GUEST-CHECK" && $2 > t { print $2, $3 }' |
+            sort -n | head -n 1)
+        [ -n "$r" ] && { echo "$r"; return 0; }
+        n=$((n + 1))
+        [ $n -gt "$2" ] && return 1
+        sleep 1
+    done
+}
+
+guest_domid() { xl domid guest 2>/dev/null; }
+
+# no_session DOMID: the hypervisor holds no encmig session for it.
+no_session() {
+    encmig session "$1" | tee /run/session
+    grep -q 'no session' /run/session
+}
+
+# The guest runs: listed once, not paused, no incoming copy left over.
+guest_running() {
+    xl list | awk '$1 == "guest" { n++; s = $5 } END { exit !(n == 1 && s !~ /p/) }' &&
+        ! xl list | grep -q -- '--incoming\|--migratedaway'
+}
+
+# migrate NAME [xl migrate options]: migrate the guest to localhost through
+# the wiretap (report in /run/tap-NAME); the time goes to /run/time-NAME.
+# A migration that hangs is stopped after 10 minutes.
+migrate() {
+    name=$1
+    shift
+    rm -f /run/tap-$name
+    t0=$(uptime_s)
+    rc=0
+    FLIGHT_TAP_REPORT=/run/tap-$name timeout 600 \
+        xl -v migrate -s /flight/bin/flight-shim "$@" guest localhost \
+        > /run/xl-$name.log 2>&1 || rc=$?
+    secs_since "$t0" > /run/time-$name
+    grep -v 'progress\|^xc: detail\|^libxl: debug' /run/xl-$name.log |
+        sed 's/^/    xl: /' | tail -n 40
+    [ $rc -eq 124 ] && { echo "xl migrate hung: stopped"; xl list; ps; }
+    return $rc
+}
+
+# tap NAME FIELD: from the wiretap's report, once it is written.
+tap() {
+    n=0
+    while [ ! -f "/run/tap-$1" ] && [ $n -lt 30 ]; do
+        sleep 1
+        n=$((n + 1))
+    done
+    sed -n "s/^$2 //p" "/run/tap-$1"
+}

@@ -1,0 +1,31 @@
+# xl migrate --encrypted to localhost: dom0 gets a host key, pins it for
+# "localhost", and the guest moves with every data page re-keyed by the
+# hypervisor (an export session on the source, an import session on the
+# destination, both ended).
+set -e
+. /flight/steps/flight-lib.sh
+mkdir -p /etc/encmig
+encmig keygen > /run/keygen.log 2>&1 || { cat /run/keygen.log; exit 1; }
+echo "localhost $(cut -d' ' -f1,2 /etc/encmig/host_ed25519_key.pub)" \
+    > /etc/encmig/known_hosts
+cat /etc/encmig/known_hosts
+
+before=$(last_tick)
+echo "$before" > /run/enc-before
+old=$(guest_domid)
+sessions0=$(xl dmesg | grep -c 'encmig session ended' || true)
+migrate enc --encrypted
+new=$(guest_domid)
+echo "domid $old -> $new; migration took $(cat /run/time-enc) s"
+[ -n "$new" ] && [ "$new" != "$old" ]
+guest_running
+grep -q 'host key verified' /run/xl-enc.log
+xl dmesg | grep 'encmig' | tail -n 4
+xl dmesg | grep -q "d$old: encmig export session"
+xl dmesg | grep -q "d$new: encmig import session"
+sessions=$(xl dmesg | grep -c 'encmig session ended')
+echo "sessions ended: $sessions0 before, $sessions after"
+[ "$sessions" -ge $((sessions0 + 2)) ]
+no_session "$new"
+echo "ts-migrate-encrypted: $(cat /run/time-enc) s for the guest's 128 MiB" \
+     "(plain: $(cat /run/time-plain) s)"

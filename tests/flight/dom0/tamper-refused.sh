@@ -1,0 +1,37 @@
+# One bit flipped in transit: the destination refuses the stream, no
+# guest is left there, and the source's guest runs on, untouched.  Then a
+# destination whose host key is not pinned: refused before anything of the
+# guest is sent.
+set -e
+. /flight/steps/flight-lib.sh
+old=$(guest_domid)
+before=$(last_tick)
+at=$((64 * 1024 * 1024 + 12345))
+if FLIGHT_TAP_FLIP_AT=$at migrate tamper --encrypted; then
+    echo "FAIL: a tampered migration succeeded"
+    exit 1
+fi
+echo "flipped at byte $(tap tamper flipped) of $(tap tamper bytes)"
+[ "$(tap tamper flipped)" = "$at" ]
+grep -E 'failed authentication|altered|refused' /run/xl-tamper.log | head -n 3
+grep -qE 'failed authentication|altered' /run/xl-tamper.log
+[ "$(guest_domid)" = "$old" ]
+no_session "$old"
+sleep 2
+guest_running
+wait_tick "$before" 120
+echo "source guest (domid $old) ticking: $before -> $(last_tick)"
+xl dmesg | grep encmig | tail -n 3
+
+mv /etc/encmig/known_hosts /etc/encmig/known_hosts.pinned
+if migrate unpinned --encrypted; then
+    mv /etc/encmig/known_hosts.pinned /etc/encmig/known_hosts
+    echo "FAIL: an unpinned destination was accepted"
+    exit 1
+fi
+mv /etc/encmig/known_hosts.pinned /etc/encmig/known_hosts
+grep -q 'is not in /etc/encmig/known_hosts' /run/xl-unpinned.log
+echo "unpinned destination refused; wire carried $(tap unpinned bytes) bytes"
+[ "$(guest_domid)" = "$old" ]
+guest_running
+echo "ts-tamper-refused: flipped byte refused, unpinned host refused"
