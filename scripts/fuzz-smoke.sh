@@ -22,6 +22,7 @@ targets=(
     "stream 65536"
     "handshake 8192"
     "import 8192"
+    "xg 4096"
 )
 
 passed=0
