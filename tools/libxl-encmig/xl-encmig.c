@@ -83,16 +83,30 @@ static void config(struct encmig_hs_config *cfg)
 static int handover(struct encmig_hs_result *hs, uint32_t direction,
                     const char *who)
 {
+    const char *helper = getenv("ENCMIG_SAVE_HELPER");
     char err[256];
     int fd, rc;
 
+    /*
+     * Any other helper would ignore the session and send the guest in the
+     * clear: so always this one, and only if it is there to run.
+     */
+    if (!helper || !helper[0])
+        helper = ENCMIG_SAVE_HELPER;
+    if (access(helper, X_OK)) {
+        rc = -errno;
+        encmig_hs_result_wipe(hs);
+        fprintf(stderr, "%s: encrypted migration needs %s: %s\n", who,
+                helper, strerror(-rc));
+        return rc;
+    }
     rc = session_handover(hs, direction, &fd, err, sizeof(err));
     encmig_hs_result_wipe(hs);
     if (rc) {
         fprintf(stderr, "%s: encrypted migration: %s\n", who, err);
         return rc;
     }
-    if (setenv("LIBXL_SAVE_HELPER", ENCMIG_SAVE_HELPER, 0)) {
+    if (setenv("LIBXL_SAVE_HELPER", helper, 1)) {
         rc = -errno;
         fprintf(stderr, "%s: setenv: %s\n", who, strerror(errno));
     }

@@ -5,8 +5,10 @@
  * xl runs the key handshake (handshake.h) on its migration pipe, after
  * the receiver's banner and before the domain's configuration and the
  * stream, then hands the session to libxl's save/restore helper: the
- * encmig helper, named in LIBXL_SAVE_HELPER unless the caller set that
- * already, takes it from ENCMIG_SESSION_FD (xg-session.h).
+ * encmig helper (ENCMIG_SAVE_HELPER in the environment, or the path
+ * below), which xl names in LIBXL_SAVE_HELPER over any value there (any
+ * other helper would ignore the session and send the guest in the clear),
+ * takes it from ENCMIG_SESSION_FD (xg-session.h).
  *
  * Host keys live in ENCMIG_KEYDIR (environment; default /etc/encmig): the
  * destination's host_ed25519_key, the source's known_hosts.  The source
