@@ -173,6 +173,8 @@ run make -s -C "$tree/tools/libs/light" "${mk[@]}" \
     "$tree/tools/libs/light/../../../tools/include/_libxl_types_json.h"
 run make -j"$jobs" -C "$tree/tools/xl" "${mk[@]}" xl "${sys[@]}" \
     "CFLAGS_xl_migrate.o=-DXL_ENCMIG $enc_inc" \
+    "CFLAGS_xl_saverestore.o=-DXL_ENCMIG $enc_inc" \
+    "CFLAGS_xl_vmcontrol.o=-DXL_ENCMIG $enc_inc" \
     "APPEND_LDFLAGS=$enc_libs"
 log "built ($(since "$t_build") s)"
 

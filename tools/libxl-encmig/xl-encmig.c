@@ -6,6 +6,7 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +19,13 @@
 #include "util.h"
 
 #include "handshake.h"
+#include "keys.h"
 #include "xg-session.h"
 #include "xl-encmig.h"
+
+/* The key of the configuration's MAC: from the handshake, used once. */
+static uint8_t config_key[32];
+static bool have_config_key;
 
 /*
  * The session into a new memfd for the helper, named in ENCMIG_SESSION_FD.
@@ -100,6 +106,13 @@ static int handover(struct encmig_hs_result *hs, uint32_t direction,
                 helper, strerror(-rc));
         return rc;
     }
+    rc = encmig_derive_key(&hs->km, ENCMIG_KEY_XL_CONFIG, config_key);
+    if (rc) {
+        encmig_hs_result_wipe(hs);
+        fprintf(stderr, "%s: deriving a key: %s\n", who, strerror(-rc));
+        return rc;
+    }
+    have_config_key = true;
     rc = session_handover(hs, direction, &fd, err, sizeof(err));
     encmig_hs_result_wipe(hs);
     if (rc) {
@@ -146,4 +159,38 @@ int encmig_xl_dest(int rfd, int wfd)
         return rc;
     }
     return handover(&hs, XEN_ENCMIG_DIR_IMPORT, "migration target");
+}
+
+static int config_mac(const void *hdr, size_t hdr_len, const void *opt,
+                      size_t opt_len, uint8_t mac[ENCMIG_XL_MAC_SIZE])
+{
+    const void *parts[2] = { hdr, opt };
+    size_t lens[2] = { hdr_len, opt_len };
+    int rc;
+
+    if (!have_config_key)
+        return -EPROTO;
+    rc = encmig_hmac(config_key, parts, lens, 2, mac);
+    OPENSSL_cleanse(config_key, sizeof(config_key));
+    have_config_key = false;
+    return rc;
+}
+
+int encmig_xl_config_mac(const void *hdr, size_t hdr_len, const void *opt,
+                         size_t opt_len, uint8_t mac[ENCMIG_XL_MAC_SIZE])
+{
+    return config_mac(hdr, hdr_len, opt, opt_len, mac);
+}
+
+int encmig_xl_config_check(const void *hdr, size_t hdr_len, const void *opt,
+                           size_t opt_len,
+                           const uint8_t mac[ENCMIG_XL_MAC_SIZE])
+{
+    uint8_t want[ENCMIG_XL_MAC_SIZE];
+    int rc = config_mac(hdr, hdr_len, opt, opt_len, want);
+
+    if (!rc && CRYPTO_memcmp(want, mac, sizeof(want)))
+        rc = -EBADMSG;
+    OPENSSL_cleanse(want, sizeof(want));
+    return rc;
 }

@@ -22,11 +22,33 @@
 #ifndef __ENCMIG_XL_ENCMIG_H__
 #define __ENCMIG_XL_ENCMIG_H__
 
+#include <stddef.h>
+#include <stdint.h>
+
 #ifndef ENCMIG_SAVE_HELPER
 #define ENCMIG_SAVE_HELPER "/usr/lib/xen-4.17/bin/libxl-save-helper-encmig"
 #endif
 
 int encmig_xl_source(int rfd, int wfd, const char *host);
 int encmig_xl_dest(int rfd, int wfd);
+
+/*
+ * xl's save-file header and its optional data (the domain's
+ * configuration), which xl sends before libxl's stream, are bound to the
+ * session by an HMAC-SHA256 under a key derived from the migration key
+ * ("encmig v1 xl config"): the source writes it right after them, the
+ * destination checks it before it parses a byte of the configuration.
+ * Each end uses its key once and wipes it.  -EBADMSG: altered; -EPROTO:
+ * no handshake ran, or the key was used already.
+ */
+#define ENCMIG_XL_MAC_SIZE 32
+/* Largest optional data the destination reads before checking it. */
+#define ENCMIG_XL_MAX_CONFIG (16U << 20)
+
+int encmig_xl_config_mac(const void *hdr, size_t hdr_len, const void *opt,
+                         size_t opt_len, uint8_t mac[ENCMIG_XL_MAC_SIZE]);
+int encmig_xl_config_check(const void *hdr, size_t hdr_len, const void *opt,
+                           size_t opt_len,
+                           const uint8_t mac[ENCMIG_XL_MAC_SIZE]);
 
 #endif /* __ENCMIG_XL_ENCMIG_H__ */

@@ -1,7 +1,8 @@
 # One bit flipped in transit: the destination refuses the stream, no
-# guest is left there, and the source's guest runs on, untouched.  Then a
-# destination whose host key is not pinned: refused before anything of the
-# guest is sent.
+# guest is left there, and the source's guest runs on, untouched.  The
+# same for one bit of xl's configuration message.  Then a destination
+# whose host key is not pinned: refused before anything of the guest is
+# sent.
 set -e
 . /flight/steps/flight-lib.sh
 old=$(guest_domid)
@@ -23,6 +24,21 @@ wait_tick "$before" 120
 echo "source guest (domid $old) ticking: $before -> $(last_tick)"
 xl dmesg | grep encmig | tail -n 3
 
+# One bit of xl's configuration message (after the 96-byte HELLO and
+# xl's 48-byte header), which the destination would parse: refused by
+# its MAC, before anything is parsed or any domain made.
+at=$((96 + 48 + 20))
+if FLIGHT_TAP_FLIP_AT=$at migrate config --encrypted; then
+    echo "FAIL: a tampered configuration was accepted"
+    exit 1
+fi
+echo "flipped at byte $(tap config flipped) of $(tap config bytes)"
+grep -q "configuration failed authentication" /run/xl-config.log
+[ "$(guest_domid)" = "$old" ]
+no_session "$old"
+guest_running
+echo "tampered configuration refused"
+
 mv /etc/encmig/known_hosts /etc/encmig/known_hosts.pinned
 if migrate unpinned --encrypted; then
     mv /etc/encmig/known_hosts.pinned /etc/encmig/known_hosts
@@ -34,4 +50,5 @@ grep -q 'is not in /etc/encmig/known_hosts' /run/xl-unpinned.log
 echo "unpinned destination refused; wire carried $(tap unpinned bytes) bytes"
 [ "$(guest_domid)" = "$old" ]
 guest_running
-echo "ts-tamper-refused: flipped byte refused, unpinned host refused"
+echo "ts-tamper-refused: flipped page refused, flipped configuration refused," \
+     "unpinned host refused"
