@@ -29,7 +29,8 @@ static int result(struct hooks *h, int rc)
 {
     if (!rc)
         return 0;
-    xtl_log(h->lg, XTL_ERROR, -rc, "encmig", "%s", encmig_xg_error(h->x));
+    /* The reason says what failed, with the errno's text where it helps. */
+    xtl_log(h->lg, XTL_ERROR, -1, "encmig", "%s", encmig_xg_error(h->x));
     errno = -rc;
     return -1;
 }
