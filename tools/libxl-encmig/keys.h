@@ -19,6 +19,7 @@
 #define ENCMIG_KEY_END   "encmig v1 end"
 #define ENCMIG_KEY_VCPU  "encmig v1 vcpu"
 #define ENCMIG_KEY_XL_CONFIG "encmig v1 xl config"
+#define ENCMIG_KEY_XL_CONTROL "encmig v1 xl control"
 
 /* HKDF-SHA256(ikm = key, salt = session id, info = label) -> out[32]. */
 int encmig_derive_key(const struct xen_encmig_keymat *km, const char *label,

@@ -27,6 +27,11 @@
 static uint8_t config_key[32];
 static bool have_config_key;
 
+/* The closing messages' key, this end's side, and the counts each way. */
+static uint8_t ctl_key[32];
+static bool have_ctl_key, ctl_is_source;
+static uint32_t ctl_sent, ctl_rcvd;
+
 /*
  * The session into a new memfd for the helper, named in ENCMIG_SESSION_FD.
  * xl keeps its own descriptor open until it exits; the helper wipes the
@@ -107,12 +112,16 @@ static int handover(struct encmig_hs_result *hs, uint32_t direction,
         return rc;
     }
     rc = encmig_derive_key(&hs->km, ENCMIG_KEY_XL_CONFIG, config_key);
+    if (!rc)
+        rc = encmig_derive_key(&hs->km, ENCMIG_KEY_XL_CONTROL, ctl_key);
     if (rc) {
         encmig_hs_result_wipe(hs);
         fprintf(stderr, "%s: deriving a key: %s\n", who, strerror(-rc));
         return rc;
     }
     have_config_key = true;
+    have_ctl_key = true;
+    ctl_is_source = direction == XEN_ENCMIG_DIR_EXPORT;
     rc = session_handover(hs, direction, &fd, err, sizeof(err));
     encmig_hs_result_wipe(hs);
     if (rc) {
@@ -192,5 +201,41 @@ int encmig_xl_config_check(const void *hdr, size_t hdr_len, const void *opt,
     if (!rc && CRYPTO_memcmp(want, mac, sizeof(want)))
         rc = -EBADMSG;
     OPENSSL_cleanse(want, sizeof(want));
+    return rc;
+}
+
+static int ctl_mac(bool from_source, uint32_t n, const void *msg,
+                   size_t len, uint8_t mac[ENCMIG_XL_MAC_SIZE])
+{
+    uint8_t head[5] = { from_source ? 0 : 1, n, n >> 8, n >> 16, n >> 24 };
+    const void *parts[2] = { head, msg };
+    size_t lens[2] = { sizeof(head), len };
+
+    if (!have_ctl_key)
+        return -EPROTO;
+    return encmig_hmac(ctl_key, parts, lens, 2, mac);
+}
+
+int encmig_xl_ctl_send(int fd, const void *msg, size_t len)
+{
+    uint8_t mac[ENCMIG_XL_MAC_SIZE];
+    int rc = ctl_mac(ctl_is_source, ctl_sent, msg, len, mac);
+
+    if (!rc) {
+        ctl_sent++;
+        rc = encmig_write_full(fd, mac, sizeof(mac));
+    }
+    return rc;
+}
+
+int encmig_xl_ctl_check(int fd, const void *msg, size_t len)
+{
+    uint8_t mac[ENCMIG_XL_MAC_SIZE], want[ENCMIG_XL_MAC_SIZE];
+    int rc = encmig_read_full(fd, mac, sizeof(mac));
+
+    if (!rc)
+        rc = ctl_mac(!ctl_is_source, ctl_rcvd++, msg, len, want);
+    if (!rc && CRYPTO_memcmp(mac, want, sizeof(mac)))
+        rc = -EBADMSG;
     return rc;
 }

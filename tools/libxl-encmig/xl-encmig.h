@@ -51,4 +51,17 @@ int encmig_xl_config_check(const void *hdr, size_t hdr_len, const void *opt,
                            size_t opt_len,
                            const uint8_t mac[ENCMIG_XL_MAC_SIZE]);
 
+/*
+ * xl's closing messages (ready, go, the report and its status byte, the
+ * permission to resume) are each followed by an HMAC-SHA256 under
+ * "encmig v1 xl control" over the sender's side (source 0, destination
+ * 1), its count of such messages (u32 little-endian) and the message:
+ * a forged "started" report would have the source destroy its guest, a
+ * forged go start a second copy.  send writes the MAC of a message just
+ * written; check reads one and compares it with the message just read
+ * (-EBADMSG when it differs).
+ */
+int encmig_xl_ctl_send(int fd, const void *msg, size_t len);
+int encmig_xl_ctl_check(int fd, const void *msg, size_t len);
+
 #endif /* __ENCMIG_XL_ENCMIG_H__ */

@@ -1,8 +1,8 @@
 # One bit flipped in transit: the destination refuses the stream, no
 # guest is left there, and the source's guest runs on, untouched.  The
-# same for one bit of xl's configuration message.  Then a destination
-# whose host key is not pinned: refused before anything of the guest is
-# sent.
+# same for one bit of xl's configuration message, and for the MAC of its
+# "go" message.  Then a destination whose host key is not pinned: refused
+# before anything of the guest is sent.
 set -e
 . /flight/steps/flight-lib.sh
 old=$(guest_domid)
@@ -39,6 +39,24 @@ no_session "$old"
 guest_running
 echo "tampered configuration refused"
 
+# One bit of the MAC behind xl's "go" message (the domain is suspended by
+# then, and the source has given it up): the destination refuses to start
+# its copy, destroys it and says so, authenticated; the source resumes.
+go="domain is yours, you are cleared to unpause"
+before=$(last_tick)
+if FLIGHT_TAP_FLIP_AT="after:$go:5" migrate gomac --encrypted; then
+    echo "FAIL: a forged go message was accepted"
+    exit 1
+fi
+echo "flipped at byte $(tap gomac flipped) of $(tap gomac bytes)"
+grep -q "GO message failed authentication" /run/xl-gomac.log
+grep -q "Resumed OK" /run/xl-gomac.log
+[ "$(guest_domid)" = "$old" ]
+no_session "$old"
+guest_running
+wait_tick "$before" 120
+echo "forged go refused; the source resumed its guest, ticking at $(last_tick)"
+
 mv /etc/encmig/known_hosts /etc/encmig/known_hosts.pinned
 if migrate unpinned --encrypted; then
     mv /etc/encmig/known_hosts.pinned /etc/encmig/known_hosts
@@ -50,5 +68,5 @@ grep -q 'is not in /etc/encmig/known_hosts' /run/xl-unpinned.log
 echo "unpinned destination refused; wire carried $(tap unpinned bytes) bytes"
 [ "$(guest_domid)" = "$old" ]
 guest_running
-echo "ts-tamper-refused: flipped page refused, flipped configuration refused," \
+echo "ts-tamper-refused: flipped page, configuration and go message refused;" \
      "unpinned host refused"
