@@ -17,7 +17,6 @@
 # Usage: scripts/build-images.sh     last line: "images: DIR"
 set -euo pipefail
 
-XEN_VERSION=4.17.5+72-g01140da4e8-1
 XEN_DEBS="xen-utils-4.17 xen-utils-common xenstore-utils libxenmisc4.17
   libxencall1 libxendevicemodel1 libxenevtchn1 libxenforeignmemory1
   libxengnttab1 libxenhypfs1 libxenstore4 libxentoolcore1 libxentoollog1"
@@ -29,9 +28,9 @@ cache=${ENCMIG_CACHE:-/var/cache/encmig}
 bdir=${ENCMIG_FLIGHT_BUILD:-$top/build-flight}
 jobs=$(nproc)
 
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 log() { echo "build-images: $*" >&2; }
+# shellcheck source=scripts/build-lib.sh
+. "$top/scripts/build-lib.sh"
 
 t0=$(now)
 mkdir -p "$cache/debs"
@@ -39,29 +38,12 @@ exec 9>"$cache/.build-images.lock"
 flock 9
 
 # Tools for this script; the pinned Xen development files for the build.
-need=()
-for p in cpio gzip dpkg-dev binutils; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
-        need+=("$p")
-done
-if [ ${#need[@]} -gt 0 ]; then
-    log "installing ${need[*]}"
-    apt-get update -q >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-        --no-install-recommends "${need[@]}" >/dev/null
-fi
+need_packages cpio gzip dpkg-dev binutils
 bash "$top/scripts/deps.sh"
 
 # The encmig command, against the pinned libxencall/libxenctrl.
 t_tools=$(now)
-if [ ! -x "$top/configure" ]; then
-    (cd "$top" && ./autogen.sh >/dev/null 2>&1)
-fi
-mkdir -p "$bdir"
-if [ ! -f "$bdir/Makefile" ] || [ "$top/configure" -nt "$bdir/Makefile" ]; then
-    (cd "$bdir" && "$top/configure" -q --with-xen=yes)
-fi
-make -s -C "$bdir" -j"$jobs" tools/libxl-encmig/encmig >/dev/null
+flight_make "$bdir" tools/libxl-encmig/encmig
 # The flight's dom0 programs: the repo's hypercall code and the test.
 FLIGHT_CFLAGS="-std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter
   -DHAVE_XEN=1 -I$top/hypercalls -I$top/tests/flight"
@@ -125,7 +107,7 @@ fi
 log "packages ready ($(since "$t_debs") s)"
 
 # The images' inputs, and so their name.
-key=$( { sha256sum "$top/scripts/build-images.sh"
+key=$( { sha256sum "$top/scripts/build-images.sh" "$top/scripts/build-lib.sh"
          find "$top/tests/flight/dom0" "$top/tests/flight/guest" -type f |
              LC_ALL=C sort | xargs sha256sum
          sha256sum "$bdir/tools/libxl-encmig/encmig" \

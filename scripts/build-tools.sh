@@ -16,33 +16,23 @@
 #        scripts/build-tools.sh --print-dir
 set -euo pipefail
 
-XEN_VERSION=4.17.5+72-g01140da4e8-1
-XEN_UPSTREAM=${XEN_VERSION%-*}
-
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${ENCMIG_CACHE:-/var/cache/encmig}
 bdir=${ENCMIG_FLIGHT_BUILD:-$top/build-flight}
 jobs=$(nproc)
-
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 log() { echo "build-tools: $*" >&2; }
+# shellcheck source=scripts/build-lib.sh
+. "$top/scripts/build-lib.sh"
+XEN_UPSTREAM=${XEN_VERSION%-*}
 
 inputs() {
     (cd "$top" &&
-     printf '%s\n' scripts/build-tools.sh configure.ac Makefile.am &&
+     printf '%s\n' scripts/build-tools.sh scripts/build-lib.sh configure.ac \
+         Makefile.am &&
      find xen/patches/tools tools/libxl-encmig hypercalls \
           xen/arch/x86/encmig -type f \
           \( -name '*.patch' -o -name '*.c' -o -name '*.h' -o -name '*.S' \) |
          LC_ALL=C sort)
-}
-
-input_hash() {
-    { echo "xen $XEN_VERSION"
-      inputs | while read -r f; do
-          echo "$f $(sha256sum < "$top/$f" | cut -d' ' -f1)"
-      done
-    } | sha256sum | cut -c1-16
 }
 
 out="$cache/tools-$(input_hash)"
@@ -67,32 +57,14 @@ if [ -f "$out/.complete" ]; then
 fi
 
 # What Xen's tools configure checks for, besides the pinned libxen-dev.
-need=()
-for p in build-essential autoconf autotools-dev pkg-config python3 \
-         python3-dev perl flex bison acpica-tools uuid-dev libncurses-dev \
-         libyajl-dev zlib1g-dev liblzma-dev libzstd-dev libssl-dev \
-         dpkg-dev patch; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
-        need+=("$p")
-done
-if [ ${#need[@]} -gt 0 ]; then
-    log "installing ${need[*]}"
-    apt-get update -q >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-        --no-install-recommends "${need[@]}" >/dev/null
-fi
+need_packages build-essential autoconf autotools-dev pkg-config python3 \
+    python3-dev perl flex bison acpica-tools uuid-dev libncurses-dev \
+    libyajl-dev zlib1g-dev liblzma-dev libzstd-dev libssl-dev dpkg-dev patch
 bash "$top/scripts/deps.sh"
 
 # encmig's libraries, against the pinned libxencall.
 t_enc=$(now)
-if [ ! -x "$top/configure" ]; then
-    (cd "$top" && ./autogen.sh >/dev/null 2>&1)
-fi
-mkdir -p "$bdir"
-if [ ! -f "$bdir/Makefile" ] || [ "$top/configure" -nt "$bdir/Makefile" ]; then
-    (cd "$bdir" && "$top/configure" -q --with-xen=yes)
-fi
-make -s -C "$bdir" -j"$jobs" libencmig-tools.a libencmig.a >/dev/null
+flight_make "$bdir" libencmig-tools.a libencmig.a
 log "encmig libraries ready ($(since "$t_enc") s)"
 
 # The source: the same package build-xen.sh fetched (it runs first).

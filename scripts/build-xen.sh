@@ -18,33 +18,22 @@
 # The last line of a build is "xen: DIR".
 set -euo pipefail
 
-XEN_VERSION=4.17.5+72-g01140da4e8-1
-XEN_UPSTREAM=${XEN_VERSION%-*}
-
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${ENCMIG_CACHE:-/var/cache/encmig}
 jobs=$(nproc)
-
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 log() { echo "build-xen: $*" >&2; }
+# shellcheck source=scripts/build-lib.sh
+. "$top/scripts/build-lib.sh"
+XEN_UPSTREAM=${XEN_VERSION%-*}
 
 # Every input, in a stable order; the hash names the artifact directory.
 inputs() {
     (cd "$top" &&
-     printf '%s\n' scripts/build-xen.sh &&
+     printf '%s\n' scripts/build-xen.sh scripts/build-lib.sh &&
      find xen/patches -maxdepth 1 -name '*.patch' | LC_ALL=C sort &&
      find xen/arch/x86/encmig -maxdepth 1 -type f \
          \( -name '*.c' -o -name '*.h' -o -name '*.S' \) | LC_ALL=C sort &&
      find hypercalls/include/public -maxdepth 1 -name '*.h' | LC_ALL=C sort)
-}
-
-input_hash() {
-    { echo "xen $XEN_VERSION"
-      inputs | while read -r f; do
-          echo "$f $(sha256sum < "$top/$f" | cut -d' ' -f1)"
-      done
-    } | sha256sum | cut -c1-16
 }
 
 out="$cache/xen-$(input_hash)"
