@@ -91,6 +91,14 @@ static void config(struct encmig_hs_config *cfg)
         cfg->keydir = NULL;
 }
 
+/* The control key lives as long as xl: wiped however xl exits. */
+static void wipe_keys(void)
+{
+    OPENSSL_cleanse(config_key, sizeof(config_key));
+    OPENSSL_cleanse(ctl_key, sizeof(ctl_key));
+    have_config_key = have_ctl_key = false;
+}
+
 static int handover(struct encmig_hs_result *hs, uint32_t direction,
                     const char *who)
 {
@@ -111,11 +119,17 @@ static int handover(struct encmig_hs_result *hs, uint32_t direction,
                 helper, strerror(-rc));
         return rc;
     }
+    if (atexit(wipe_keys)) {
+        encmig_hs_result_wipe(hs);
+        fprintf(stderr, "%s: atexit failed\n", who);
+        return -ENOMEM;
+    }
     rc = encmig_derive_key(&hs->km, ENCMIG_KEY_XL_CONFIG, config_key);
     if (!rc)
         rc = encmig_derive_key(&hs->km, ENCMIG_KEY_XL_CONTROL, ctl_key);
     if (rc) {
         encmig_hs_result_wipe(hs);
+        wipe_keys();
         fprintf(stderr, "%s: deriving a key: %s\n", who, strerror(-rc));
         return rc;
     }
@@ -125,6 +139,7 @@ static int handover(struct encmig_hs_result *hs, uint32_t direction,
     rc = session_handover(hs, direction, &fd, err, sizeof(err));
     encmig_hs_result_wipe(hs);
     if (rc) {
+        wipe_keys();
         fprintf(stderr, "%s: encrypted migration: %s\n", who, err);
         return rc;
     }
