@@ -185,3 +185,57 @@ bool twohost_source_intact(struct twohost *t, bool check_memory)
     return sim_domain_hash(t->src, t->domid, now) == 0 &&
            !memcmp(now, t->before, sizeof(now));
 }
+
+void twohost_where(struct twohost *t, struct twohost_where *w)
+{
+    uint8_t now[32];
+    unsigned int id;
+    bool paused = true;
+
+    memset(w, 0, sizeof(*w));
+    if ( !sim_domain_info(t->src, t->domid, NULL, &paused) )
+    {
+        w->src_exists = true;
+        w->src_running = !paused;
+        w->src_intact = !sim_domain_hash(t->src, t->domid, now) &&
+                        !memcmp(now, t->before, sizeof(now));
+    }
+    for ( id = 1; id < SIM_MAX_DOMAINS; id++ )
+    {
+        paused = true;
+        if ( sim_domain_info(t->dst, id, NULL, &paused) == -ESRCH )
+            continue;
+        w->dst_copies++;
+        w->dst_running = !paused;
+        w->dst_intact = !sim_domain_hash(t->dst, id, now) &&
+                        !memcmp(now, t->before, sizeof(now));
+    }
+}
+
+bool twohost_lost(const struct twohost_where *w)
+{
+    return !w->src_exists && !w->dst_copies;
+}
+
+bool twohost_both_running(const struct twohost_where *w)
+{
+    return w->src_running && w->dst_running;
+}
+
+bool twohost_resolve(struct twohost *t)
+{
+    struct twohost_where w;
+
+    twohost_where(t, &w);
+    if ( w.src_exists && !w.src_running )
+    {
+        if ( w.dst_copies == 1 && w.dst_running )
+            sim_domain_destroy(t->src, t->domid);
+        else
+            sim_domain_unpause(t->src, t->domid);
+    }
+    twohost_where(t, &w);
+    return (w.src_running && w.src_intact && !w.dst_copies) ||
+           (!w.src_exists && w.dst_copies == 1 && w.dst_running &&
+            w.dst_intact);
+}

@@ -56,6 +56,24 @@ void twohost_run(struct twohost *t, bool relayed,
  */
 int twohost_reset(struct twohost *t);
 
+/* Where the guest is after a run: every copy, running or paused. */
+struct twohost_where {
+    bool src_exists, src_running, src_intact;   /* intact: memory as before */
+    unsigned int dst_copies;                    /* guests on the destination */
+    bool dst_running, dst_intact;               /* of its one copy */
+};
+void twohost_where(struct twohost *t, struct twohost_where *w);
+/* No host holds the guest, running or paused. */
+bool twohost_lost(const struct twohost_where *w);
+/* It runs on both hosts. */
+bool twohost_both_running(const struct twohost_where *w);
+/*
+ * What the operator does after an unknown outcome: look at the
+ * destination; if the guest runs there, destroy the paused copy here,
+ * else resume it.  Returns whether exactly one intact copy runs then.
+ */
+bool twohost_resolve(struct twohost *t);
+
 /* The destination has no guest at all. */
 bool twohost_dest_clean(struct twohost *t);
 /* The source's guest exists, runs, and (if asked) its memory is as before. */

@@ -263,6 +263,7 @@ static uint8_t body[REC_BODY_MAX];
 static void records(const uint8_t *data, size_t size)
 {
     struct stream_reader r;
+    struct iovec iov;
     uint32_t type, len;
     char err[200];
     int fd = fuzz_memfd(data, size), rc;
@@ -282,7 +283,9 @@ static void records(const uint8_t *data, size_t size)
                    type, len);
         if (type == REC_TYPE_END)
             break;
-        if (stream_read_body(&r, body, len))
+        iov.iov_base = body;
+        iov.iov_len = len;
+        if (stream_read_record_body(&r, type, len, &iov, 1))
             break;
         FUZZ_CHECK(r.bytes <= size && r.bytes % REC_ALIGN == 0,
                    "at %llu after a body", (unsigned long long)r.bytes);

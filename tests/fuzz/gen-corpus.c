@@ -237,9 +237,11 @@ static void optional(struct stream_writer *w)
     record(w, REC_TYPE_OPTIONAL | 0x123, note, sizeof(note));
 }
 
+/* STREAM_DONE, and the GO that a plain receiver waits for after it. */
 static void done(int fd)
 {
-    if (encmig_msg_send(fd, MSG_STREAM_DONE, NULL, 0))
+    if (encmig_msg_send(fd, MSG_STREAM_DONE, NULL, 0) ||
+        encmig_msg_send(fd, MSG_GO, NULL, 0))
         die("STREAM_DONE");
 }
 
@@ -520,8 +522,11 @@ static void session_parse(struct session *s, const uint8_t *d, size_t len,
 {
     size_t off = MSG_HDR_SIZE + rd_be32(d + 4);
 
-    if (encrypted)
+    /* HELLO, then CONFIG with its control MAC. */
+    if (encrypted) {
         off += MSG_HDR_SIZE + rd_be32(d + off + 4);
+        off += MSG_HDR_SIZE + rd_be32(d + off + 4) + ENCMIG_MAC_SIZE;
+    }
     off += IHDR_SIZE + DHDR_SIZE;
     s->d = d;
     s->len = len;
@@ -588,8 +593,9 @@ static void variant(const char *name, const struct session *s,
 
 static void recorded_seeds(void)
 {
-    /* Another empty message where STREAM_DONE belongs. */
-    static const uint8_t ready_msg[] = { 0, 0, 0, MSG_READY, 0, 0, 0, 0 };
+    /* Another empty message where STREAM_DONE belongs, MAC of zeros. */
+    static const uint8_t ready_msg[MSG_HDR_SIZE + ENCMIG_MAC_SIZE] = {
+        0, 0, 0, MSG_READY, 0, 0, 0, 0 };
     struct session e, p;
     uint8_t *enc, *plain;
     size_t enc_len, plain_len;
@@ -615,7 +621,7 @@ static void recorded_seeds(void)
         if (i != p1)
             order[n++] = i;
     variant("rec-enc-drop-last", &e, order, n, NULL, 0, NULL, 0,
-            "records were dropped");
+            "the end record failed authentication");
 
     for (n = 0, i = 0; i < e.n; i++)
         order[n++] = i == p0 ? p1 : i == p1 ? p0 : i;
@@ -649,7 +655,7 @@ static void recorded_seeds(void)
     for (n = 0, i = 0; i < e.n; i++)
         order[n++] = i;
     variant("rec-enc-trailer", &e, order, n, NULL, 0, ready_msg,
-            sizeof(ready_msg), "data after the end record");
+            sizeof(ready_msg), "STREAM_DONE failed authentication");
 
     /* The plain session with an encrypted session's records in it. */
     pvc = session_find(&p, REC_TYPE_ENCMIG_SIM_VCPU, 0);
@@ -677,14 +683,15 @@ static void encrypted_seeds(void)
     fd = create("stream", "enc-hello");
     request(fd, MIGRATE_MODE_ENCRYPTED, 4, 2);
     hello(fd, 1, 1);
-    check(fd, "enc-hello", "stream header");
+    check(fd, "enc-hello", "configuration");
 
     fd = create("stream", "enc-hello-suites");
     request(fd, MIGRATE_MODE_ENCRYPTED, 4, 2);
     hello(fd, 8, 3);
-    check(fd, "enc-hello-suites", "stream header");
+    check(fd, "enc-hello-suites", "configuration");
 
-    /* The whole stream: fails at the first page record's tag. */
+    /* The whole stream without the session's CONFIG: refused there,
+     * before any guest exists. */
     fd = create("stream", "enc-stream");
     request(fd, MIGRATE_MODE_ENCRYPTED, 4, 2);
     hello(fd, 1, 1);
@@ -695,9 +702,9 @@ static void encrypted_seeds(void)
     encmig_end(&w, 2);
     record(&w, REC_TYPE_END, NULL, 0);
     done(fd);
-    check(fd, "enc-stream", "authentication");
+    check(fd, "enc-stream", "configuration");
 
-    /* No pages: fails at the vCPU record's tag. */
+    /* No pages, and no CONFIG either. */
     fd = create("stream", "enc-vcpu");
     request(fd, MIGRATE_MODE_ENCRYPTED, 4, 2);
     hello(fd, 1, 1);
@@ -708,7 +715,7 @@ static void encrypted_seeds(void)
     encmig_end(&w, 0);
     record(&w, REC_TYPE_END, NULL, 0);
     done(fd);
-    check(fd, "enc-vcpu", "vCPU record failed authentication");
+    check(fd, "enc-vcpu", "configuration");
 }
 
 /* ---- handshake seeds: selector byte, then the parser's input ---------- */

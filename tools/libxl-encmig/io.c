@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <stdint.h>
 #include <unistd.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 
 #include "io.h"
 
@@ -49,4 +51,19 @@ int encmig_write_full(int fd, const void *p, size_t len)
         done += r;
     }
     return 0;
+}
+
+void encmig_stretch_rcvtimeo(int fd, unsigned int factor)
+{
+    struct timeval tv;
+    socklen_t len = sizeof(tv);
+    uint64_t us;
+
+    if (getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, &len) ||
+        len != sizeof(tv) || (!tv.tv_sec && !tv.tv_usec))
+        return;
+    us = ((uint64_t)tv.tv_sec * 1000000 + tv.tv_usec) * factor;
+    tv.tv_sec = us / 1000000;
+    tv.tv_usec = us % 1000000;
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 }

@@ -28,4 +28,10 @@ int encmig_read_full(int fd, void *p, size_t len);
 /* Write exactly len bytes: 0, -EPIPE if the peer has gone, or -errno. */
 int encmig_write_full(int fd, const void *p, size_t len);
 
+/*
+ * Multiply a socket's receive timeout (SO_RCVTIMEO) by factor, if it has
+ * one; anything else (a pipe, no timeout) is left alone.
+ */
+void encmig_stretch_rcvtimeo(int fd, unsigned int factor);
+
 #endif /* __ENCMIG_IO_H__ */

@@ -14,8 +14,9 @@
 
 #include "keys.h"
 
-int encmig_derive_key(const struct xen_encmig_keymat *km, const char *label,
-                      uint8_t out[32])
+/* HKDF-SHA256(ikm = key, salt = session id, info = label) -> out[32]. */
+static int derive(const struct xen_encmig_keymat *km, const char *label,
+                  uint8_t out[32])
 {
     EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
     EVP_KDF_CTX *ctx = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
@@ -43,6 +44,30 @@ int encmig_derive_key(const struct xen_encmig_keymat *km, const char *label,
     EVP_KDF_CTX_free(ctx);
     EVP_KDF_free(kdf);
     return rc;
+}
+
+int encmig_keys_derive(const struct xen_encmig_keymat *km,
+                       struct encmig_keys *k)
+{
+    int rc;
+
+    memset(k, 0, sizeof(*k));
+    k->pages = *km;
+    if ((rc = derive(km, ENCMIG_KEY_PAGES, k->pages.key)) ||
+        (rc = derive(km, ENCMIG_KEY_END, k->end)) ||
+        (rc = derive(km, ENCMIG_KEY_VCPU, k->vcpu)) ||
+        (rc = derive(km, ENCMIG_KEY_CONFIG, k->config)) ||
+        (rc = derive(km, ENCMIG_KEY_CONTROL_SRC,
+                     k->control[ENCMIG_SIDE_SOURCE])) ||
+        (rc = derive(km, ENCMIG_KEY_CONTROL_DST,
+                     k->control[ENCMIG_SIDE_DEST])))
+        encmig_keys_wipe(k);
+    return rc;
+}
+
+void encmig_keys_wipe(struct encmig_keys *k)
+{
+    OPENSSL_cleanse(k, sizeof(*k));
 }
 
 int encmig_hmac(const uint8_t key[32], const void *const *parts,

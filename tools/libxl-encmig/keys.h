@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /*
- * keys.h: keys the toolstack derives from a session's key material.
+ * keys.h: every key of a session, derived from the key material that the
+ * destination supplied in the handshake.
  *
- * Level 1 of the threat model: dom0's toolstack holds the migration key,
- * so it derives, with HKDF-SHA256, the keys of the records it writes
- * itself (the sealed vCPU state and the authenticated end record).  Page
- * records are sealed in the hypervisor under the migration key itself.
+ * No key is used for two purposes: the migration key from the handshake
+ * is only ever HKDF input, and each use gets its own label (docs/
+ * stream.md, "Keys").  Level 1 of the threat model: dom0's toolstack
+ * derives them all and hands the page key to the hypervisor.
  */
 
 #ifndef __ENCMIG_KEYS_H__
@@ -16,14 +17,32 @@
 
 #include "../../hypercalls/include/public/encmig.h"
 
-#define ENCMIG_KEY_END   "encmig v1 end"
-#define ENCMIG_KEY_VCPU  "encmig v1 vcpu"
-#define ENCMIG_KEY_XL_CONFIG "encmig v1 xl config"
-#define ENCMIG_KEY_XL_CONTROL "encmig v1 xl control"
+/* HKDF-SHA256 info strings: ASCII, no NUL, 32 bytes of output each. */
+#define ENCMIG_KEY_PAGES        "encmig v2 pages"
+#define ENCMIG_KEY_END          "encmig v2 end"
+#define ENCMIG_KEY_VCPU         "encmig v2 vcpu"
+#define ENCMIG_KEY_CONFIG       "encmig v2 config"
+#define ENCMIG_KEY_CONTROL_SRC  "encmig v2 control source"
+#define ENCMIG_KEY_CONTROL_DST  "encmig v2 control destination"
 
-/* HKDF-SHA256(ikm = key, salt = session id, info = label) -> out[32]. */
-int encmig_derive_key(const struct xen_encmig_keymat *km, const char *label,
-                      uint8_t out[32]);
+#define ENCMIG_SIDE_SOURCE      0
+#define ENCMIG_SIDE_DEST        1
+
+struct encmig_keys {
+    /* For the hypervisor: the page key with the session id and nonce base
+     * of the handshake's key material. */
+    struct xen_encmig_keymat pages;
+    uint8_t end[32];            /* HMAC of ENCMIG_END */
+    uint8_t vcpu[32];           /* AES-256-GCM of ENCMIG_VCPU */
+    uint8_t config[32];         /* HMAC of the request or xl's config */
+    uint8_t control[2][32];     /* HMAC of control messages, by sender */
+};
+
+/* All of a session's keys from the handshake's key material; on failure
+ * *k is wiped.  0 or -errno. */
+int encmig_keys_derive(const struct xen_encmig_keymat *km,
+                       struct encmig_keys *k);
+void encmig_keys_wipe(struct encmig_keys *k);
 
 /* HMAC-SHA256 over the concatenation of n parts.  0 or -errno. */
 int encmig_hmac(const uint8_t key[32], const void *const *parts,

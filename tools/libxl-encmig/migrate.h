@@ -70,7 +70,20 @@ struct encmig_send_cfg {
     void *tap_opaque;
 };
 
+/* Where the guest is when encmig_migrate_send() returns. */
+enum encmig_outcome {
+    ENCMIG_OUTCOME_STAYED = 0,    /* here, running as before */
+    ENCMIG_OUTCOME_MOVED,         /* there, destroyed here */
+    /*
+     * GO went out and no authenticated answer came back: the destination
+     * may run the guest or may hold none.  Here it is kept paused, for
+     * the operator to resume or destroy after checking the destination.
+     */
+    ENCMIG_OUTCOME_UNKNOWN,
+};
+
 struct encmig_send_stats {
+    enum encmig_outcome outcome;
     uint64_t guest_bytes;
     uint64_t pages_sent;
     uint64_t wire_bytes;
@@ -85,7 +98,9 @@ struct encmig_send_stats {
 
 /*
  * Migrate the guest.  On success the destination runs it and it is gone
- * here.  On failure it runs here as before; err says why.  0 or -errno.
+ * here.  On failure st->outcome says where it is (normally here, running
+ * as before; ENCMIG_OUTCOME_UNKNOWN: here, paused) and err says why.
+ * 0 or -errno.
  */
 int encmig_migrate_send(const struct encmig_send_cfg *cfg,
                         struct encmig_send_stats *st, char *err,

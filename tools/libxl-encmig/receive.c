@@ -19,7 +19,7 @@
 #include <openssl/crypto.h>
 
 #include "handshake.h"
-#include "keys.h"
+#include "records.h"
 #include "migrate.h"
 #include "msg.h"
 #include "request.h"
@@ -48,9 +48,7 @@ struct receiver {
     char import_err[200];         /* the importer's reason, under ring.lock */
 
     struct stream_reader r;
-    uint8_t end_key[32];
-    uint8_t vcpu_key[32];
-    uint8_t transcript[ENCMIG_TRANSCRIPT_SIZE];
+    struct encmig_core core;      /* keys, transcript, control MACs */
     bool vcpu_seen, end_seen;
 };
 
@@ -87,6 +85,7 @@ static void *importer_main(void *arg)
                          "import refused: %s", import_error(errno));
             }
         } else {
+            encmig_pfns_from_le(slot->gfns, slot->count);
             for (i = 0; i < slot->count && !rc; i++) {
                 uint64_t pfn = slot->gfns[i];
 
@@ -128,8 +127,10 @@ static int drain(struct receiver *s)
 static int read_pages(struct receiver *s, uint32_t type, uint32_t len)
 {
     struct ring_slot *slot;
-    uint8_t hdr[8];
+    uint8_t hdr[ENCMIG_PAGES_HDR_SIZE];
+    struct iovec iov[3];
     uint32_t count, stream, item;
+    unsigned int n;
     int rc;
 
     if ((type == REC_TYPE_ENCMIG_PAGES) != s->encrypted)
@@ -140,43 +141,49 @@ static int read_pages(struct receiver *s, uint32_t type, uint32_t len)
     if (s->vcpu_seen)
         return fail(s, -EBADMSG, "page record after the vCPU state");
 
-    rc = stream_read_bytes(&s->r, hdr, sizeof(hdr));
-    if (rc)
-        return fail(s, rc, "reading a page batch: %s", strerror(-rc));
-    memcpy(&count, hdr, 4);
-    memcpy(&stream, hdr + 4, 4);
-
+    /* The length says how many pages; the header must say the same. */
     item = s->encrypted ? XEN_ENCMIG_REC_SIZE
                         : sizeof(uint64_t) + XEN_ENCMIG_PAGE_SIZE;
-    if (count == 0 || count > s->req.batch ||
-         len != sizeof(hdr) + (uint64_t)count * item || stream != 0)
-        return fail(s, -EBADMSG, "%s record of %u pages in %u bytes "
-                    "(stream %u) does not add up", encmig_rec_type_str(type),
-                    count, len, stream);
+    count = encmig_batch_count(len, item);
+    if (count == 0 || count > s->req.batch)
+        return fail(s, -EBADMSG, "%s record of %u bytes does not hold a "
+                    "batch of 1 to %u pages", encmig_rec_type_str(type), len,
+                    s->req.batch);
 
     slot = ring_acquire(&s->ring);
     if (!slot)
         return drain(s);
-    slot->count = count;
-    if (s->encrypted)
-        rc = stream_read_bytes(&s->r, slot->buf,
-                               count * XEN_ENCMIG_REC_SIZE);
-    else if (!(rc = stream_read_bytes(&s->r, slot->gfns,
-                                       count * sizeof(uint64_t))))
-        rc = stream_read_bytes(&s->r, slot->buf,
-                               count * XEN_ENCMIG_PAGE_SIZE);
-    if (!rc)
-        rc = stream_read_pad(&s->r, len);
+    iov[0].iov_base = hdr;
+    iov[0].iov_len = sizeof(hdr);
+    if (s->encrypted) {
+        iov[1].iov_base = slot->buf;
+        iov[1].iov_len = (size_t)count * XEN_ENCMIG_REC_SIZE;
+        n = 2;
+    } else {
+        iov[1].iov_base = slot->gfns;
+        iov[1].iov_len = (size_t)count * sizeof(uint64_t);
+        iov[2].iov_base = slot->buf;
+        iov[2].iov_len = (size_t)count * XEN_ENCMIG_PAGE_SIZE;
+        n = 3;
+    }
+    rc = stream_read_record_body(&s->r, type, len, iov, n);
     if (rc)
         return fail(s, rc, "reading a page batch: %s", strerror(-rc));
+    encmig_hdr8_get(hdr, &slot->count, &stream);
+    if (slot->count != count || stream != 0)
+        return fail(s, -EBADMSG, "%s record of %u pages says %u pages on "
+                    "stream %u", encmig_rec_type_str(type), count,
+                    slot->count, stream);
     ring_commit(&s->ring);
     return 0;
 }
 
 static int read_vcpu(struct receiver *s, uint32_t type, uint32_t len)
 {
-    uint8_t body[8 + SIM_VCPU_STATE_SIZE + XEN_ENCMIG_TAG_SIZE];
-    uint8_t state[SIM_VCPU_STATE_SIZE], iv[12] = { 0 }, zero[8] = { 0 };
+    uint8_t body[ENCMIG_VCPU_SIZE];
+    uint8_t state[SIM_VCPU_STATE_SIZE];
+    struct iovec iov;
+    uint32_t vcpu;
     int rc;
 
     if ((type == REC_TYPE_ENCMIG_VCPU) != s->encrypted)
@@ -188,20 +195,19 @@ static int read_vcpu(struct receiver *s, uint32_t type, uint32_t len)
     if ((rc = drain(s)))
         return rc;
 
+    /* The header check bounded len to exactly one of these. */
+    iov.iov_base = s->encrypted ? body : state;
+    iov.iov_len = len;
+    rc = stream_read_record_body(&s->r, type, len, &iov, 1);
+    if (rc)
+        return fail(s, rc, "reading the vCPU record: %s", strerror(-rc));
     if (s->encrypted) {
-        rc = stream_read_body(&s->r, body, len);
-        if (rc)
-            return fail(s, rc, "reading the vCPU record: %s", strerror(-rc));
-        if (memcmp(body, zero, 8))
-            return fail(s, -EBADMSG, "vCPU record for a vCPU other than 0");
-        rc = encmig_open(s->vcpu_key, iv, body, 8, body + 8, sizeof(state),
-                         body + 8 + sizeof(state), state);
+        rc = encmig_vcpu_open(s->core.k.vcpu, body, len, &vcpu, state);
         if (rc)
             return fail(s, rc, "the vCPU record failed authentication");
-    } else {
-        rc = stream_read_body(&s->r, state, len);
-        if (rc)
-            return fail(s, rc, "reading the vCPU record: %s", strerror(-rc));
+        if (vcpu != 0)
+            return fail(s, -EBADMSG, "vCPU record for vCPU %u: the guest "
+                        "has one, vCPU 0", vcpu);
     }
 
     rc = sim_vcpu_set(s->cfg->host, s->domid, state);
@@ -214,15 +220,9 @@ static int read_vcpu(struct receiver *s, uint32_t type, uint32_t len)
 
 static int read_end(struct receiver *s, uint32_t len)
 {
-    uint8_t body[8 + 8 * ENCMIG_MAX_STREAMS + ENCMIG_TRANSCRIPT_SIZE +
-                 ENCMIG_END_MAC_SIZE];
-    uint8_t mac[ENCMIG_END_MAC_SIZE], transcript[ENCMIG_TRANSCRIPT_SIZE];
-    const uint8_t *theirs;
+    uint8_t body[ENCMIG_END_SIZE];
     struct xen_encmig_status status;
-    const void *parts[3];
-    size_t lens[3];
-    struct wbuf b;
-    uint32_t nr_streams, pad;
+    struct iovec iov;
     uint64_t records;
     int rc;
 
@@ -234,36 +234,17 @@ static int read_end(struct receiver *s, uint32_t len)
         return fail(s, -EBADMSG, "end record before the vCPU state");
     if ((rc = drain(s)))
         return rc;
-    /* The header check bounded len by sizeof(body). */
-    rc = stream_read_body(&s->r, body, len);
+    if (len != sizeof(body))
+        return fail(s, -EBADMSG, "an end record of %u bytes", len);
+    iov.iov_base = body;
+    iov.iov_len = len;
+    rc = stream_read_record_body(&s->r, REC_TYPE_ENCMIG_END, len, &iov, 1);
     if (rc)
         return fail(s, rc, "reading the end record: %s", strerror(-rc));
-
-    parts[0] = s->req_raw;
-    lens[0] = sizeof(s->req_raw);
-    parts[1] = s->r.headers;
-    lens[1] = sizeof(s->r.headers);
-    parts[2] = body;
-    lens[2] = len - ENCMIG_END_MAC_SIZE;
-    rc = encmig_hmac(s->end_key, parts, lens, 3, mac);
+    rc = encmig_core_end_check(&s->core, body, len, &records, s->err,
+                               s->errlen);
     if (rc)
-        return fail(s, rc, "checking the end record: %s", strerror(-rc));
-    if (CRYPTO_memcmp(mac, body + len - ENCMIG_END_MAC_SIZE, sizeof(mac)))
-        return fail(s, -EBADMSG, "the end record failed authentication");
-
-    /* Authentic: now its fields can be believed, and compared. */
-    b.d = body;
-    b.off = 0;
-    b.len = b.alloc = b.max = len - ENCMIG_END_MAC_SIZE;
-    if ((rc = wbuf_get_u32le(&b, &nr_streams)) ||
-         (rc = wbuf_get_u32le(&b, &pad)) || nr_streams != 1 || pad ||
-         (rc = wbuf_get_u64le(&b, &records)) ||
-         (rc = wbuf_get_ptr(&b, &theirs, sizeof(transcript))) ||
-         wbuf_avail(&b))
-        return fail(s, -EBADMSG, "the end record is malformed");
-    memcpy(transcript, theirs, sizeof(transcript));
-    if (CRYPTO_memcmp(transcript, s->transcript, sizeof(transcript)))
-        return fail(s, -EBADMSG, "the end record belongs to another session");
+        return rc;
 
     if (encmig_hc_status(s->hc, s->domid, &status))
         return fail(s, -errno, "session status: %s", strerror(errno));
@@ -284,8 +265,10 @@ static int expect_done(struct receiver *s)
     int rc;
 
     wbuf_init(&b, 0);
-    rc = encmig_msg_recv(s->cfg->rfd, &type, &b, 0);
+    rc = encmig_msg_recv_ctl(s->cfg->rfd, &s->core, &type, &b, 0);
     wbuf_free(&b);
+    if (rc == -EBADMSG && s->core.keyed)
+        return fail(s, rc, "the source's STREAM_DONE failed authentication");
     if (rc)
         return fail(s, rc, "after the end record: %s", strerror(-rc));
     if (type != MSG_STREAM_DONE)
@@ -350,6 +333,77 @@ static int read_stream(struct receiver *s)
     }
 }
 
+/* MSG_CONFIG: the MAC of the request as it came, under the session. */
+static int check_config(struct receiver *s, struct wbuf *b)
+{
+    const void *parts[1] = { s->req_raw };
+    size_t lens[1] = { sizeof(s->req_raw) };
+    uint32_t type;
+    int rc;
+
+    rc = encmig_msg_recv_ctl(s->cfg->rfd, &s->core, &type, b, MSG_BODY_MAX);
+    if (rc == -EBADMSG)
+        return fail(s, rc, "the source's configuration failed "
+                    "authentication");
+    if (rc)
+        return fail(s, rc, "reading the source's configuration: %s",
+                    strerror(-rc));
+    if (type != MSG_CONFIG || wbuf_avail(b) != ENCMIG_MAC_SIZE)
+        return fail(s, -EBADMSG, "expected the source's configuration, got "
+                    "message %u", type);
+    rc = encmig_core_config_check(&s->core, parts, lens, 1, wbuf_ptr(b));
+    if (rc)
+        return fail(s, rc, "the migration request was altered in transit");
+    return 0;
+}
+
+/*
+ * The commit, as xl's: everything arrived and checked out, the guest is
+ * paused here.  Say so (RECEIVED) and run it only on the source's
+ * authenticated GO, after which the source keeps its copy paused.  If the
+ * confirmation then cannot be sent, the guest keeps running here: the
+ * source holds its copy paused until the operator settles it.
+ */
+static int commit(struct receiver *s)
+{
+    const struct encmig_recv_cfg *cfg = s->cfg;
+    struct wbuf b;
+    uint32_t type;
+    int rc;
+
+    rc = encmig_msg_send_ctl(cfg->wfd, &s->core, MSG_RECEIVED, NULL, 0);
+    if (rc)
+        return fail(s, rc, "telling the source the guest is here: %s",
+                    strerror(-rc));
+    wbuf_init(&b, 0);
+    rc = encmig_msg_recv_ctl(cfg->rfd, &s->core, &type, &b, 0);
+    wbuf_free(&b);
+    if (rc == -EBADMSG && s->core.keyed)
+        return fail(s, rc, "the source's GO failed authentication");
+    if (rc)
+        return fail(s, rc, "waiting for the source's GO: %s", strerror(-rc));
+    if (type != MSG_GO)
+        return fail(s, -EBADMSG, "expected GO from the source, got message "
+                    "%u", type);
+
+    rc = sim_domain_unpause(cfg->host, s->domid);
+    if (rc)
+        return fail(s, rc, "resuming the guest: %s", strerror(-rc));
+    s->domain = false;
+    s->st->domid = s->domid;
+    rc = encmig_msg_send_ctl(cfg->wfd, &s->core, MSG_RESUMED, NULL, 0);
+    if (rc) {
+        fprintf(stderr, "migrate-receive: guest %u runs here, but the "
+                "source could not be told (%s): it keeps its copy paused "
+                "until resolved there\n", s->domid, strerror(-rc));
+        return 0;
+    }
+    if (sim_domain_hash(cfg->host, s->domid, s->st->hash) == 0)
+        encmig_msg_send_ctl(cfg->wfd, &s->core, MSG_VERIFY, s->st->hash,
+                            sizeof(s->st->hash));
+    return 0;
+}
+
 static int setup(struct receiver *s)
 {
     const struct encmig_recv_cfg *cfg = s->cfg;
@@ -398,6 +452,17 @@ static int setup(struct receiver *s)
         rc = encmig_hs_dest(cfg->rfd, cfg->wfd, &hc, &hs, s->err, s->errlen);
         if (rc)
             goto out;
+        rc = encmig_core_init(&s->core, ENCMIG_SIDE_DEST, &hs.km,
+                              hs.transcript);
+        if (rc) {
+            fail(s, rc, "deriving keys: %s", strerror(-rc));
+            goto out;
+        }
+        s->r.core = &s->core;
+        /* Nothing is built from the request until it is authentic. */
+        rc = check_config(s, &b);
+        if (rc)
+            goto out;
     }
 
     rc = sim_domain_create(cfg->host, s->req.nr_frames, &s->domid);
@@ -410,17 +475,12 @@ static int setup(struct receiver *s)
 
     if (s->encrypted) {
         if (encmig_hc_setup(s->hc, s->domid, XEN_ENCMIG_DIR_IMPORT, 1,
-                             &hs.km)) {
+                             &s->core.k.pages)) {
             rc = fail(s, -errno, "setting up the import session: %s",
                       strerror(errno));
             goto out;
         }
-        memcpy(s->transcript, hs.transcript, sizeof(s->transcript));
-        if ((rc = encmig_derive_key(&hs.km, ENCMIG_KEY_END, s->end_key)) ||
-             (rc = encmig_derive_key(&hs.km, ENCMIG_KEY_VCPU, s->vcpu_key))) {
-            fail(s, rc, "deriving keys: %s", strerror(-rc));
-            goto out;
-        }
+        OPENSSL_cleanse(&s->core.k.pages, sizeof(s->core.k.pages));
     }
 
     rc = ring_init(&s->ring, s->hc,
@@ -466,7 +526,7 @@ int encmig_migrate_receive(const struct encmig_recv_cfg *cfg,
     }
     s.thread_on = true;
 
-    rc = encmig_msg_send(cfg->wfd, MSG_READY, NULL, 0);
+    rc = encmig_msg_send_ctl(cfg->wfd, &s.core, MSG_READY, NULL, 0);
     if (rc) {
         fail(&s, rc, "telling the source to start: %s", strerror(-rc));
         goto out;
@@ -474,29 +534,8 @@ int encmig_migrate_receive(const struct encmig_recv_cfg *cfg,
 
     if ((rc = read_stream(&s)))
         goto out;
-
-    /* Verified to the end: the guest runs here now.  Tell the source. */
-    rc = sim_domain_unpause(cfg->host, s.domid);
-    if (rc) {
-        fail(&s, rc, "resuming the guest: %s", strerror(-rc));
-        goto out;
-    }
     encmig_hc_teardown(s.hc, s.domid);
-    rc = encmig_msg_send(cfg->wfd, MSG_RESUMED, NULL, 0);
-    if (rc) {
-        /*
-         * The source will resume its copy: ours must not run as well.
-         * (The confirmation lost after it was sent is the one case this
-         * two-party protocol cannot settle; xl has the same.)
-         */
-        fail(&s, rc, "confirming to the source: %s", strerror(-rc));
-        goto out;
-    }
-    s.domain = false;
-    st->domid = s.domid;
-
-    if (sim_domain_hash(cfg->host, s.domid, st->hash) == 0)
-        encmig_msg_send(cfg->wfd, MSG_VERIFY, st->hash, sizeof(st->hash));
+    rc = commit(&s);
 
  out:
     if (s.thread_on) {
@@ -505,13 +544,13 @@ int encmig_migrate_receive(const struct encmig_recv_cfg *cfg,
         ring_close(&s.ring);
         pthread_join(s.thread, NULL);
     }
-    if (rc)
-        encmig_msg_send_failed(cfg->wfd, -rc, err);
     if (s.domain)
         sim_domain_destroy(cfg->host, s.domid);   /* and its session */
+    /* Only now: FAILED tells the source that no copy is left here. */
+    if (rc)
+        encmig_msg_send_failed(cfg->wfd, &s.core, -rc, err);
     st->wire_bytes = s.r.bytes;
-    OPENSSL_cleanse(s.end_key, sizeof(s.end_key));
-    OPENSSL_cleanse(s.vcpu_key, sizeof(s.vcpu_key));
+    encmig_core_fini(&s.core);
     if (s.ring_on)
         ring_fini(&s.ring);
     encmig_hc_close(s.hc);

@@ -10,7 +10,7 @@
 
 #include "wbuf.h"
 
-#define MIGRATE_REQ_VERSION  1
+#define MIGRATE_REQ_VERSION  2
 #define MIGRATE_REQ_SIZE     24
 
 struct migrate_req {

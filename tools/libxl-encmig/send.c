@@ -17,7 +17,8 @@
 #include <openssl/crypto.h>
 
 #include "handshake.h"
-#include "keys.h"
+#include "io.h"
+#include "records.h"
 #include "migrate.h"
 #include "msg.h"
 #include "request.h"
@@ -46,9 +47,7 @@ struct sender {
     uint64_t *bitmap, *bitmap2;
     size_t words;
 
-    uint8_t end_key[32];
-    uint8_t vcpu_key[32];
-    uint8_t transcript[ENCMIG_TRANSCRIPT_SIZE];
+    struct encmig_core core;      /* keys, transcript, control MACs */
     uint8_t req[MIGRATE_REQ_SIZE];  /* the request as sent */
     uint64_t records;             /* page records sent on stream 0 */
 
@@ -56,7 +55,13 @@ struct sender {
     double t0;
     double t_stream;              /* when the destination said READY */
     double t_pause;               /* when the guest stopped running here */
-    bool committed;               /* the destination resumed the guest */
+    /*
+     * The commit (docs/stream.md, "Commit"): once GO has gone out, only
+     * the destination's authenticated answer settles who runs the guest.
+     */
+    bool go_sent;
+    bool peer_failed;             /* authenticated: it holds no copy */
+    bool committed;               /* authenticated: it runs the guest */
 };
 
 #define fail(s, rc, ...) \
@@ -73,9 +78,8 @@ static void *sender_main(void *arg)
         struct iovec iov[3];
         int n, rc;
 
-        /* Both bodies start u32 count, u32 (stream | reserved), LE. */
-        memcpy(hdr, &slot->count, 4);
-        memcpy(hdr + 4, &slot->stream, 4);
+        /* Both bodies start u32 count, u32 (stream | reserved). */
+        encmig_hdr8_put(hdr, slot->count, slot->stream);
         iov[0].iov_base = hdr;
         iov[0].iov_len = sizeof(hdr);
         if (slot->kind == REC_TYPE_ENCMIG_PAGES) {
@@ -83,6 +87,7 @@ static void *sender_main(void *arg)
             iov[1].iov_len = (size_t)slot->count * XEN_ENCMIG_REC_SIZE;
             n = 2;
         } else {
+            encmig_pfns_to_le(slot->gfns, slot->count);
             iov[1].iov_base = slot->gfns;
             iov[1].iov_len = (size_t)slot->count * sizeof(uint64_t);
             iov[2].iov_base = slot->buf;
@@ -257,8 +262,7 @@ static int precopy(struct sender *s)
 static int send_vcpu(struct sender *s)
 {
     uint8_t state[SIM_VCPU_STATE_SIZE];
-    uint8_t body[8 + SIM_VCPU_STATE_SIZE + XEN_ENCMIG_TAG_SIZE];
-    uint8_t iv[12] = { 0 };
+    uint8_t body[ENCMIG_VCPU_SIZE];
     struct iovec iov;
     int rc;
 
@@ -271,10 +275,7 @@ static int send_vcpu(struct sender *s)
         iov.iov_len = sizeof(state);
         rc = stream_write_record(&s->w, REC_TYPE_ENCMIG_SIM_VCPU, &iov, 1);
     } else {
-        /* vCPU 0, sealed once under this session's vCPU key. */
-        memset(body, 0, 8);
-        rc = encmig_seal(s->vcpu_key, iv, body, 8, state, sizeof(state),
-                         body + 8, body + 8 + sizeof(state));
+        rc = encmig_vcpu_seal(s->core.k.vcpu, 0, state, body);
         if (!rc) {
             iov.iov_base = body;
             iov.iov_len = sizeof(body);
@@ -287,38 +288,17 @@ static int send_vcpu(struct sender *s)
 
 static int send_end(struct sender *s)
 {
+    uint8_t end[ENCMIG_END_SIZE];
     struct iovec iov;
-    struct wbuf b;
-    uint8_t *mac;
     int rc;
 
     if (!s->cfg->plain) {
-        const void *parts[3];
-        size_t lens[3];
-
-        wbuf_init(&b, 256);
-        if ((rc = wbuf_put_u32le(&b, 1)) || (rc = wbuf_put_u32le(&b, 0)) ||
-             (rc = wbuf_put_u64le(&b, s->records)) ||
-             (rc = wbuf_put(&b, s->transcript, sizeof(s->transcript))))
-            goto out;
-        /* The request sized the guest: bind it too, it came before keys. */
-        parts[0] = s->req;
-        lens[0] = sizeof(s->req);
-        parts[1] = s->w.headers;
-        lens[1] = sizeof(s->w.headers);
-        parts[2] = wbuf_ptr(&b);
-        lens[2] = wbuf_avail(&b);
-        if ((rc = wbuf_reserve(&b, ENCMIG_END_MAC_SIZE, &mac)))
-            goto out;
-        /* The reserve may have moved the data: point at it again. */
-        parts[2] = wbuf_ptr(&b);
-        if ((rc = encmig_hmac(s->end_key, parts, lens, 3, mac)))
-            goto out;
-        iov.iov_base = (void *)wbuf_ptr(&b);
-        iov.iov_len = wbuf_avail(&b);
-        rc = stream_write_record(&s->w, REC_TYPE_ENCMIG_END, &iov, 1);
- out:
-        wbuf_free(&b);
+        rc = encmig_core_end_seal(&s->core, s->records, end);
+        if (!rc) {
+            iov.iov_base = end;
+            iov.iov_len = sizeof(end);
+            rc = stream_write_record(&s->w, REC_TYPE_ENCMIG_END, &iov, 1);
+        }
         if (rc)
             return fail(s, rc, "sending the end record: %s", strerror(-rc));
     }
@@ -326,7 +306,8 @@ static int send_end(struct sender *s)
     rc = stream_write_record(&s->w, REC_TYPE_END, NULL, 0);
     /* The receiver reads exactly this next: anything else is an attack. */
     if (!rc)
-        rc = encmig_msg_send(s->cfg->wfd, MSG_STREAM_DONE, NULL, 0);
+        rc = encmig_msg_send_ctl(s->cfg->wfd, &s->core, MSG_STREAM_DONE,
+                                 NULL, 0);
     return rc ? fail(s, rc, "sending the end record: %s", strerror(-rc)) : 0;
 }
 
@@ -338,11 +319,17 @@ static int expect(struct sender *s, uint32_t want, struct wbuf *body,
     uint32_t type;
     int code, rc;
 
-    rc = encmig_msg_recv(s->cfg->rfd, &type, body, MSG_BODY_MAX);
+    rc = encmig_msg_recv_ctl(s->cfg->rfd, &s->core, &type, body,
+                             MSG_BODY_MAX);
+    if (rc == -EBADMSG && s->core.keyed)
+        return fail(s, rc, "the destination's %s failed authentication",
+                    what);
     if (rc)
         return fail(s, rc, "waiting for the destination's %s: %s", what,
                     strerror(-rc));
     if (type == MSG_FAILED) {
+        /* Authenticated (or before any key): it has no copy, nor will. */
+        s->peer_failed = true;
         if (encmig_msg_parse_failed(body, &code, reason, sizeof(reason)))
             return fail(s, -EBADMSG, "the destination failed (unreadable "
                         "reason)");
@@ -367,7 +354,8 @@ static void peer_reason(struct sender *s)
     int code;
 
     wbuf_init(&body, MSG_BODY_MAX);
-    if (!encmig_msg_recv(s->cfg->rfd, &type, &body, MSG_BODY_MAX) &&
+    if (!encmig_msg_recv_ctl(s->cfg->rfd, &s->core, &type, &body,
+                             MSG_BODY_MAX) &&
          type == MSG_FAILED &&
          !encmig_msg_parse_failed(&body, &code, reason, sizeof(reason)))
         snprintf(s->err, s->errlen, "the destination refused: %s", reason);
@@ -379,6 +367,9 @@ static int setup_encryption(struct sender *s)
     const struct encmig_send_cfg *cfg = s->cfg;
     struct encmig_hs_config hc;
     struct encmig_hs_result hs;
+    uint8_t mac[ENCMIG_MAC_SIZE];
+    const void *parts[1] = { s->req };
+    size_t lens[1] = { sizeof(s->req) };
     int rc;
 
     encmig_hs_config_init(&hc);
@@ -391,21 +382,26 @@ static int setup_encryption(struct sender *s)
     if (rc)
         return rc;
 
-    if (encmig_hc_setup(s->hc, cfg->domid, XEN_ENCMIG_DIR_EXPORT, 1,
-                         &hs.km)) {
-        rc = fail(s, -errno, "setting up the export session: %s",
-                  strerror(errno));
-        goto out;
-    }
-    s->session = true;
-    memcpy(s->transcript, hs.transcript, sizeof(s->transcript));
-    if ((rc = encmig_derive_key(&hs.km, ENCMIG_KEY_END, s->end_key)) ||
-         (rc = encmig_derive_key(&hs.km, ENCMIG_KEY_VCPU, s->vcpu_key)))
-        fail(s, rc, "deriving keys: %s", strerror(-rc));
-
- out:
+    rc = encmig_core_init(&s->core, ENCMIG_SIDE_SOURCE, &hs.km,
+                          hs.transcript);
     encmig_hs_result_wipe(&hs);
-    return rc;
+    if (rc)
+        return fail(s, rc, "deriving keys: %s", strerror(-rc));
+    if (encmig_hc_setup(s->hc, cfg->domid, XEN_ENCMIG_DIR_EXPORT, 1,
+                         &s->core.k.pages))
+        return fail(s, -errno, "setting up the export session: %s",
+                    strerror(errno));
+    s->session = true;
+    OPENSSL_cleanse(&s->core.k.pages, sizeof(s->core.k.pages));
+    s->w.core = &s->core;
+
+    /* The request sized the guest before there was a key: bind it now. */
+    rc = encmig_core_config_mac(&s->core, parts, lens, 1, mac);
+    if (!rc)
+        rc = encmig_msg_send_ctl(cfg->wfd, &s->core, MSG_CONFIG, mac,
+                                 sizeof(mac));
+    return rc ? fail(s, rc, "sending the configuration: %s", strerror(-rc))
+              : 0;
 }
 
 static int start(struct sender *s)
@@ -463,13 +459,35 @@ static int start(struct sender *s)
     return rc;
 }
 
-/* From pause to the destination's RESUMED, then its hash against ours. */
+/*
+ * The commit, as xl's: the destination has the whole guest verified and
+ * paused (RECEIVED); we give it GO and from then on keep our copy paused
+ * until it says, authenticated, that the guest runs there (RESUMED: ours
+ * goes) or that it holds no copy (FAILED: ours resumes).  Anything else
+ * leaves the outcome unknown, and our copy paused for the operator.
+ */
 static int finish(struct sender *s)
 {
     struct wbuf b;
     int rc;
 
     wbuf_init(&b, MSG_BODY_MAX);
+    rc = expect(s, MSG_RECEIVED, &b, "report that it has the guest");
+    if (rc)
+        goto out;
+    rc = encmig_msg_send_ctl(s->cfg->wfd, &s->core, MSG_GO, NULL, 0);
+    if (rc) {
+        /* Not all of GO left: without its MAC it cannot start a copy. */
+        fail(s, rc, "sending GO: %s", strerror(-rc));
+        goto out;
+    }
+    s->go_sent = true;
+    /*
+     * A destination that gives up waiting for GO destroys its copy and
+     * says so: wait longer than it does, so that its word is heard and
+     * our copy resumes rather than stays paused for the operator.
+     */
+    encmig_stretch_rcvtimeo(s->cfg->rfd, 2);
     rc = expect(s, MSG_RESUMED, &b, "confirmation");
     if (rc)
         goto out;
@@ -546,29 +564,45 @@ int encmig_migrate_send(const struct encmig_send_cfg *cfg,
         ring_close(&s.ring);
         pthread_join(s.thread, NULL);
     }
-    if ((rc == -EPIPE || rc == -ECONNRESET) && !s.committed)
+    if ((rc == -EPIPE || rc == -ECONNRESET) && !s.go_sent)
         peer_reason(&s);
     st->pages_sent = s.prog.pages_sent;
     st->wire_bytes = s.w.bytes;
     if (!s.committed)
         st->seconds = encmig_now() - s.t0;
 
+    if (s.session)
+        encmig_hc_teardown(s.hc, cfg->domid);
+    if (s.logdirty && !s.committed)
+        sim_logdirty_enable(cfg->host, cfg->domid, false);
     if (s.committed) {
         /* The destination runs the guest now: this copy must go. */
+        st->outcome = ENCMIG_OUTCOME_MOVED;
         sim_domain_destroy(cfg->host, cfg->domid);
         if (!st->verified && !rc)
             rc = -EIO;
+    } else if (s.go_sent && !s.peer_failed) {
+        /*
+         * The destination may be running the guest, or may not: ours must
+         * neither run beside it nor be lost.  Paused it stays.
+         */
+        char why[256];
+
+        st->outcome = ENCMIG_OUTCOME_UNKNOWN;
+        snprintf(why, sizeof(why), "%s", err[0] ? err : "no answer to GO");
+        encmig_seterr(err, errlen, "%s; the outcome is unknown: guest %u is "
+                      "kept paused here.  Check whether it runs on the "
+                      "destination, then resolve it here (resume or "
+                      "destroy)", why, cfg->domid);
+        if (!rc)
+            rc = -ETIMEDOUT;
     } else {
-        if (s.session)
-            encmig_hc_teardown(s.hc, cfg->domid);
-        if (s.logdirty)
-            sim_logdirty_enable(cfg->host, cfg->domid, false);
+        st->outcome = ENCMIG_OUTCOME_STAYED;
         if (s.paused)
             sim_domain_unpause(cfg->host, cfg->domid);
     }
 
-    OPENSSL_cleanse(s.end_key, sizeof(s.end_key));
-    OPENSSL_cleanse(s.vcpu_key, sizeof(s.vcpu_key));
+    encmig_core_fini(&s.core);
     if (s.ring_on)
         ring_fini(&s.ring);
     encmig_hc_close(s.hc);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "io.h"
+#include "records.h"
 #include "stream.h"
 #include "wbuf.h"
 #include "../../hypercalls/sim/sim.h"
@@ -97,6 +98,8 @@ int stream_write_headers(struct stream_writer *w, uint32_t dom_type)
          (rc = wbuf_put_u32le(&b, 0)))
         goto out;
     memcpy(w->headers, wbuf_ptr(&b), sizeof(w->headers));
+    if (w->core)
+        encmig_core_stream_bytes(w->core, w->headers, sizeof(w->headers));
     iov.iov_base = w->headers;
     iov.iov_len = sizeof(w->headers);
     rc = writev_full(w, &iov, 1);
@@ -121,6 +124,8 @@ int stream_read_headers(struct stream_reader *r, uint32_t *dom_type)
         goto out;
     r->bytes += sizeof(r->headers);
     memcpy(r->headers, p, sizeof(r->headers));
+    if (r->core)
+        encmig_core_stream_bytes(r->core, r->headers, sizeof(r->headers));
 
     if ((rc = wbuf_get_u64be(&b, &marker)) ||
          (rc = wbuf_get_u32be(&b, &id)) ||
@@ -166,16 +171,15 @@ int stream_write_record(struct stream_writer *w, uint32_t type,
         return -EMSGSIZE;
 
     /* Record headers are in the stream's (little) endianness. */
-    for (i = 0; i < 4; i++) {
-        hdr[i] = type >> (8 * i);
-        hdr[4 + i] = len >> (8 * i);
-    }
+    encmig_hdr8_put(hdr, type, len);
     v[0].iov_base = hdr;
     v[0].iov_len = sizeof(hdr);
     if (n)
         memcpy(v + 1, iov, n * sizeof(*iov));
     v[n + 1].iov_base = (void *)zero;
     v[n + 1].iov_len = (REC_ALIGN - (len & (REC_ALIGN - 1))) & (REC_ALIGN - 1);
+    if (w->core)
+        encmig_core_stream_record(w->core, type, len, iov, n);
     return writev_full(w, v, n + 2);
 }
 
@@ -228,33 +232,40 @@ static int read_padding(struct stream_reader *r, uint32_t len)
     return 0;
 }
 
-int stream_read_bytes(struct stream_reader *r, void *p, uint32_t len)
+int stream_read_record_body(struct stream_reader *r, uint32_t type,
+                            uint32_t len, const struct iovec *iov,
+                            unsigned int n)
 {
-    int rc = encmig_read_full(r->fd, p, len);
+    uint64_t total = 0;
+    unsigned int i;
+    int rc;
 
-    if (!rc)
-        r->bytes += len;
+    for (i = 0; i < n; i++)
+        total += iov[i].iov_len;
+    if (total != len)
+        return -EINVAL;
+    for (i = 0; i < n; i++) {
+        rc = encmig_read_full(r->fd, iov[i].iov_base, iov[i].iov_len);
+        if (rc)
+            return rc;
+        r->bytes += iov[i].iov_len;
+    }
+    rc = read_padding(r, len);
+    if (!rc && r->core)
+        encmig_core_stream_record(r->core, type, len, iov, n);
     return rc;
 }
 
-int stream_read_pad(struct stream_reader *r, uint32_t body_len)
-{
-    return read_padding(r, body_len);
-}
-
-int stream_read_body(struct stream_reader *r, void *p, uint32_t len)
-{
-    int rc = stream_read_bytes(r, p, len);
-
-    return rc ? rc : read_padding(r, len);
-}
-
-static int skip_body(struct stream_reader *r, uint32_t len)
+/* An unknown optional record: not understood, but in the transcript all
+ * the same, so that nothing can be slipped in unnoticed. */
+static int skip_body(struct stream_reader *r, uint32_t type, uint32_t len)
 {
     uint8_t tmp[4096];
     uint32_t left = len;
     int rc;
 
+    if (r->core)
+        encmig_core_stream_rec_hdr(r->core, type, len);
     while (left) {
         uint32_t n = left < sizeof(tmp) ? left : sizeof(tmp);
 
@@ -263,6 +274,8 @@ static int skip_body(struct stream_reader *r, uint32_t len)
             return rc;
         r->bytes += n;
         left -= n;
+        if (r->core)
+            encmig_core_stream_bytes(r->core, tmp, n);
     }
     return read_padding(r, len);
 }
@@ -272,8 +285,8 @@ int stream_read_record_header(struct stream_reader *r, uint32_t *type,
 {
     for (;;) {
         uint8_t hdr[REC_HDR_SIZE];
-        uint32_t t = 0, l = 0, min, max;
-        int i, rc;
+        uint32_t t, l, min, max;
+        int rc;
 
         rc = encmig_read_full(r->fd, hdr, sizeof(hdr));
         if (rc) {
@@ -282,10 +295,7 @@ int stream_read_record_header(struct stream_reader *r, uint32_t *type,
             return rc;
         }
         r->bytes += sizeof(hdr);
-        for (i = 3; i >= 0; i--) {
-            t = (t << 8) | hdr[i];
-            l = (l << 8) | hdr[4 + i];
-        }
+        encmig_hdr8_get(hdr, &t, &l);
 
         if (body_limits(t, &min, &max) == 0) {
             if (l < min || l > max) {
@@ -302,12 +312,17 @@ int stream_read_record_header(struct stream_reader *r, uint32_t *type,
             snprintf(err, errlen, "unknown mandatory record type %#x", t);
             return -EOPNOTSUPP;
         }
+        /* Past the end record nothing is authenticated: skip nothing. */
+        if (r->core && r->core->th_closed) {
+            snprintf(err, errlen, "record %#x after the end record", t);
+            return -EBADMSG;
+        }
         if (l > OPTIONAL_BODY_MAX) {
             snprintf(err, errlen, "optional record %#x of %u bytes: too big",
                      t, l);
             return -EBADMSG;
         }
-        rc = skip_body(r, l);
+        rc = skip_body(r, t, l);
         if (rc) {
             snprintf(err, errlen, "optional record %#x: %s", t, strerror(-rc));
             return rc;

@@ -16,12 +16,20 @@
 #include <sys/uio.h>
 
 #include "stream-format.h"
+#include "core.h"
 
 /* Sees every byte written, e.g. to look for plaintext on the wire. */
 typedef void stream_tap_fn(void *opaque, const void *p, size_t len);
 
+struct encmig_core;
+
+/*
+ * With core set (encrypted), everything written or read from the image
+ * header on enters the core's stream transcript (core.h).
+ */
 struct stream_writer {
     int fd;
+    struct encmig_core *core;
     uint64_t bytes;                /* written so far */
     stream_tap_fn *tap;
     void *tap_opaque;
@@ -30,6 +38,7 @@ struct stream_writer {
 
 struct stream_reader {
     int fd;
+    struct encmig_core *core;
     uint64_t bytes;                /* read so far */
     uint8_t headers[IHDR_SIZE + DHDR_SIZE];
 };
@@ -52,11 +61,13 @@ int stream_write_record(struct stream_writer *w, uint32_t type,
  */
 int stream_read_record_header(struct stream_reader *r, uint32_t *type,
                               uint32_t *len, char *err, size_t errlen);
-/* The body of len bytes into p, then its padding, which must be zero. */
-int stream_read_body(struct stream_reader *r, void *p, uint32_t len);
-/* Part of a body: exactly len bytes, no padding. */
-int stream_read_bytes(struct stream_reader *r, void *p, uint32_t len);
-/* The padding after a body of body_len bytes, which must be zero. */
-int stream_read_pad(struct stream_reader *r, uint32_t body_len);
+/*
+ * The body of the record whose header was just read: exactly len bytes
+ * into iov[0..n) (whose lengths must add up to len), then its padding,
+ * which must be zero.  The record enters the transcript.
+ */
+int stream_read_record_body(struct stream_reader *r, uint32_t type,
+                            uint32_t len, const struct iovec *iov,
+                            unsigned int n);
 
 #endif /* __ENCMIG_STREAM_H__ */

@@ -18,17 +18,26 @@ int wbuf_init(struct wbuf *b, size_t max)
     return 0;
 }
 
+void wbuf_from(struct wbuf *b, const void *p, size_t len)
+{
+    memset(b, 0, sizeof(*b));
+    /* alloc stays 0: the memory is the caller's, never written or freed. */
+    b->d = (uint8_t *)p;
+    b->len = b->max = len;
+}
+
 void wbuf_free(struct wbuf *b)
 {
-    if (b->d)
+    if (b->alloc) {
         OPENSSL_cleanse(b->d, b->alloc);
-    free(b->d);
+        free(b->d);
+    }
     memset(b, 0, sizeof(*b));
 }
 
 void wbuf_reset(struct wbuf *b)
 {
-    if (b->d)
+    if (b->alloc)
         OPENSSL_cleanse(b->d, b->len);
     b->off = b->len = 0;
 }
@@ -61,8 +70,9 @@ int wbuf_reserve(struct wbuf *b, size_t len, uint8_t **p)
         d = malloc(alloc);
         if (!d)
             return -ENOMEM;
-        if (b->d) {
+        if (b->d)
             memcpy(d, b->d, b->len);
+        if (b->alloc) {
             OPENSSL_cleanse(b->d, b->alloc);
             free(b->d);
         }

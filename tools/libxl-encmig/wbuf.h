@@ -24,6 +24,12 @@ struct wbuf {
 };
 
 int wbuf_init(struct wbuf *b, size_t max);
+/*
+ * A reader over len bytes at p that the caller keeps (sshbuf_from): it
+ * takes from the front like any wbuf, but nothing can be put into it and
+ * wbuf_free leaves the memory alone.
+ */
+void wbuf_from(struct wbuf *b, const void *p, size_t len);
 /* Free b's memory, wiped first: it may have held secrets. */
 void wbuf_free(struct wbuf *b);
 /* Empty b (wiping what it held), keeping its memory. */

@@ -19,18 +19,17 @@
 #include "util.h"
 
 #include "handshake.h"
-#include "keys.h"
+#include "core.h"
 #include "xg-session.h"
 #include "xl-encmig.h"
 
-/* The key of the configuration's MAC: from the handshake, used once. */
-static uint8_t config_key[32];
+/*
+ * xl's share of the session: the configuration key (used once) and the
+ * control keys with the counts each way.  The page and end keys are the
+ * helper's.
+ */
+static struct encmig_core core;
 static bool have_config_key;
-
-/* The closing messages' key, this end's side, and the counts each way. */
-static uint8_t ctl_key[32];
-static bool have_ctl_key, ctl_is_source;
-static uint32_t ctl_sent, ctl_rcvd;
 
 /*
  * The session into a new memfd for the helper, named in ENCMIG_SESSION_FD.
@@ -91,12 +90,11 @@ static void config(struct encmig_hs_config *cfg)
         cfg->keydir = NULL;
 }
 
-/* The control key lives as long as xl: wiped however xl exits. */
+/* The control keys live as long as xl: wiped however xl exits. */
 static void wipe_keys(void)
 {
-    OPENSSL_cleanse(config_key, sizeof(config_key));
-    OPENSSL_cleanse(ctl_key, sizeof(ctl_key));
-    have_config_key = have_ctl_key = false;
+    encmig_core_fini(&core);
+    have_config_key = false;
 }
 
 static int handover(struct encmig_hs_result *hs, uint32_t direction,
@@ -124,18 +122,20 @@ static int handover(struct encmig_hs_result *hs, uint32_t direction,
         fprintf(stderr, "%s: atexit failed\n", who);
         return -ENOMEM;
     }
-    rc = encmig_derive_key(&hs->km, ENCMIG_KEY_XL_CONFIG, config_key);
-    if (!rc)
-        rc = encmig_derive_key(&hs->km, ENCMIG_KEY_XL_CONTROL, ctl_key);
+    rc = encmig_core_init(&core, direction == XEN_ENCMIG_DIR_EXPORT ?
+                          ENCMIG_SIDE_SOURCE : ENCMIG_SIDE_DEST,
+                          &hs->km, hs->transcript);
     if (rc) {
         encmig_hs_result_wipe(hs);
         wipe_keys();
         fprintf(stderr, "%s: deriving a key: %s\n", who, strerror(-rc));
         return rc;
     }
+    /* The helper gets its own keys from the key material. */
+    OPENSSL_cleanse(&core.k.pages, sizeof(core.k.pages));
+    OPENSSL_cleanse(core.k.end, sizeof(core.k.end));
+    OPENSSL_cleanse(core.k.vcpu, sizeof(core.k.vcpu));
     have_config_key = true;
-    have_ctl_key = true;
-    ctl_is_source = direction == XEN_ENCMIG_DIR_EXPORT;
     rc = session_handover(hs, direction, &fd, err, sizeof(err));
     encmig_hs_result_wipe(hs);
     if (rc) {
@@ -186,7 +186,8 @@ int encmig_xl_dest(int rfd, int wfd)
 }
 
 static int config_mac(const void *hdr, size_t hdr_len, const void *opt,
-                      size_t opt_len, uint8_t mac[ENCMIG_XL_MAC_SIZE])
+                      size_t opt_len, const uint8_t *check,
+                      uint8_t mac[ENCMIG_XL_MAC_SIZE])
 {
     const void *parts[2] = { hdr, opt };
     size_t lens[2] = { hdr_len, opt_len };
@@ -194,8 +195,9 @@ static int config_mac(const void *hdr, size_t hdr_len, const void *opt,
 
     if (!have_config_key)
         return -EPROTO;
-    rc = encmig_hmac(config_key, parts, lens, 2, mac);
-    OPENSSL_cleanse(config_key, sizeof(config_key));
+    rc = check ? encmig_core_config_check(&core, parts, lens, 2, check)
+               : encmig_core_config_mac(&core, parts, lens, 2, mac);
+    OPENSSL_cleanse(core.k.config, sizeof(core.k.config));
     have_config_key = false;
     return rc;
 }
@@ -203,54 +205,34 @@ static int config_mac(const void *hdr, size_t hdr_len, const void *opt,
 int encmig_xl_config_mac(const void *hdr, size_t hdr_len, const void *opt,
                          size_t opt_len, uint8_t mac[ENCMIG_XL_MAC_SIZE])
 {
-    return config_mac(hdr, hdr_len, opt, opt_len, mac);
+    return config_mac(hdr, hdr_len, opt, opt_len, NULL, mac);
 }
 
 int encmig_xl_config_check(const void *hdr, size_t hdr_len, const void *opt,
                            size_t opt_len,
                            const uint8_t mac[ENCMIG_XL_MAC_SIZE])
 {
-    uint8_t want[ENCMIG_XL_MAC_SIZE];
-    int rc = config_mac(hdr, hdr_len, opt, opt_len, want);
-
-    if (!rc && CRYPTO_memcmp(want, mac, sizeof(want)))
-        rc = -EBADMSG;
-    OPENSSL_cleanse(want, sizeof(want));
-    return rc;
-}
-
-static int ctl_mac(bool from_source, uint32_t n, const void *msg,
-                   size_t len, uint8_t mac[ENCMIG_XL_MAC_SIZE])
-{
-    uint8_t head[5] = { from_source ? 0 : 1, n, n >> 8, n >> 16, n >> 24 };
-    const void *parts[2] = { head, msg };
-    size_t lens[2] = { sizeof(head), len };
-
-    if (!have_ctl_key)
-        return -EPROTO;
-    return encmig_hmac(ctl_key, parts, lens, 2, mac);
+    return config_mac(hdr, hdr_len, opt, opt_len, mac, NULL);
 }
 
 int encmig_xl_ctl_send(int fd, const void *msg, size_t len)
 {
     uint8_t mac[ENCMIG_XL_MAC_SIZE];
-    int rc = ctl_mac(ctl_is_source, ctl_sent, msg, len, mac);
+    const void *parts[1] = { msg };
+    size_t lens[1] = { len };
+    int rc = encmig_core_ctl_seal(&core, parts, lens, 1, mac);
 
-    if (!rc) {
-        ctl_sent++;
+    if (!rc)
         rc = encmig_write_full(fd, mac, sizeof(mac));
-    }
     return rc;
 }
 
 int encmig_xl_ctl_check(int fd, const void *msg, size_t len)
 {
-    uint8_t mac[ENCMIG_XL_MAC_SIZE], want[ENCMIG_XL_MAC_SIZE];
+    uint8_t mac[ENCMIG_XL_MAC_SIZE];
+    const void *parts[1] = { msg };
+    size_t lens[1] = { len };
     int rc = encmig_read_full(fd, mac, sizeof(mac));
 
-    if (!rc)
-        rc = ctl_mac(!ctl_is_source, ctl_rcvd++, msg, len, want);
-    if (!rc && CRYPTO_memcmp(mac, want, sizeof(mac)))
-        rc = -EBADMSG;
-    return rc;
+    return rc ? rc : encmig_core_ctl_check(&core, parts, lens, 1, mac);
 }

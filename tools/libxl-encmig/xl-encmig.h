@@ -35,8 +35,8 @@ int encmig_xl_dest(int rfd, int wfd);
 /*
  * xl's save-file header and its optional data (the domain's
  * configuration), which xl sends before libxl's stream, are bound to the
- * session by an HMAC-SHA256 under a key derived from the migration key
- * ("encmig v1 xl config"): the source writes it right after them, the
+ * session by an HMAC-SHA256 under the session's configuration key
+ * (core.h): the source writes it right after them, the
  * destination checks it before it parses a byte of the configuration.
  * Each end uses its key once and wipes it.  -EBADMSG: altered; -EPROTO:
  * no handshake ran, or the key was used already.
@@ -53,9 +53,9 @@ int encmig_xl_config_check(const void *hdr, size_t hdr_len, const void *opt,
 
 /*
  * xl's closing messages (ready, go, the report and its status byte, the
- * permission to resume) are each followed by an HMAC-SHA256 under
- * "encmig v1 xl control" over the sender's side (source 0, destination
- * 1), its count of such messages (u32 little-endian) and the message:
+ * permission to resume) are each followed by the control MAC of the
+ * migration core (core.h): HMAC-SHA256 under the sender's control key
+ * over its side, its count of control messages and the message:
  * a forged "started" report would have the source destroy its guest, a
  * forged go start a second copy.  send writes the MAC of a message just
  * written; check reads one and compares it with the message just read

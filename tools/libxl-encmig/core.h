@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/*
+ * core.h: the migration core that every front end shares.
+ *
+ * `encmig migrate` on the simulator and `xl migrate --encrypted` (through
+ * libxenguest's hooks and xl's control messages) keep the same state for
+ * an encrypted migration, and compute every MAC the same way:
+ *
+ *  - the session's keys (keys.h), each for one purpose;
+ *  - the stream transcript: SHA-256 over the stream from its image header
+ *    to the last record before ENCMIG_END, every record known or not;
+ *  - ENCMIG_END: its body, and the HMAC over the transcript and the body;
+ *  - control messages: HMAC under the sender's control key over its side,
+ *    its count of control messages and the message, so that no message
+ *    can be forged, replayed, reordered or sent back to its sender;
+ *  - the configuration MAC: what sized the guest before any key existed.
+ *
+ * docs/stream.md is the specification.  Functions return 0 or -errno.
+ */
+
+#ifndef __ENCMIG_CORE_H__
+#define __ENCMIG_CORE_H__
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#include "keys.h"
+#include "stream-format.h"
+
+#define ENCMIG_MAC_SIZE          32
+
+struct evp_md_ctx_st;
+
+struct encmig_core {
+    unsigned int side;                       /* ENCMIG_SIDE_*: this end */
+    bool keyed;                              /* keys derived */
+    struct encmig_keys k;
+    uint8_t hs_transcript[ENCMIG_TRANSCRIPT_SIZE];  /* the handshake's */
+    uint32_t ctl_sent, ctl_rcvd;
+    struct evp_md_ctx_st *th;                /* the stream's transcript */
+    bool th_closed;
+};
+
+/*
+ * Start a core for one end.  With key material (encrypted), every key is
+ * derived from it; without (plain), nothing is authenticated and the
+ * MAC functions fail with -EPROTO.
+ */
+int encmig_core_init(struct encmig_core *c, unsigned int side,
+                     const struct xen_encmig_keymat *km,
+                     const uint8_t hs_transcript[ENCMIG_TRANSCRIPT_SIZE]);
+/* Wipe every key and free the transcript. */
+void encmig_core_fini(struct encmig_core *c);
+
+/* The control MAC of the next message this end sends; counts it. */
+int encmig_core_ctl_seal(struct encmig_core *c, const void *const *parts,
+                         const size_t *lens, unsigned int n,
+                         uint8_t mac[ENCMIG_MAC_SIZE]);
+/* Check the MAC of the next message from the peer (-EBADMSG); counts it
+ * whatever the verdict: a message that failed is not tried again. */
+int encmig_core_ctl_check(struct encmig_core *c, const void *const *parts,
+                          const size_t *lens, unsigned int n,
+                          const uint8_t mac[ENCMIG_MAC_SIZE]);
+
+/* HMAC under the configuration key (the request, or xl's config). */
+int encmig_core_config_mac(const struct encmig_core *c,
+                           const void *const *parts, const size_t *lens,
+                           unsigned int n, uint8_t mac[ENCMIG_MAC_SIZE]);
+int encmig_core_config_check(const struct encmig_core *c,
+                             const void *const *parts, const size_t *lens,
+                             unsigned int n,
+                             const uint8_t mac[ENCMIG_MAC_SIZE]);
+
+/*
+ * The stream's transcript.  bytes: the image and domain headers.  record:
+ * one record as its 8-byte header and its body without padding, except
+ * that a well-formed ENCMIG_PAGES body enters as its 8-byte header and,
+ * for each page record, its header and tag (the tag already binds the
+ * ciphertext under the page key).  Nothing enters once ENCMIG_END has
+ * been sealed or checked.
+ */
+void encmig_core_stream_bytes(struct encmig_core *c, const void *p,
+                              size_t len);
+/* A record's 8-byte header alone: for a body that enters in pieces. */
+void encmig_core_stream_rec_hdr(struct encmig_core *c, uint32_t type,
+                                uint32_t length);
+/* ENCMIG_END is never part of its own transcript: ignored here. */
+void encmig_core_stream_record(struct encmig_core *c, uint32_t type,
+                               uint32_t length, const struct iovec *body,
+                               unsigned int n);
+
+/*
+ * ENCMIG_END with one stream: u32 nr_streams (1), u32 pad (0), u64
+ * records, the handshake's transcript hash, HMAC-SHA256 under the end key
+ * over the stream transcript's SHA-256 and the body before the MAC.
+ */
+#define ENCMIG_END_BODY_SIZE  (8 + 8 + ENCMIG_TRANSCRIPT_SIZE)
+#define ENCMIG_END_SIZE       (ENCMIG_END_BODY_SIZE + ENCMIG_END_MAC_SIZE)
+
+int encmig_core_end_seal(struct encmig_core *c, uint64_t records,
+                         uint8_t end[ENCMIG_END_SIZE]);
+/*
+ * Check an ENCMIG_END body: the MAC first, in constant time, then its
+ * fields.  *records gets the count the source sent.  -EBADMSG with a
+ * reason in err for anything wrong.
+ */
+int encmig_core_end_check(struct encmig_core *c, const uint8_t *body,
+                          uint32_t len, uint64_t *records, char *err,
+                          size_t errlen);
+
+#endif /* __ENCMIG_CORE_H__ */
