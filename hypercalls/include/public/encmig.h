@@ -24,7 +24,14 @@
 #include "encmig-compat.h"
 #endif
 
-#define XEN_DOMCTL_encmig_op             87
+/*
+ * The domctl number.  Upstream hands out domctl numbers one after another
+ * from 1 (up to 90 by Xen 4.21) and keeps gdbsx's at 1000-1003; an op
+ * that lives out of tree takes one well clear of both, never assigned or
+ * retired upstream, so that neither a newer Xen nor an older toolstack
+ * gives it another meaning.  docs/abi.md lists what each version uses.
+ */
+#define XEN_DOMCTL_encmig_op             512
 
 /*
  * Interface version: major in the upper 16 bits.  A caller passes the
