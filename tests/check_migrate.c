@@ -18,6 +18,7 @@
 #include "twohost.h"
 #include "../tools/libxl-encmig/cli.h"
 #include "../tools/libxl-encmig/hostkey.h"
+#include "../tools/libxl-encmig/resolve.h"
 
 static void pair_new(struct twohost *t, uint64_t bytes, uint64_t dirty_rate)
 {
@@ -167,6 +168,119 @@ START_TEST(test_keys_wiped_after_abort)
 }
 END_TEST
 
+/* The tail of the destination's messages: RESUMED, VERIFY (with MACs). */
+#define RESUMED_AND_VERIFY  ((8 + 32) + (8 + 32 + 32))
+/* ...and GO, the last the source sends. */
+#define GO_SIZE             (8 + 32)
+
+struct holder {
+    struct twohost *t;
+    char path[128];
+    bool resumed;
+    int rc;
+};
+
+static void *hold_main(void *arg)
+{
+    struct holder *h = arg;
+
+    h->rc = encmig_resolve_hold(h->t->src, h->t->domid, h->path,
+                                &h->resumed);
+    return NULL;
+}
+
+/* The operator's word through the holding socket, as encmig resolve. */
+static void resolve(struct twohost *t, bool resume)
+{
+    struct holder h = { .t = t, .rc = -1 };
+    pthread_t th;
+    char err[256];
+    int i, rc = -1;
+
+    snprintf(h.path, sizeof(h.path), "%s/hold.sock", t->dir);
+    ck_assert_int_eq(pthread_create(&th, NULL, hold_main, &h), 0);
+    for ( i = 0; i < 100 && rc; i++ )
+    {
+        rc = encmig_resolve_sim(h.path, resume, err, sizeof(err));
+        if ( rc )
+            usleep(20000);
+    }
+    ck_assert_msg(rc == 0, "resolve: %s", err);
+    pthread_join(th, NULL);
+    ck_assert_int_eq(h.rc, 0);
+    ck_assert(h.resumed == resume);
+}
+
+/*
+ * The answer to GO lost: the guest runs on the destination, the source
+ * keeps its copy paused and says so; the operator destroys it.
+ */
+START_TEST(test_unknown_outcome_guest_moved)
+{
+    struct twohost p;
+    struct relay_plan a, b;
+    uint64_t back;
+
+    pair_new(&p, 2 << 20, 0);
+    p.timeout_s = 2;
+    twohost_run(&p, true, NULL, NULL);
+    ck_assert_msg(p.src_rc == 0, "clean run: %s", p.serr);
+    back = p.relay.dir[1].len;
+    twohost_reset(&p);
+
+    plan_pass(&a);
+    plan_cut(&b, back - RESUMED_AND_VERIFY);
+    b.hold = true;
+    twohost_run(&p, true, &a, &b);
+    ck_assert_int_ne(p.src_rc, 0);
+    ck_assert_int_eq(p.sst.outcome, ENCMIG_OUTCOME_UNKNOWN);
+    ck_assert_msg(strstr(p.serr, "outcome is unknown"), "%s", p.serr);
+    ck_assert_int_eq(p.dst_rc, 0);
+    {
+        struct twohost_where w;
+
+        twohost_where(&p, &w);
+        ck_assert(w.src_exists && !w.src_running && w.src_intact);
+        ck_assert(w.dst_copies == 1 && w.dst_running && w.dst_intact);
+    }
+    resolve(&p, false);
+    ck_assert_int_eq(sim_domain_info(p.src, p.domid, NULL, NULL), -ESRCH);
+    twohost_free(&p);
+}
+END_TEST
+
+/*
+ * GO lost and the destination's refusal lost too: nothing runs anywhere,
+ * the source's copy is paused; the operator resumes it.
+ */
+START_TEST(test_unknown_outcome_guest_stayed)
+{
+    struct twohost p;
+    struct relay_plan a, b;
+    uint64_t to, back;
+
+    pair_new(&p, 2 << 20, 0);
+    p.timeout_s = 2;
+    twohost_run(&p, true, NULL, NULL);
+    ck_assert_msg(p.src_rc == 0, "clean run: %s", p.serr);
+    to = p.relay.dir[0].len;
+    back = p.relay.dir[1].len;
+    twohost_reset(&p);
+
+    plan_cut(&a, to - GO_SIZE);
+    a.hold = true;
+    plan_cut(&b, back - RESUMED_AND_VERIFY);
+    b.hold = true;
+    twohost_run(&p, true, &a, &b);
+    ck_assert_int_eq(p.sst.outcome, ENCMIG_OUTCOME_UNKNOWN);
+    ck_assert_int_ne(p.dst_rc, 0);
+    ck_assert(twohost_dest_clean(&p));
+    resolve(&p, true);
+    ck_assert(twohost_source_intact(&p, true));
+    twohost_free(&p);
+}
+END_TEST
+
 START_TEST(test_buffers_fixed)
 {
     struct twohost a, b;
@@ -200,6 +314,8 @@ int main(void)
     tcase_add_test(tc, test_destination_dies_mid_stream);
     tcase_add_test(tc, test_keys_wiped_after_abort);
     tcase_add_test(tc, test_buffers_fixed);
+    tcase_add_test(tc, test_unknown_outcome_guest_moved);
+    tcase_add_test(tc, test_unknown_outcome_guest_stayed);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -22,6 +22,7 @@
 #include "commands.h"
 #include "hostkey.h"
 #include "known-hosts.h"
+#include "resolve.h"
 #include "util.h"
 #include "../../hypercalls/sim/sim.h"
 
@@ -184,6 +185,35 @@ static void print_summary(const struct mig_opts *o,
 }
 
 /*
+ * The outcome is unknown and the guest paused here.  On the simulator it
+ * lives in this process: keep it until the operator, having looked at
+ * the destination, says what to do with it.
+ */
+static void hold_for_operator(struct sim_host *h, domid_t domid,
+                              const char *why)
+{
+    char path[256];
+    bool resumed = false;
+    int rc;
+
+    encmig_resolve_path(path, sizeof(path));
+    fprintf(stderr, "encmig: %s\n"
+            "encmig: this process holds the paused guest.  Once you have "
+            "checked the destination:\n"
+            "encmig:   encmig resolve --sim %s --destroy   (it runs there)\n"
+            "encmig:   encmig resolve --sim %s --resume    (it does not)\n",
+            why, path, path);
+    rc = encmig_resolve_hold(h, domid, path, &resumed);
+    if (rc)
+        fprintf(stderr, "encmig: cannot wait for the operator at %s: %s; "
+                "the guest stays paused until this process ends\n", path,
+                strerror(-rc));
+    else
+        fprintf(stderr, "encmig: the guest was %s here\n",
+                resumed ? "resumed" : "destroyed");
+}
+
+/*
  * The source: start a guest of o->guest_mem, let it run and dirty pages,
  * migrate it to host:port.
  */
@@ -259,6 +289,10 @@ static int run_source(const struct mig_opts *o, const char *host,
                 (unsigned long long)o->dirty_rate, host, port);
     rc = encmig_migrate_send(&cfg, &st, err, sizeof(err));
     cli_progress_done(&prog);
+    if (st.outcome == ENCMIG_OUTCOME_UNKNOWN) {
+        hold_for_operator(h, domid, err);
+        goto out;
+    }
     if (rc && !st.downtime_ms) {
         bool paused = false;
 

@@ -12,6 +12,7 @@
 
 #include "bench-engine.h"
 #include "commands.h"
+#include "resolve.h"
 #include "util.h"
 #include "../../hypercalls/encmig_hc.h"
 
@@ -232,6 +233,59 @@ static int cmd_probe(int argc, char **argv)
     return 0;
 }
 
+/*
+ * An encrypted migration whose outcome the source could not learn: the
+ * operator has checked the destination and says what to do with the
+ * paused copy here.
+ */
+static int cmd_resolve(int argc, char **argv)
+{
+    static const char use[] = "resolve DOMID|--sim SOCKET --resume|--destroy";
+    const char *sim = NULL, *dom = NULL;
+    unsigned long domid = 0;
+    char err[256], *end;
+    int resume = -1, i, rc;
+
+    for ( i = 1; i < argc; i++ )
+    {
+        if ( !strcmp(argv[i], "--resume") || !strcmp(argv[i], "--destroy") )
+        {
+            if ( resume != -1 )
+                return usage_error(use);
+            resume = !strcmp(argv[i], "--resume");
+        }
+        else if ( !strcmp(argv[i], "--sim") && i + 1 < argc )
+            sim = argv[++i];
+        else if ( !dom && argv[i][0] != '-' )
+            dom = argv[i];
+        else
+            return usage_error(use);
+    }
+    if ( resume == -1 || !sim == !dom )
+        return usage_error(use);
+    if ( dom )
+    {
+        errno = 0;
+        domid = strtoul(dom, &end, 10);
+        if ( errno || end == dom || *end || domid == 0 || domid >= 0x7ff0 )
+        {
+            fprintf(stderr, "encmig: bad domid '%s'\n", dom);
+            return 2;
+        }
+    }
+
+    rc = sim ? encmig_resolve_sim(sim, resume, err, sizeof(err))
+             : encmig_resolve_xen(domid, resume, err, sizeof(err));
+    if ( rc )
+    {
+        fprintf(stderr, "encmig: %s\n", err);
+        return 1;
+    }
+    printf("%s %s\n", sim ? "the held guest" : dom,
+           resume ? "resumed here" : "destroyed here");
+    return 0;
+}
+
 static const struct cmd cmds[] = {
     { "demo", cmd_demo,
       "demo [--guest-mem SIZE] [--dirty-rate PAGES_PER_S] [--plain] [--json]" },
@@ -248,6 +302,10 @@ static const struct cmd cmds[] = {
       "[--reps N]" },
     { "probe", cmd_probe, "probe DOMID" },
     { "session", cmd_session, "session DOMID [--end]" },
+    { "resolve", cmd_resolve,
+      "resolve DOMID --resume|--destroy        (Xen: NAME--migratedaway)\n"
+      "  resolve --sim SOCKET --resume|--destroy (a simulated guest held "
+      "by encmig migrate)" },
 };
 
 static void usage(FILE *f)
