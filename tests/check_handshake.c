@@ -5,6 +5,9 @@
  * against hostile bytes.
  */
 
+/* memmem() */
+#define _GNU_SOURCE
+
 #include <check.h>
 #include <errno.h>
 #include <limits.h>
@@ -139,8 +142,8 @@ START_TEST(test_no_common_version)
     load_pub(dst_dir, pub);
     pin(HOST, pub);
     configs(&sc, &dc);
-    sc.min_version = 2;
-    sc.max_version = 3;
+    sc.min_version = 3;
+    sc.max_version = 4;
 
     run_hs(&sc, &dc, NULL, &s, &d);
     ck_assert_int_eq(d.rc, -EPROTONOSUPPORT);
@@ -149,7 +152,7 @@ START_TEST(test_no_common_version)
     assert_refused(&s);
     /* The source shows the destination's own words. */
     ck_assert_msg(strstr(s.err, "no common protocol version: the source "
-                         "offers 2..3, the destination supports 1..1"),
+                         "offers 3..4, the destination supports 2..2"),
                   "source says: %s", s.err);
     ck_assert_msg(strstr(d.err, "no common protocol version"),
                   "destination says: %s", d.err);
@@ -211,6 +214,173 @@ START_TEST(test_dest_without_hostkey)
 }
 END_TEST
 
+/* ---- the source's identity ------------------------------------------- */
+
+/* Both ends' keys in place, the destination pinned by the source. */
+static void two_hosts(struct encmig_hs_config *sc, struct encmig_hs_config *dc)
+{
+    uint8_t pub[ENCMIG_PUBKEY_SIZE];
+
+    keygen(dst_dir);
+    load_pub(dst_dir, pub);
+    pin(HOST, pub);
+    configs(sc, dc);
+}
+
+START_TEST(test_source_without_hostkey)
+{
+    struct encmig_hs_config sc, dc;
+    char path[PATH_MAX + 32];
+    struct end s, d;
+
+    two_hosts(&sc, &dc);
+    snprintf(path, sizeof(path), "%s/%s", src_dir, ENCMIG_HOSTKEY_FILE);
+    ck_assert_int_eq(unlink(path), 0);
+    run_hs(&sc, &dc, NULL, &s, &d);
+    ck_assert_int_eq(s.rc, -ENOKEY);
+    assert_refused(&s);
+    ck_assert_msg(strstr(s.err, "encmig keygen"), "%s", s.err);
+    /* Nothing was sent. */
+    ck_assert_int_eq(d.rc, -EPIPE);
+    assert_refused(&d);
+}
+END_TEST
+
+/*
+ * A source whose key is not listed is refused on its HELLO, before the
+ * destination touches its own key, with a reason both operators can act
+ * on; listed, it is let in under its name.
+ */
+START_TEST(test_unlisted_source_refused)
+{
+    struct encmig_hs_config sc, dc;
+    uint8_t other_pub[ENCMIG_PUBKEY_SIZE];
+    char other[PATH_MAX + 16], fp[ENCMIG_FINGERPRINT_SIZE];
+    struct end s, d;
+
+    two_hosts(&sc, &dc);
+    snprintf(other, sizeof(other), "%s/other", tdir);
+    keygen(other);
+    load_pub(other, other_pub);
+    ck_assert_int_eq(unlink(as), 0);
+    write_file(as, "# sources\n", 10);
+    list_key(as, "other.example", other_pub);
+    fingerprint(src_pub, fp);
+
+    run_hs(&sc, &dc, NULL, &s, &d);
+    ck_assert_int_eq(d.rc, -EACCES);
+    assert_refused(&d);
+    ck_assert_msg(strstr(d.err, as) && strstr(d.err, fp), "%s", d.err);
+    ck_assert_int_eq(s.rc, -EACCES);
+    assert_refused(&s);
+    ck_assert_msg(strstr(s.err, fp) && strstr(s.err, "authorized_sources"),
+                  "%s", s.err);
+    ck_assert_msg(!strstr(s.err, dst_dir), "path leaked: %s", s.err);
+
+    list_key(as, "Src-B", src_pub);
+    run_hs(&sc, &dc, NULL, &s, &d);
+    ck_assert_msg(s.rc == 0 && d.rc == 0, "%s / %s", s.err, d.err);
+    ck_assert_str_eq(d.res.peer_name, "Src-B");
+    ck_assert_mem_eq(d.res.peer_pub, src_pub, sizeof(src_pub));
+}
+END_TEST
+
+START_TEST(test_authorized_sources_missing_or_malformed)
+{
+    struct encmig_hs_config sc, dc;
+    char fp[ENCMIG_FINGERPRINT_SIZE];
+    struct end s, d;
+
+    two_hosts(&sc, &dc);
+    fingerprint(src_pub, fp);
+    ck_assert_int_eq(unlink(as), 0);
+    run_hs(&sc, &dc, NULL, &s, &d);
+    ck_assert_int_eq(d.rc, -EACCES);
+    assert_refused(&d);
+    ck_assert_msg(strstr(d.err, as) && strstr(d.err, "does not exist") &&
+                  strstr(d.err, fp), "%s", d.err);
+    ck_assert_int_eq(s.rc, -EACCES);
+
+    /* A mangled line may be the one that matters: no source at all. */
+    write_file(as, "src.example encmig-ed25519\n", 27);
+    run_hs(&sc, &dc, NULL, &s, &d);
+    ck_assert_int_eq(d.rc, -EACCES);
+    ck_assert_msg(strstr(d.err, "authorized_sources:1: malformed"), "%s",
+                  d.err);
+    ck_assert_int_eq(s.rc, -EACCES);
+}
+END_TEST
+
+/* Every byte of SOURCE_AUTH flipped: the destination takes nothing. */
+START_TEST(test_source_auth_byte_flip)
+{
+    struct encmig_hs_config sc, dc;
+    struct tamper t = no_tamper;
+    struct end s, d;
+    long i;
+
+    two_hosts(&sc, &dc);
+    for (i = HELLO_STREAM; i < HELLO_STREAM + AUTH_STREAM; i++) {
+        t.s2d_flip = i;
+        t.mask = 0x10;
+        run_hs(&sc, &dc, &t, &s, &d);
+        ck_assert_msg(d.rc < 0, "flip of SOURCE_AUTH byte %ld accepted", i);
+        assert_refused(&d);
+        if (i >= HELLO_STREAM + ENCMIG_HS_HEADER_SIZE)
+            ck_assert_msg(d.rc == -EBADMSG && strstr(d.err, "signature"),
+                          "byte %ld: %d %s", i, d.rc, d.err);
+    }
+}
+END_TEST
+
+/* A signature by the right key, over another session: refused. */
+START_TEST(test_source_auth_from_another_session)
+{
+    struct encmig_hs_config sc, dc;
+    struct tamper t = no_tamper;
+    struct recording rec;
+    uint8_t old[AUTH_STREAM];
+    struct end s, d;
+
+    two_hosts(&sc, &dc);
+    t.record = &rec;
+    run_hs(&sc, &dc, &t, &s, &d);
+    assert_ok(&s, &d);
+    ck_assert_uint_eq(rec.len, HELLO_STREAM + AUTH_STREAM);
+    memcpy(old, rec.buf + HELLO_STREAM, sizeof(old));
+
+    t = no_tamper;
+    t.splice = old;
+    t.splice_at = HELLO_STREAM;
+    t.splice_len = sizeof(old);
+    run_hs(&sc, &dc, &t, &s, &d);
+    ck_assert_int_eq(d.rc, -EBADMSG);
+    assert_refused(&d);
+    ck_assert_msg(strstr(d.err, "signature does not verify"), "%s", d.err);
+}
+END_TEST
+
+/* The operator's way out of the list: any key, but still proven. */
+START_TEST(test_any_source)
+{
+    struct encmig_hs_config sc, dc;
+    struct tamper t = no_tamper;
+    struct end s, d;
+
+    two_hosts(&sc, &dc);
+    ck_assert_int_eq(unlink(as), 0);
+    dc.any_source = true;
+    run_hs(&sc, &dc, NULL, &s, &d);
+    assert_ok(&s, &d);
+
+    t.s2d_flip = HELLO_STREAM + ENCMIG_HS_HEADER_SIZE + 5;
+    t.mask = 1;
+    run_hs(&sc, &dc, &t, &s, &d);
+    ck_assert_int_eq(d.rc, -EBADMSG);
+    assert_refused(&d);
+}
+END_TEST
+
 /*
  * Every byte of the REPLY stream (header and body), flipped in transit:
  * the source must refuse.  Once with the host pinned, once unknown with
@@ -236,7 +406,9 @@ START_TEST(test_reply_byte_flip)
         run_hs(&sc, &dc, &t, &s, &d);
         ck_assert_msg(s.rc < 0, "flip of REPLY byte %ld accepted", i);
         assert_refused(&s);
-        ck_assert_msg(d.rc == 0, "destination: %d %s", d.rc, d.err);
+        /* The source hangs up instead of signing what it refused. */
+        ck_assert_msg(d.rc == -EPIPE, "destination: %d %s", d.rc, d.err);
+        assert_refused(&d);
         ck_assert_msg(access(kh, F_OK) == -1,
                       "flip of REPLY byte %ld pinned a key", i);
     }
@@ -318,6 +490,15 @@ START_TEST(test_truncated_in_transit)
                       d.err);
         assert_refused(&d);
         assert_refused(&s);
+    }
+    /* The source has said all it had to; the destination takes nothing. */
+    for (i = HELLO_STREAM; i < HELLO_STREAM + AUTH_STREAM; i++) {
+        t = no_tamper;
+        t.s2d_cut = i;
+        run_hs(&sc, &dc, &t, &s, &d);
+        ck_assert_msg(d.rc == -EPIPE, "SOURCE_AUTH cut at %ld: %d %s", i,
+                      d.rc, d.err);
+        assert_refused(&d);
     }
 }
 END_TEST
@@ -434,6 +615,15 @@ START_TEST(test_oversize_and_truncated_to_dest)
     alen = sizeof(ans);
     ck_assert_int_eq(against(true, &in, &e, ans, &alen), -EPIPE);
 
+    /* A version-1 source's HELLO: told which version is spoken here. */
+    frame(&in, ENCMIG_HS_MSG_HELLO, ENCMIG_HS_HELLO_SIZE(1) -
+          ENCMIG_HS_PUB_SIZE, body, ENCMIG_HS_HELLO_SIZE(1) -
+          ENCMIG_HS_PUB_SIZE);
+    alen = sizeof(ans);
+    ck_assert_int_eq(against(true, &in, &e, ans, &alen), -EBADMSG);
+    assert_error_answer(ans, alen, EBADMSG);
+    ck_assert_msg(memmem(ans, alen, "version 2", 9), "no version named");
+
     /* The wrong message, and a HELLO of the right size but garbage. */
     frame(&in, ENCMIG_HS_MSG_REPLY, ENCMIG_HS_REPLY_SIZE, body,
           ENCMIG_HS_REPLY_SIZE);
@@ -450,11 +640,12 @@ START_TEST(test_oversize_and_truncated_to_dest)
     /* A well-formed HELLO whose X25519 key is a low-order point. */
     {
         struct encmig_hs_hello h = {
-            .min_version = 1, .max_version = 1, .nr_suites = 1,
+            .min_version = 2, .max_version = 2, .nr_suites = 1,
             .suites = { ENCMIG_HS_SUITE_X25519_AESGCM },
         };
         struct wbuf hb;
 
+        memcpy(h.host_pub, src_pub, sizeof(h.host_pub));
         wbuf_init(&hb, ENCMIG_HS_MAX_BODY);
         ck_assert_int_eq(encmig_hs_put_hello(&hb, &h), 0);
         frame(&in, ENCMIG_HS_MSG_HELLO, wbuf_avail(&hb), wbuf_ptr(&hb),
@@ -516,8 +707,8 @@ START_TEST(test_oversize_and_truncated_to_source)
 
     /* A well-formed REPLY of zeros: unknown host (all-zero key). */
     alen = sizeof(ans);
-    body[3] = 1;
-    body[7] = 1;
+    body[3] = ENCMIG_HS_VERSION_MAX;
+    body[7] = ENCMIG_HS_SUITE_X25519_AESGCM;
     frame(&in, ENCMIG_HS_MSG_REPLY, ENCMIG_HS_REPLY_SIZE, body,
           ENCMIG_HS_REPLY_SIZE);
     ck_assert_int_eq(against(false, &in, &e, ans, &alen), -ENOENT);
@@ -526,7 +717,7 @@ START_TEST(test_oversize_and_truncated_to_source)
 
     /* ERROR: its code and text come through; a bad one is refused. */
     wbuf_init(&err, ENCMIG_HS_ERROR_MAX_SIZE);
-    ck_assert_int_eq(encmig_hs_put_error(&err, EACCES, "go away"), 0);
+    ck_assert_int_eq(encmig_hs_put_error(&err, EPERM, "go away"), 0);
     frame(&in, ENCMIG_HS_MSG_ERROR, wbuf_avail(&err), wbuf_ptr(&err),
           wbuf_avail(&err));
     wbuf_free(&err);
@@ -534,7 +725,17 @@ START_TEST(test_oversize_and_truncated_to_source)
     ck_assert_int_eq(against(false, &in, &e, ans, &alen), -ECONNREFUSED);
     assert_refused(&e);
     ck_assert_msg(strstr(e.err, "refused the handshake: go away "
-                         "(Permission denied)"), "%s", e.err);
+                         "(Operation not permitted)"), "%s", e.err);
+
+    /* "Not authorized" keeps its code: the operator has a list to fix. */
+    wbuf_init(&err, ENCMIG_HS_ERROR_MAX_SIZE);
+    ck_assert_int_eq(encmig_hs_put_error(&err, EACCES, "not listed"), 0);
+    frame(&in, ENCMIG_HS_MSG_ERROR, wbuf_avail(&err), wbuf_ptr(&err),
+          wbuf_avail(&err));
+    wbuf_free(&err);
+    alen = sizeof(ans);
+    ck_assert_int_eq(against(false, &in, &e, ans, &alen), -EACCES);
+    assert_refused(&e);
 
     wbuf_init(&err, ENCMIG_HS_ERROR_MAX_SIZE);
     ck_assert_int_eq(wbuf_put_u32be(&err, EACCES), 0);
@@ -566,6 +767,12 @@ static Suite *handshake_suite(void)
     tcase_add_test(tc, test_no_common_version);
     tcase_add_test(tc, test_no_common_suite);
     tcase_add_test(tc, test_dest_without_hostkey);
+    tcase_add_test(tc, test_source_without_hostkey);
+    tcase_add_test(tc, test_unlisted_source_refused);
+    tcase_add_test(tc, test_authorized_sources_missing_or_malformed);
+    tcase_add_test(tc, test_source_auth_byte_flip);
+    tcase_add_test(tc, test_source_auth_from_another_session);
+    tcase_add_test(tc, test_any_source);
     tcase_add_test(tc, test_reply_byte_flip);
     tcase_add_test(tc, test_hello_byte_flip);
     tcase_add_test(tc, test_truncated_in_transit);

@@ -18,7 +18,8 @@ START_TEST(test_key_schedule)
     /* RFC 7748, 6.1. */
     uint8_t a_priv[32], b_pub[32], want_shared[32], shared[32];
     uint8_t th[32], kek[32], want_kek[32], prk[32], wrapped[80], sig[64];
-    uint8_t pt[64], hpub[32], bad[32], msg[16 + 32 + 80];
+    uint8_t pt[64], hpub[32], bad[32], msg[16 + 32 + 80], ssig[64];
+    uint8_t smsg[23 + 32 + 80 + 64];
     static const uint8_t iv[12];
     struct xen_encmig_keymat km, km2;
     unsigned int mdlen = 0;
@@ -46,13 +47,13 @@ START_TEST(test_key_schedule)
     ck_assert_int_eq(encmig_hs_eph_derive(a, bad, shared), -EBADMSG);
     EVP_PKEY_free(a);
 
-    /* TH = SHA-256("encmig-hs-v1" || HELLO || REPLY prefix). */
+    /* TH = SHA-256("encmig-hs-v2" || HELLO || REPLY prefix). */
     m = EVP_MD_CTX_new();
     ck_assert_int_eq(encmig_hs_transcript((const uint8_t *)"hello", 5,
                                           (const uint8_t *)"prefix", 6, th),
                      0);
     ck_assert_int_eq(EVP_DigestInit_ex(m, EVP_sha256(), NULL), 1);
-    ck_assert_int_eq(EVP_DigestUpdate(m, "encmig-hs-v1hellopre", 20), 1);
+    ck_assert_int_eq(EVP_DigestUpdate(m, "encmig-hs-v2hellopre", 20), 1);
     ck_assert_int_eq(EVP_DigestUpdate(m, "fix", 3), 1);
     ck_assert_int_eq(EVP_DigestFinal_ex(m, prk, &mdlen), 1);
     ck_assert_mem_eq(th, prk, 32);
@@ -61,7 +62,7 @@ START_TEST(test_key_schedule)
     ck_assert_int_eq(encmig_hs_kek(want_shared, th, kek), 0);
     ck_assert_ptr_nonnull(HMAC(EVP_sha256(), th, 32, want_shared, 32, prk,
                                &mdlen));
-    memcpy(msg, "encmig v1 kek\x01", 14);
+    memcpy(msg, "encmig v2 kek\x01", 14);
     ck_assert_ptr_nonnull(HMAC(EVP_sha256(), prk, 32, msg, 14, want_kek,
                                &mdlen));
     ck_assert_mem_eq(kek, want_kek, 32);
@@ -90,13 +91,13 @@ START_TEST(test_key_schedule)
     ck_assert_int_eq(encmig_hs_unwrap(kek, th, wrapped, &km2), -EBADMSG);
     th[0] ^= 1;
 
-    /* Signature: Ed25519 over "encmig-hs-v1 sig" || TH || wrapped. */
+    /* Signature: Ed25519 over "encmig-hs-v2 sig" || TH || wrapped. */
     keygen(dst_dir);
     ck_assert_int_eq(encmig_hostkey_load(dst_dir, &host, err, sizeof(err)),
                      0);
     ck_assert_int_eq(encmig_hostkey_public(host, hpub), 0);
     ck_assert_int_eq(encmig_hs_sign(host, th, wrapped, sig), 0);
-    memcpy(msg, "encmig-hs-v1 sig", 16);
+    memcpy(msg, "encmig-hs-v2 sig", 16);
     memcpy(msg + 16, th, 32);
     memcpy(msg + 48, wrapped, 80);
     hpk = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, hpub, 32);
@@ -104,18 +105,41 @@ START_TEST(test_key_schedule)
     ck_assert_int_eq(EVP_DigestVerifyInit(m, NULL, NULL, NULL, hpk), 1);
     ck_assert_int_eq(EVP_DigestVerify(m, sig, 64, msg, sizeof(msg)), 1);
     ck_assert_int_eq(encmig_hs_verify(hpub, th, wrapped, sig), 0);
+
+    /*
+     * The source's: Ed25519 over "encmig-hs-v2 source sig" || TH ||
+     * wrapped || the destination's sig; neither stands for the other,
+     * even made with one key.
+     */
+    ck_assert_int_eq(encmig_hs_source_sign(host, th, wrapped, sig, ssig), 0);
+    memcpy(smsg, "encmig-hs-v2 source sig", 23);
+    memcpy(smsg + 23, th, 32);
+    memcpy(smsg + 55, wrapped, 80);
+    memcpy(smsg + 135, sig, 64);
+    ck_assert_int_eq(EVP_MD_CTX_reset(m), 1);
+    ck_assert_int_eq(EVP_DigestVerifyInit(m, NULL, NULL, NULL, hpk), 1);
+    ck_assert_int_eq(EVP_DigestVerify(m, ssig, 64, smsg, sizeof(smsg)), 1);
+    ck_assert_int_eq(encmig_hs_source_verify(hpub, th, wrapped, sig, ssig),
+                     0);
+    ck_assert_int_eq(encmig_hs_verify(hpub, th, wrapped, ssig), -EBADMSG);
+    ck_assert_int_eq(encmig_hs_source_verify(hpub, th, wrapped, ssig, sig),
+                     -EBADMSG);
     sig[10] ^= 4;
     ck_assert_int_eq(encmig_hs_verify(hpub, th, wrapped, sig), -EBADMSG);
+    ck_assert_int_eq(encmig_hs_source_verify(hpub, th, wrapped, sig, ssig),
+                     -EBADMSG);
+    sig[10] ^= 4;
     EVP_PKEY_free(hpk);
     EVP_PKEY_free(host);
 
-    /* FTH = SHA-256(TH || wrapped || sig). */
-    ck_assert_int_eq(encmig_hs_final_hash(th, wrapped, sig, kek), 0);
+    /* FTH = SHA-256(TH || wrapped || sig || source sig). */
+    ck_assert_int_eq(encmig_hs_final_hash(th, wrapped, sig, ssig, kek), 0);
     ck_assert_int_eq(EVP_MD_CTX_reset(m), 1);
     ck_assert_int_eq(EVP_DigestInit_ex(m, EVP_sha256(), NULL), 1);
     ck_assert_int_eq(EVP_DigestUpdate(m, th, 32), 1);
     ck_assert_int_eq(EVP_DigestUpdate(m, wrapped, 80), 1);
     ck_assert_int_eq(EVP_DigestUpdate(m, sig, 64), 1);
+    ck_assert_int_eq(EVP_DigestUpdate(m, ssig, 64), 1);
     ck_assert_int_eq(EVP_DigestFinal_ex(m, prk, &mdlen), 1);
     ck_assert_mem_eq(kek, prk, 32);
     EVP_MD_CTX_free(m);

@@ -22,6 +22,7 @@ static void sample_hello(struct encmig_hs_hello *h, uint32_t n)
         h->suites[i] = i + 1;
     memset(h->eph_pub, 0x11, sizeof(h->eph_pub));
     memset(h->nonce, 0x22, sizeof(h->nonce));
+    memset(h->host_pub, 0x33, sizeof(h->host_pub));
 }
 
 /* Parse the first len bytes of enc (plus one stray byte if extra). */
@@ -49,6 +50,11 @@ static int parse_hello(struct wbuf *b, void *o)
 static int parse_reply(struct wbuf *b, void *o)
 {
     return encmig_hs_parse_reply(b, o);
+}
+
+static int parse_source_auth(struct wbuf *b, void *o)
+{
+    return encmig_hs_parse_source_auth(b, o);
 }
 
 START_TEST(test_codec_hello)
@@ -90,6 +96,7 @@ START_TEST(test_codec_hello)
         ck_assert_int_eq(wbuf_put_u32be(&b, 1), 0);
         ck_assert_int_eq(wbuf_put(&b, h.eph_pub, 32), 0);
         ck_assert_int_eq(wbuf_put(&b, h.nonce, 32), 0);
+        ck_assert_int_eq(wbuf_put(&b, h.host_pub, 32), 0);
         ck_assert_msg(encmig_hs_parse_hello(&b, &g) == -EBADMSG,
                       "bad field %zu accepted", i);
         wbuf_free(&b);
@@ -159,6 +166,37 @@ START_TEST(test_codec_reply_header_keymat)
     ck_assert_int_eq(encmig_hs_check_len(3, 8 + 257), -EBADMSG);
     ck_assert_int_eq(encmig_hs_check_len(0, 8), -EBADMSG);
     ck_assert_int_eq(encmig_hs_check_len(4, 8), -EBADMSG);
+    ck_assert_int_eq(encmig_hs_check_len(4, ENCMIG_HS_SOURCE_AUTH_SIZE), 0);
+    ck_assert_int_eq(encmig_hs_check_len(4, ENCMIG_HS_SOURCE_AUTH_SIZE + 1),
+                     -EBADMSG);
+    ck_assert_int_eq(encmig_hs_check_len(5, ENCMIG_HS_SOURCE_AUTH_SIZE),
+                     -EBADMSG);
+    /* A version-1 HELLO (no source key) has no version-2 length. */
+    for (i = 1; i <= ENCMIG_HS_MAX_SUITES; i++)
+        ck_assert_int_eq(encmig_hs_check_len(1, ENCMIG_HS_HELLO_SIZE(i) -
+                                             ENCMIG_HS_PUB_SIZE), -EBADMSG);
+
+    /* SOURCE_AUTH: the signature, exactly. */
+    {
+        struct encmig_hs_source_auth a, a2;
+
+        for (i = 0; i < sizeof(a.sig); i++)
+            a.sig[i] = 0x80 + i;
+        wbuf_init(&b, ENCMIG_HS_MAX_BODY);
+        ck_assert_int_eq(encmig_hs_put_source_auth(&b, &a), 0);
+        ck_assert_uint_eq(wbuf_avail(&b), ENCMIG_HS_SOURCE_AUTH_SIZE);
+        ck_assert_int_eq(parse_prefix(parse_source_auth, &b,
+                                      ENCMIG_HS_SOURCE_AUTH_SIZE, false, &a2),
+                         0);
+        ck_assert_mem_eq(&a, &a2, sizeof(a));
+        for (i = 0; i < ENCMIG_HS_SOURCE_AUTH_SIZE; i++)
+            ck_assert_int_eq(parse_prefix(parse_source_auth, &b, i, false,
+                                          &a2), -EBADMSG);
+        ck_assert_int_eq(parse_prefix(parse_source_auth, &b,
+                                      ENCMIG_HS_SOURCE_AUTH_SIZE, true, &a2),
+                         -EBADMSG);
+        wbuf_free(&b);
+    }
 
     /* Key material: 64 bytes, pad zero or refused. */
     memset(&km, 0x5a, sizeof(km));

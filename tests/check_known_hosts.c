@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * check_known_hosts.c: the parser of known_hosts, malformed files, and
- * pinning on first use.
+ * pinning on first use; the destination's authorized_sources, read by the
+ * same parser.
  */
 
 #include <check.h>
@@ -138,6 +139,55 @@ START_TEST(test_known_hosts_append)
 }
 END_TEST
 
+/* The destination's list: looked up by key, the name only a label. */
+START_TEST(test_authorized_sources)
+{
+    uint8_t k1[32], k2[32], k3[32];
+    char name[ENCMIG_MAX_HOSTNAME + 1], err[512], fp[ENCMIG_FINGERPRINT_SIZE];
+    int rc;
+
+    memset(k1, 1, sizeof(k1));
+    memset(k2, 2, sizeof(k2));
+    memset(k3, 3, sizeof(k3));
+    ck_assert_int_eq(unlink(as), 0);
+    fingerprint(k1, fp);
+
+    rc = encmig_authorized_sources_check(as, k1, name, err, sizeof(err));
+    ck_assert_int_eq(rc, -EACCES);
+    ck_assert_msg(strstr(err, as) && strstr(err, "does not exist") &&
+                  strstr(err, fp), "%s", err);
+    ck_assert_str_eq(name, "");
+
+    write_file(as, "# who may migrate here\n\n", 24);
+    list_key(as, "hostA", k1);
+    list_key(as, "hostB", k2);
+    list_key(as, "hostA-new", k1);
+    rc = encmig_authorized_sources_check(as, k1, name, err, sizeof(err));
+    ck_assert_msg(rc == 0, "%d %s", rc, err);
+    ck_assert_str_eq(name, "hostA");
+    rc = encmig_authorized_sources_check(as, k2, name, err, sizeof(err));
+    ck_assert_int_eq(rc, 0);
+    ck_assert_str_eq(name, "hostB");
+
+    rc = encmig_authorized_sources_check(as, k3, name, err, sizeof(err));
+    ck_assert_int_eq(rc, -EACCES);
+    fingerprint(k3, fp);
+    ck_assert_msg(strstr(err, as) && strstr(err, fp) &&
+                  strstr(err, "not in"), "%s", err);
+    ck_assert_str_eq(name, "");
+
+    /* The known_hosts parser's rules, line numbers and all. */
+    {
+        static const char bad[] = "# x\nhostA ssh-ed25519 " ZERO_B64 "\n";
+
+        write_file(as, bad, strlen(bad));
+    }
+    rc = encmig_authorized_sources_check(as, k1, name, err, sizeof(err));
+    ck_assert_int_eq(rc, -EINVAL);
+    ck_assert_msg(strstr(err, "authorized_sources:2: malformed"), "%s", err);
+}
+END_TEST
+
 static Suite *known_hosts_suite(void)
 {
     Suite *s = suite_create("known_hosts");
@@ -147,6 +197,7 @@ static Suite *known_hosts_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_known_hosts_malformed);
     tcase_add_test(tc, test_known_hosts_append);
+    tcase_add_test(tc, test_authorized_sources);
     suite_add_tcase(s, tc);
 
     return s;

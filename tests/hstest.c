@@ -31,6 +31,8 @@ char tdir[PATH_MAX];
 char src_dir[PATH_MAX + 8];  /* the source's keydir: known_hosts */
 char dst_dir[PATH_MAX + 8];  /* the destination's host key */
 char kh[PATH_MAX + 32];      /* src_dir/known_hosts */
+char as[PATH_MAX + 32];      /* dst_dir/authorized_sources */
+uint8_t src_pub[ENCMIG_PUBKEY_SIZE];
 
 static int rm_one(const char *p, const struct stat *st, int flag,
                   struct FTW *f)
@@ -50,8 +52,13 @@ void setup(void)
     snprintf(src_dir, sizeof(src_dir), "%s/src", tdir);
     snprintf(dst_dir, sizeof(dst_dir), "%s/dst", tdir);
     snprintf(kh, sizeof(kh), "%s/%s", src_dir, ENCMIG_KNOWN_HOSTS_FILE);
+    snprintf(as, sizeof(as), "%s/%s", dst_dir,
+             ENCMIG_AUTHORIZED_SOURCES_FILE);
     ck_assert_int_eq(mkdir(src_dir, 0700), 0);
     ck_assert_int_eq(mkdir(dst_dir, 0700), 0);
+    keygen(src_dir);
+    load_pub(src_dir, src_pub);
+    list_key(as, SOURCE, src_pub);
 }
 
 void teardown(void)
@@ -108,13 +115,19 @@ void fingerprint(const uint8_t pub[ENCMIG_PUBKEY_SIZE],
 
 void pin(const char *host, const uint8_t pub[ENCMIG_PUBKEY_SIZE])
 {
+    list_key(kh, host, pub);
+}
+
+void list_key(const char *path, const char *name,
+              const uint8_t pub[ENCMIG_PUBKEY_SIZE])
+{
     char b64[ENCMIG_PUBKEY_B64_SIZE];
     FILE *f;
 
     ck_assert_int_eq(encmig_pubkey_to_b64(pub, b64), 0);
-    f = fopen(kh, "a");
+    f = fopen(path, "a");
     ck_assert_ptr_nonnull(f);
-    fprintf(f, "%s %s %s\n", host, ENCMIG_KEYTYPE, b64);
+    fprintf(f, "%s %s %s\n", name, ENCMIG_KEYTYPE, b64);
     fclose(f);
 }
 
@@ -146,25 +159,39 @@ static void *dest_main(void *arg)
     return NULL;
 }
 
-const struct tamper no_tamper = { -1, -1, -1, -1, 0 };
+const struct tamper no_tamper = {
+    .s2d_flip = -1, .s2d_cut = -1, .d2s_flip = -1, .d2s_cut = -1,
+};
 
 struct pump {
     int in, out;
     long flip, cut;
     uint8_t mask;
+    const uint8_t *splice;
+    long splice_at;
+    size_t splice_len;
+    struct recording *record;
 };
 
 static void *pump_main(void *arg)
 {
     struct pump *p = arg;
     uint8_t buf[1024];
-    long pos = 0;
+    long pos = 0, i;
 
     for (;;) {
         ssize_t n = read(p->in, buf, sizeof(buf));
 
         if (n <= 0)
             break;
+        if (p->record && p->record->len + n <= sizeof(p->record->buf)) {
+            memcpy(p->record->buf + p->record->len, buf, n);
+            p->record->len += n;
+        }
+        for (i = 0; i < n; i++)
+            if (pos + i >= p->splice_at &&
+                pos + i < p->splice_at + (long)p->splice_len)
+                buf[i] = p->splice[pos + i - p->splice_at];
         if (p->flip >= pos && p->flip < pos + n)
             buf[p->flip - pos] ^= p->mask;
         if (p->cut >= 0 && pos + n >= p->cut) {
@@ -199,8 +226,13 @@ void run_hs(const struct encmig_hs_config *scfg,
     if (t) {
         ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, b), 0);
         d->fd = b[1];
-        s2d = (struct pump){ a[1], b[0], t->s2d_flip, t->s2d_cut, t->mask };
-        d2s = (struct pump){ b[0], a[1], t->d2s_flip, t->d2s_cut, t->mask };
+        s2d = (struct pump){ a[1], b[0], t->s2d_flip, t->s2d_cut, t->mask,
+                             t->splice, t->splice_at, t->splice_len,
+                             t->record };
+        d2s = (struct pump){ .in = b[0], .out = a[1], .flip = t->d2s_flip,
+                             .cut = t->d2s_cut, .mask = t->mask };
+        if (t->record)
+            t->record->len = 0;
         ck_assert_int_eq(pthread_create(&tp1, NULL, pump_main, &s2d), 0);
         ck_assert_int_eq(pthread_create(&tp2, NULL, pump_main, &d2s), 0);
     }
@@ -232,11 +264,13 @@ void assert_ok(const struct end *s, const struct end *d)
     ck_assert(!all_zero(s->res.km.nonce_base, sizeof(s->res.km.nonce_base)));
     ck_assert(!all_zero(s->res.transcript, sizeof(s->res.transcript)));
     ck_assert_uint_eq(s->res.km.pad, 0);
-    ck_assert_uint_eq(s->res.version, 1);
+    ck_assert_uint_eq(s->res.version, 2);
     ck_assert_uint_eq(s->res.suite, ENCMIG_HS_SUITE_X25519_AESGCM);
-    ck_assert_uint_eq(d->res.version, 1);
+    ck_assert_uint_eq(d->res.version, 2);
     ck_assert_uint_eq(d->res.suite, ENCMIG_HS_SUITE_X25519_AESGCM);
-    ck_assert(all_zero(d->res.peer_pub, sizeof(d->res.peer_pub)));
+    /* Each end knows who the other is. */
+    ck_assert_mem_eq(d->res.peer_pub, src_pub, sizeof(src_pub));
+    ck_assert_str_eq(d->res.peer_name, d->cfg->any_source ? "" : SOURCE);
 }
 
 void assert_refused(const struct end *e)

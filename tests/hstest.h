@@ -19,16 +19,23 @@
 #include "../tools/libxl-encmig/handshake.h"
 
 #define HOST            "dest.example"
+#define SOURCE          "src.example"
 #define REPLY_STREAM    (ENCMIG_HS_HEADER_SIZE + ENCMIG_HS_REPLY_SIZE)
 #define HELLO_STREAM    (ENCMIG_HS_HEADER_SIZE + ENCMIG_HS_HELLO_SIZE(1))
+#define AUTH_STREAM     (ENCMIG_HS_HEADER_SIZE + ENCMIG_HS_SOURCE_AUTH_SIZE)
 
 /* This test's directory, and the two hosts' key directories in it. */
 extern char tdir[PATH_MAX];
 extern char src_dir[PATH_MAX + 8];  /* the source's keydir: known_hosts */
 extern char dst_dir[PATH_MAX + 8];  /* the destination's host key */
 extern char kh[PATH_MAX + 32];      /* src_dir/known_hosts */
+extern char as[PATH_MAX + 32];      /* dst_dir/authorized_sources */
+extern uint8_t src_pub[ENCMIG_PUBKEY_SIZE];    /* the source's host key */
 
-/* The checked fixture: a fresh tdir with src_dir and dst_dir in it. */
+/*
+ * The checked fixture: a fresh tdir with src_dir and dst_dir in it, a
+ * host key in src_dir, listed as SOURCE in the destination's as.
+ */
 void setup(void);
 void teardown(void);
 
@@ -40,6 +47,9 @@ void fingerprint(const uint8_t pub[ENCMIG_PUBKEY_SIZE],
                  char fp[ENCMIG_FINGERPRINT_SIZE]);
 /* Pin host to pub in known_hosts, as an operator would by hand. */
 void pin(const char *host, const uint8_t pub[ENCMIG_PUBKEY_SIZE]);
+/* Append "name encmig-ed25519 BASE64" to path. */
+void list_key(const char *path, const char *name,
+              const uint8_t pub[ENCMIG_PUBKEY_SIZE]);
 /* Both ends' defaults, with their own key directories. */
 void configs(struct encmig_hs_config *s, struct encmig_hs_config *d);
 /* A test never hangs: a read that waits this long fails with -EAGAIN. */
@@ -54,12 +64,26 @@ struct end {
     int rc;
 };
 
-/* What the relay does to each direction: flip byte flip with mask, or
- * cut the stream after cut bytes; -1 for neither. */
+/*
+ * What the relay does to each direction: flip byte flip with mask, or
+ * cut the stream after cut bytes; -1 for neither.  Towards the
+ * destination it can also write splice_len bytes of splice over the
+ * stream from splice_at, and keep a copy of what the source sent in
+ * record.
+ */
 struct tamper {
     long s2d_flip, s2d_cut;
     long d2s_flip, d2s_cut;
     uint8_t mask;
+    const uint8_t *splice;
+    long splice_at;
+    size_t splice_len;
+    struct recording *record;
+};
+
+struct recording {
+    uint8_t buf[4096];
+    size_t len;
 };
 
 extern const struct tamper no_tamper;

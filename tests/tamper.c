@@ -9,7 +9,7 @@
  * tags, vCPU and end records, and the destination's answers before it
  * commits); records dropped, duplicated, reordered, replayed later or
  * taken from another session; the stream cut at many points; garbage and
- * oversize lengths injected.  Every case must end with both ends refusing,
+ * oversize lengths injected; a source the destination does not list.  Every case must end with both ends refusing,
  * no guest left on the destination, and the source's guest running with
  * its memory as it was.
  *
@@ -142,6 +142,14 @@ static int learn(struct layout *l, const uint8_t *to_dst, uint64_t n0,
     add(l, 0, q, 1, "hello ephemeral key[0]");
     add(l, 0, q + 31, 1, "hello ephemeral key[31]");
     add(l, 0, q + 32, 1, "hello nonce[0]");
+    add(l, 0, q + 64, 1, "hello source key[0]");
+    add(l, 0, q + 95, 1, "hello source key[31]");
+    p += 8 + len;
+    len = be32(to_dst + p + 4);
+    add(l, 0, p, 4, "source auth type");
+    add(l, 0, p + 4, 4, "source auth length");
+    add(l, 0, p + 8, 1, "source auth signature[0]");
+    add(l, 0, p + 8 + 63, 1, "source auth signature[63]");
     p += 8 + len;
 
     /* The stream. */
@@ -522,6 +530,13 @@ int main(int argc, char **argv)
     plan_literal(&b, huge, 4);
     plan_range(&b, 8 + 8, RELAY_END);
     run_case(&t, &ty, "reply length 0xffffffff", &a, &b);
+
+    /* 6. A source the destination does not list, untouched in transit. */
+    plan_pass(&a);
+    plan_pass(&b);
+    if ( twohost_authorize(&t, NULL) == 0 )
+        run_case(&t, &ty, "source not in the destination's list", &a, &b);
+    twohost_authorize(&t, "source");
 
     twohost_free(&t);
     free(clean);
