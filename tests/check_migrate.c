@@ -74,6 +74,7 @@ START_TEST(test_live_plain)
 
     pair_new(&p, 16 << 20, 20000);
     p.scfg.plain = true;
+    p.rcfg.trust.any_source = true;
     p.scfg.tap = cli_marker_tap;
     p.scfg.tap_opaque = &tap;
     twohost_run(&p, false, NULL, NULL);
@@ -94,6 +95,66 @@ START_TEST(test_plain_receiver_refuses_encrypted)
     twohost_run(&p, false, NULL, NULL);
     assert_failed_cleanly(&p, true);
     ck_assert_msg(strstr(p.serr, "plain migrations only"), "%s", p.serr);
+    twohost_free(&p);
+}
+END_TEST
+
+/* Nothing proves who sends a plain migration: refused by default. */
+START_TEST(test_plain_refused_without_any_source)
+{
+    struct twohost p;
+
+    pair_new(&p, 4 << 20, 0);
+    p.scfg.plain = true;
+    twohost_run(&p, false, NULL, NULL);
+    assert_failed_cleanly(&p, true);
+    ck_assert_int_eq(p.dst_rc, -EACCES);
+    ck_assert_msg(strstr(p.serr, "--any-source"), "%s", p.serr);
+    twohost_free(&p);
+}
+END_TEST
+
+/*
+ * A source the destination does not list is refused in the handshake:
+ * no guest was ever created on the destination.
+ */
+START_TEST(test_unlisted_source_refused)
+{
+    struct twohost p;
+
+    pair_new(&p, 4 << 20, 0);
+    ck_assert_int_eq(twohost_authorize(&p, NULL), 0);
+    sim_check_wipes(true);
+    twohost_run(&p, false, NULL, NULL);
+    assert_failed_cleanly(&p, true);
+    ck_assert_int_eq(p.src_rc, -EACCES);
+    ck_assert_int_eq(p.dst_rc, -EACCES);
+    ck_assert_msg(strstr(p.serr, "is not authorized"), "%s", p.serr);
+    ck_assert_msg(strstr(p.rerr, "authorized_sources"), "%s", p.rerr);
+    ck_assert(twohost_dest_clean(&p));
+    ck_assert_uint_eq(sim_unwiped_frees(), 0);
+    sim_check_wipes(false);
+
+    /* Listed, the same source gets in. */
+    ck_assert_int_eq(twohost_authorize(&p, "source"), 0);
+    twohost_run(&p, false, NULL, NULL);
+    ck_assert_msg(p.src_rc == 0, "source: %s", p.serr);
+    ck_assert_msg(p.dst_rc == 0, "destination: %s", p.rerr);
+    twohost_free(&p);
+}
+END_TEST
+
+/* The receiver's opt-out: any source key, and plain migrations. */
+START_TEST(test_any_source)
+{
+    struct twohost p;
+
+    pair_new(&p, 4 << 20, 0);
+    ck_assert_int_eq(unlink(p.authorized), 0);
+    p.rcfg.trust.any_source = true;
+    twohost_run(&p, false, NULL, NULL);
+    ck_assert_msg(p.src_rc == 0, "source: %s", p.serr);
+    ck_assert_msg(p.dst_rc == 0, "destination: %s", p.rerr);
     twohost_free(&p);
 }
 END_TEST
@@ -309,6 +370,9 @@ int main(void)
     tcase_add_test(tc, test_live_encrypted);
     tcase_add_test(tc, test_live_plain);
     tcase_add_test(tc, test_plain_receiver_refuses_encrypted);
+    tcase_add_test(tc, test_plain_refused_without_any_source);
+    tcase_add_test(tc, test_unlisted_source_refused);
+    tcase_add_test(tc, test_any_source);
     tcase_add_test(tc, test_unknown_host_refused);
     tcase_add_test(tc, test_changed_host_key_refused);
     tcase_add_test(tc, test_destination_dies_mid_stream);

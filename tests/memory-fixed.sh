@@ -8,8 +8,11 @@ encmig=${ENCMIG:-./tools/libxl-encmig/encmig}
 dir=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$dir"' EXIT
 
+# Each end its own key: the destination pinned, the source authorized.
+"$encmig" keygen --keydir "$dir/a" >/dev/null || exit 1
 "$encmig" keygen --keydir "$dir/b" >/dev/null || exit 1
 echo "127.0.0.1 $(cut -d' ' -f1,2 "$dir/b/host_ed25519_key.pub")" > "$dir/known_hosts"
+echo "source $(cut -d' ' -f1,2 "$dir/a/host_ed25519_key.pub")" > "$dir/b/authorized_sources"
 
 # run SIZE PORT: prints "buffer_bytes overhead_bytes"
 run() {

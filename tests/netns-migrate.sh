@@ -38,16 +38,21 @@ ip -n "$ns_b" addr add "$addr_b/30" dev "$veth_b" &&
 ip -n "$ns_a" link set "$veth_a" up && ip -n "$ns_b" link set "$veth_b" up &&
 ip -n "$ns_a" link set lo up && ip -n "$ns_b" link set lo up || exit 1
 
+# Each end its own key: the destination pinned, the source authorized.
+"$encmig" keygen --keydir "$dir/a" >/dev/null || exit 1
 "$encmig" keygen --keydir "$dir/b" >/dev/null || exit 1
 echo "$addr_b $(cut -d' ' -f1,2 "$dir/b/host_ed25519_key.pub")" > "$dir/known_hosts"
+echo "$addr_a $(cut -d' ' -f1,2 "$dir/a/host_ed25519_key.pub")" > "$dir/b/authorized_sources"
 
 failed=0
 # migrate MODE PORT [--plain]
 migrate() {
-    local mode=$1 port=$2 out
+    local mode=$1 port=$2 out recv_opts=()
     shift 2
+    # Nothing authenticates a plain migration's source.
+    [ "$mode" = plain ] && recv_opts=(--any-source)
     ip netns exec "$ns_b" "$encmig" migrate-receive --listen "$addr_b:$port" \
-        --keydir "$dir/b" 2>"$dir/recv-$mode.log" &
+        --keydir "$dir/b" "${recv_opts[@]}" 2>"$dir/recv-$mode.log" &
     pids+=($!)
     for _ in $(seq 100); do
         grep -q "waiting for a migration" "$dir/recv-$mode.log" && break

@@ -12,7 +12,8 @@
  * unknown records injected; control messages dropped, duplicated,
  * replayed from another session, forged, or held past the other side's
  * timeout; a refusal turned into a forged success and the reverse; the
- * stream cut at many points; garbage and oversize lengths injected.
+ * stream cut at many points; garbage and oversize lengths injected; a
+ * source the destination does not list.
  *
  * Two kinds of case:
  *  - before the source's GO reaches the destination (all but a few): both
@@ -127,6 +128,7 @@ static const char *msg_name(uint32_t type)
     {
     case ENCMIG_HS_MSG_HELLO:   return "hello";
     case ENCMIG_HS_MSG_REPLY:   return "reply";
+    case ENCMIG_HS_MSG_SOURCE_AUTH: return "source auth";
     case MSG_MIGRATE_REQ:       return "request";
     case MSG_READY:             return "ready";
     case MSG_RESUMED:           return "resumed";
@@ -170,6 +172,8 @@ static void add_hello(struct layout *l, const uint8_t *d, uint64_t q)
     add(l, 0, q, 1, "hello ephemeral key[0]");
     add(l, 0, q + 31, 1, "hello ephemeral key[31]");
     add(l, 0, q + 32, 1, "hello nonce[0]");
+    add(l, 0, q + 64, 1, "hello source key[0]");
+    add(l, 0, q + 95, 1, "hello source key[31]");
 }
 
 static void add_reply(struct layout *l, uint64_t q)
@@ -885,6 +889,14 @@ int main(int argc, char **argv)
     plan_literal(&b, other_back + resumed->off, n1 - resumed->off);
     run_case(&t, &ty, AT_COMMIT, "success replaced by another session's",
              &a, &b);
+
+    /* 9. A source the destination does not list, untouched in transit. */
+    plan_pass(&a);
+    plan_pass(&b);
+    if ( twohost_authorize(&t, NULL) == 0 )
+        run_case(&t, &ty, REFUSED, "source not in the destination's list",
+                 &a, &b);
+    twohost_authorize(&t, "source");
 
     twohost_free(&t);
     free(clean);

@@ -15,29 +15,70 @@
 #include "twohost.h"
 #include "../hypercalls/sim/sim.h"
 #include "../tools/libxl-encmig/cli.h"
-#include "../tools/libxl-encmig/hostkey.h"
+#include "../tools/libxl-encmig/known-hosts.h"
 
-int twohost_pin(struct twohost *t, const char *host)
+/* Write path afresh: one line listing dir's key under name, if any. */
+static int list_key(const char *path, const char *dir, const char *name)
 {
     uint8_t pub[ENCMIG_PUBKEY_SIZE];
     char b64[ENCMIG_PUBKEY_B64_SIZE], err[256];
     FILE *f;
     int rc;
 
-    rc = encmig_hostkey_load_public(t->dir, pub, err, sizeof(err));
+    rc = encmig_hostkey_load_public(dir, pub, err, sizeof(err));
     if ( rc || (rc = encmig_pubkey_to_b64(pub, b64)) )
         return rc;
-    f = fopen(t->known, "w");
+    f = fopen(path, "w");
     if ( !f )
         return -errno;
-    fprintf(f, "%s %s %s\n", host, ENCMIG_KEYTYPE, b64);
+    if ( name )
+        fprintf(f, "%s %s %s\n", name, ENCMIG_KEYTYPE, b64);
     fclose(f);
     return 0;
 }
 
-int twohost_new(struct twohost *t, uint64_t bytes, uint64_t dirty_rate)
+int twohost_pin(struct twohost *t, const char *host)
+{
+    return list_key(t->known, t->dir, host);
+}
+
+int twohost_authorize(struct twohost *t, const char *name)
+{
+    return list_key(t->authorized, t->sdir, name);
+}
+
+/* A fresh key directory holding a host key. */
+static int key_dir(char *dir, size_t size)
 {
     char err[256];
+
+    snprintf(dir, size, "/tmp/encmig-test-XXXXXX");
+    if ( !mkdtemp(dir) )
+        return -errno;
+    return encmig_hostkey_generate(dir, "test", false, err, sizeof(err));
+}
+
+static void key_dir_free(const char *dir)
+{
+    static const char *const files[] = {
+        ENCMIG_HOSTKEY_FILE, ENCMIG_HOSTKEY_PUB_FILE,
+        ENCMIG_KNOWN_HOSTS_FILE, ENCMIG_AUTHORIZED_SOURCES_FILE,
+    };
+    char path[256];
+    unsigned int i;
+
+    if ( !dir[0] )
+        return;
+    for ( i = 0; i < sizeof(files) / sizeof(files[0]); i++ )
+    {
+        snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
+int twohost_new(struct twohost *t, uint64_t bytes, uint64_t dirty_rate)
+{
     int rc;
 
     memset(t, 0, sizeof(*t));
@@ -57,20 +98,22 @@ int twohost_new(struct twohost *t, uint64_t bytes, uint64_t dirty_rate)
     if ( (rc = sim_domain_unpause(t->src, t->domid)) )
         return rc;
 
-    snprintf(t->dir, sizeof(t->dir), "/tmp/encmig-test-XXXXXX");
-    if ( !mkdtemp(t->dir) )
-        return -errno;
-    rc = encmig_hostkey_generate(t->dir, "test", false, err, sizeof(err));
-    if ( rc )
+    /* Each host its own key, each known to the other. */
+    if ( (rc = key_dir(t->dir, sizeof(t->dir))) ||
+         (rc = key_dir(t->sdir, sizeof(t->sdir))) )
         return rc;
-    snprintf(t->known, sizeof(t->known), "%s/known_hosts", t->dir);
-    if ( (rc = twohost_pin(t, "dest")) )
+    snprintf(t->known, sizeof(t->known), "%s/%s", t->sdir,
+             ENCMIG_KNOWN_HOSTS_FILE);
+    snprintf(t->authorized, sizeof(t->authorized), "%s/%s", t->dir,
+             ENCMIG_AUTHORIZED_SOURCES_FILE);
+    if ( (rc = twohost_pin(t, "dest")) ||
+         (rc = twohost_authorize(t, "source")) )
         return rc;
 
     t->scfg.host = t->src;
     t->scfg.domid = t->domid;
     t->scfg.peer_host = "dest";
-    t->scfg.trust.keydir = t->dir;
+    t->scfg.trust.keydir = t->sdir;
     t->scfg.trust.known_hosts = t->known;
     t->rcfg.host = t->dst;
     t->rcfg.trust.keydir = t->dir;
@@ -79,20 +122,11 @@ int twohost_new(struct twohost *t, uint64_t bytes, uint64_t dirty_rate)
 
 void twohost_free(struct twohost *t)
 {
-    char path[256];
-
     relay_free(&t->relay);
     sim_host_free(t->src);
     sim_host_free(t->dst);
-    if ( t->dir[0] )
-    {
-        snprintf(path, sizeof(path), "%s/%s", t->dir, ENCMIG_HOSTKEY_FILE);
-        unlink(path);
-        snprintf(path, sizeof(path), "%s/%s", t->dir, ENCMIG_HOSTKEY_PUB_FILE);
-        unlink(path);
-        unlink(t->known);
-        rmdir(t->dir);
-    }
+    key_dir_free(t->dir);
+    key_dir_free(t->sdir);
     memset(t, 0, sizeof(*t));
 }
 

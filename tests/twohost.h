@@ -20,7 +20,9 @@ struct twohost {
     uint64_t bytes;
     uint8_t before[32];           /* the guest's memory before (no workload) */
     char dir[64];                 /* destination's keys */
+    char sdir[64];                /* source's keys */
     char known[128];              /* source's known_hosts */
+    char authorized[128];         /* destination's authorized_sources */
     unsigned int timeout_s;       /* on both ends' sockets */
 
     struct encmig_send_cfg scfg;
@@ -41,6 +43,10 @@ void twohost_free(struct twohost *t);
 
 /* Pin the destination's key under host in the source's known_hosts. */
 int twohost_pin(struct twohost *t, const char *host);
+
+/* Make the destination's authorized_sources list the source's key under
+ * name, and nothing else (NULL: an empty list). */
+int twohost_authorize(struct twohost *t, const char *name);
 
 /*
  * Migrate: directly, or through a relay with these plans (NULL: pass).

@@ -7,15 +7,17 @@
  * its input: the handshake messages, the migration request, FAILED, the
  * stream's record headers and headers, message framing, a public key in
  * base64, the source's whole handshake against what a hostile
- * destination (or anyone in the middle) sends, and known_hosts.
+ * destination (or anyone in the middle) sends, the destination's against
+ * what a hostile source sends, known_hosts and authorized_sources.
  *
  * Besides not crashing, a parser that accepts must have produced a value
  * that encodes back to exactly the bytes it read (the wire format has one
  * spelling of each message), within the limits its documentation states,
  * and the length check applied before a body is read must agree with what
- * the parser accepts.  The source's handshake must never accept a REPLY
- * (it cannot carry a valid signature of the pinned key) and must leave
- * its result all zero when it fails.
+ * the parser accepts.  Neither end's handshake may ever succeed (a
+ * REPLY cannot carry a valid signature of the pinned key, a SOURCE_AUTH
+ * none over the destination's fresh keys), and a failed one must leave
+ * its result all zero.
  */
 
 #define _GNU_SOURCE
@@ -38,7 +40,7 @@
 #include "../../hypercalls/sim/sim.h"
 
 static const uint8_t pinned[ENCMIG_PUBKEY_SIZE] = FH_PINNED_KEY;
-static char dir[512], known[600], scratch[600];
+static char dir[512], known[600], authorized[600], scratch[600];
 static int devnull = -1;
 
 /* A wbuf holding a copy of the input, limited to its size. */
@@ -169,9 +171,28 @@ static void header(const uint8_t *data, size_t size)
         wbuf_free(&enc);
         if (encmig_hs_check_len(type, len) == 0)
             FUZZ_CHECK(type >= ENCMIG_HS_MSG_HELLO &&
-                       type <= ENCMIG_HS_MSG_ERROR &&
+                       type <= ENCMIG_HS_MSG_SOURCE_AUTH &&
                        len <= ENCMIG_HS_MAX_BODY,
                        "type %u of length %u allowed", type, len);
+    }
+    wbuf_free(&b);
+}
+
+static void source_auth(const uint8_t *data, size_t size)
+{
+    struct encmig_hs_source_auth a;
+    struct wbuf b, enc;
+
+    load(&b, data, size);
+    if (encmig_hs_parse_source_auth(&b, &a) == 0) {
+        FUZZ_CHECK(encmig_hs_check_len(ENCMIG_HS_MSG_SOURCE_AUTH, size) == 0,
+                   "a SOURCE_AUTH of %zu bytes parses, but its length is "
+                   "refused", size);
+        wbuf_init(&enc, ENCMIG_HS_SOURCE_AUTH_SIZE);
+        FUZZ_CHECK(encmig_hs_put_source_auth(&enc, &a) == 0,
+                   "encoding SOURCE_AUTH");
+        same(&enc, data, size, "SOURCE_AUTH");
+        wbuf_free(&enc);
     }
     wbuf_free(&b);
 }
@@ -353,7 +374,8 @@ static void pubkey_b64(const uint8_t *data, size_t size)
     }
 }
 
-static void source(const uint8_t *data, size_t size)
+/* One end of the handshake reading data; what it writes is dropped. */
+static void one_end(bool dest, const uint8_t *data, size_t size)
 {
     static const uint8_t zero[sizeof(struct encmig_hs_result)];
     struct encmig_hs_config cfg;
@@ -364,24 +386,30 @@ static void source(const uint8_t *data, size_t size)
     encmig_hs_config_init(&cfg);
     cfg.keydir = dir;
     cfg.known_hosts = known;
+    cfg.authorized_sources = authorized;
     cfg.accept_new = false;
     memset(&res, 0x55, sizeof(res));
     memset(err, 0x55, sizeof(err));
-    rc = encmig_hs_source(fd, devnull, &cfg, FH_PINNED_HOST, &res, err,
-                          sizeof(err));
+    if (dest)
+        rc = encmig_hs_dest(fd, devnull, &cfg, &res, err, sizeof(err));
+    else
+        rc = encmig_hs_source(fd, devnull, &cfg, FH_PINNED_HOST, &res, err,
+                              sizeof(err));
     close(fd);
-    FUZZ_CHECK(rc < 0, "the source accepted a REPLY (%d)", rc);
+    FUZZ_CHECK(rc < 0, "the %s accepted (%d)", dest ? "destination" :
+               "source", rc);
     FUZZ_CHECK(!memcmp(&res, zero, sizeof(res)),
                "a failed handshake left its result behind");
     FUZZ_CHECK(memchr(err, '\0', sizeof(err)) && err[0],
-               "the source failed (%d) without a reason", rc);
+               "the handshake failed (%d) without a reason", rc);
     if (fuzz_verbose())
-        fprintf(stderr, "source: %d: %s\n", rc, err);
+        fprintf(stderr, "%s: %d: %s\n", dest ? "dest" : "source", rc, err);
 }
 
-static void known_hosts(const uint8_t *data, size_t size)
+/* A known_hosts (or, with by_key, an authorized_sources) of data. */
+static void key_file(bool by_key, const uint8_t *data, size_t size)
 {
-    char err[512];
+    char err[512], name[ENCMIG_MAX_HOSTNAME + 1];
     int fd, rc;
 
     fd = open(scratch, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -389,13 +417,22 @@ static void known_hosts(const uint8_t *data, size_t size)
     FUZZ_CHECK(write(fd, data, size) == (ssize_t)size, "write");
     close(fd);
     memset(err, 0x55, sizeof(err));
-    rc = encmig_known_hosts_check(scratch, FH_PINNED_HOST, pinned, false, err,
-                                  sizeof(err));
-    FUZZ_CHECK(rc == 0 || rc == -ENOENT || rc == -EKEYREJECTED ||
-               rc == -EINVAL, "known_hosts check: %d", rc);
+    if (by_key) {
+        rc = encmig_authorized_sources_check(scratch, pinned, name, err,
+                                             sizeof(err));
+        FUZZ_CHECK(rc == 0 || rc == -EACCES || rc == -EINVAL,
+                   "authorized_sources check: %d", rc);
+        FUZZ_CHECK(memchr(name, '\0', sizeof(name)) && !!rc == !name[0],
+                   "authorized_sources: name and verdict disagree");
+    } else {
+        rc = encmig_known_hosts_check(scratch, FH_PINNED_HOST, pinned, false,
+                                      err, sizeof(err));
+        FUZZ_CHECK(rc == 0 || rc == -ENOENT || rc == -EKEYREJECTED ||
+                   rc == -EINVAL, "known_hosts check: %d", rc);
+    }
     if (rc)
         FUZZ_CHECK(memchr(err, '\0', sizeof(err)) && err[0],
-                   "known_hosts refused (%d) without a reason", rc);
+                   "key file refused (%d) without a reason", rc);
 }
 
 static int rm_one(const char *p, const struct stat *st, int flag,
@@ -413,7 +450,7 @@ static void cleanup(void)
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     const char *tmp = getenv("TMPDIR");
-    char b64[ENCMIG_PUBKEY_B64_SIZE];
+    char b64[ENCMIG_PUBKEY_B64_SIZE], err[256];
     FILE *f;
 
     signal(SIGPIPE, SIG_IGN);
@@ -432,6 +469,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     fprintf(f, "# the destination\n%s %s %s fuzz\n", FH_PINNED_HOST,
             ENCMIG_KEYTYPE, b64);
     fclose(f);
+    snprintf(authorized, sizeof(authorized), "%s/authorized_sources", dir);
+    f = fopen(authorized, "w");
+    FUZZ_CHECK(f, "cannot write %s", authorized);
+    fprintf(f, "%s %s %s\n", FH_PINNED_HOST, ENCMIG_KEYTYPE, b64);
+    fclose(f);
+    /* Both ends sign: without a key of its own neither reads a byte. */
+    FUZZ_CHECK(encmig_hostkey_generate(dir, "fuzz", false, err,
+                                       sizeof(err)) == 0, "keygen: %s", err);
     devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
     FUZZ_CHECK(devnull >= 0, "cannot open /dev/null");
     return 0;
@@ -453,8 +498,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case FH_STREAM_HEADERS: stream_headers(data + 1, size - 1); break;
     case FH_MSG_RECV:       msg_recv(data + 1, size - 1); break;
     case FH_B64:            pubkey_b64(data + 1, size - 1); break;
-    case FH_SOURCE:         source(data + 1, size - 1); break;
-    case FH_KNOWN_HOSTS:    known_hosts(data + 1, size - 1); break;
+    case FH_SOURCE:         one_end(false, data + 1, size - 1); break;
+    case FH_KNOWN_HOSTS:    key_file(false, data + 1, size - 1); break;
+    case FH_SOURCE_AUTH:    source_auth(data + 1, size - 1); break;
+    case FH_DEST:           one_end(true, data + 1, size - 1); break;
+    case FH_AUTHORIZED:     key_file(true, data + 1, size - 1); break;
     }
     return 0;
 }

@@ -22,11 +22,17 @@ enum {
     FH_B64,             /* encmig_pubkey_from_b64 */
     FH_SOURCE,          /* encmig_hs_source: what the destination sends */
     FH_KNOWN_HOSTS,     /* encmig_known_hosts_check of a file */
+    FH_SOURCE_AUTH,     /* encmig_hs_parse_source_auth */
+    FH_DEST,            /* encmig_hs_dest: what a source sends */
+    FH_AUTHORIZED,      /* encmig_authorized_sources_check of a file */
     FH_COUNT
 };
 
-/* The source's known_hosts pins this host with this key (RFC 8032's
- * first test key: a valid point whose private half is public). */
+/*
+ * The source's known_hosts pins this host with this key, and the
+ * destination's authorized_sources lists it as FH_PINNED_HOST too (RFC
+ * 8032's first test key: a valid point whose private half is public).
+ */
 #define FH_PINNED_HOST  "dest"
 #define FH_PINNED_KEY { \
     0xd7, 0x5a, 0x98, 0x01, 0x82, 0xb1, 0x0a, 0xb7, 0xd5, 0x4b, 0xfe, 0xd3, \

@@ -114,6 +114,7 @@ static void x25519_pub(uint8_t seed, uint8_t pub[32])
 
 static void hello_body(struct wbuf *b, uint32_t nsuites, uint32_t max_version)
 {
+    static const uint8_t pinned[ENCMIG_PUBKEY_SIZE] = FH_PINNED_KEY;
     struct encmig_hs_hello h;
     uint32_t i;
 
@@ -125,8 +126,25 @@ static void hello_body(struct wbuf *b, uint32_t nsuites, uint32_t max_version)
         h.suites[i] = nsuites - i;       /* the real suite, 1, last */
     x25519_pub(0x42, h.eph_pub);
     memset(h.nonce, 0xa5, sizeof(h.nonce));
+    /* fuzz-handshake's destination lists this key. */
+    memcpy(h.host_pub, pinned, sizeof(h.host_pub));
     if (encmig_hs_put_hello(b, &h))
         die("hello");
+}
+
+/* A SOURCE_AUTH whose signature cannot verify. */
+static void source_auth(int fd)
+{
+    struct encmig_hs_source_auth a;
+    struct wbuf b;
+
+    memset(a.sig, 0x5a, sizeof(a.sig));
+    wbuf_init(&b, ENCMIG_HS_SOURCE_AUTH_SIZE);
+    if (encmig_hs_put_source_auth(&b, &a) ||
+        encmig_msg_send(fd, ENCMIG_HS_MSG_SOURCE_AUTH, wbuf_ptr(&b),
+                        wbuf_avail(&b)))
+        die("source auth");
+    wbuf_free(&b);
 }
 
 static void hello(int fd, uint32_t nsuites, uint32_t max_version)
@@ -264,6 +282,8 @@ static void check(int fd, const char *name, const char *want)
     cfg.rfd = fd;
     cfg.wfd = devnull;
     cfg.trust.keydir = keydir;
+    /* As fuzz-stream: plain seeds too, and any source key. */
+    cfg.trust.any_source = true;
     cfg.max_frames = FUZZ_STREAM_MAX_FRAMES;
     cfg.ring_slots = FUZZ_STREAM_RING_SLOTS;
     if (lseek(fd, 0, SEEK_SET) != 0)
@@ -445,6 +465,7 @@ static void record_session(const char *name, bool plain, uint64_t pages,
     d.cfg.host = host;
     d.cfg.rfd = d.cfg.wfd = b[1];
     d.cfg.trust.keydir = keydir;
+    d.cfg.trust.any_source = true;
     d.cfg.max_frames = FUZZ_STREAM_MAX_FRAMES;
     d.cfg.ring_slots = FUZZ_STREAM_RING_SLOTS;
     if (!up.rec || pthread_create(&tu, NULL, pipe_main, &up) ||
@@ -491,7 +512,7 @@ static void record_session(const char *name, bool plain, uint64_t pages,
 
 /*
  * A recorded session cut into its parts: what comes before the records
- * (request, HELLO, stream headers), each record (header, body, padding)
+ * (request, HELLO, SOURCE_AUTH, stream headers), each record (header, body, padding)
  * up to END, and what follows END.
  */
 #define MAX_RECS 32
@@ -522,8 +543,9 @@ static void session_parse(struct session *s, const uint8_t *d, size_t len,
 {
     size_t off = MSG_HDR_SIZE + rd_be32(d + 4);
 
-    /* HELLO, then CONFIG with its control MAC. */
+    /* HELLO, SOURCE_AUTH, then CONFIG with its control MAC. */
     if (encrypted) {
+        off += MSG_HDR_SIZE + rd_be32(d + off + 4);
         off += MSG_HDR_SIZE + rd_be32(d + off + 4);
         off += MSG_HDR_SIZE + rd_be32(d + off + 4) + ENCMIG_MAC_SIZE;
     }
@@ -680,21 +702,27 @@ static void encrypted_seeds(void)
     struct stream_writer w;
     int fd;
 
+    /* The destination waits for SOURCE_AUTH after its REPLY. */
     fd = create("stream", "enc-hello");
     request(fd, MIGRATE_MODE_ENCRYPTED, 4, 2);
-    hello(fd, 1, 1);
-    check(fd, "enc-hello", "configuration");
+    hello(fd, 1, 2);
+    check(fd, "enc-hello", "closed the connection during the handshake");
 
     fd = create("stream", "enc-hello-suites");
     request(fd, MIGRATE_MODE_ENCRYPTED, 4, 2);
     hello(fd, 8, 3);
-    check(fd, "enc-hello-suites", "configuration");
+    check(fd, "enc-hello-suites", "closed the connection during the "
+          "handshake");
 
-    /* The whole stream without the session's CONFIG: refused there,
-     * before any guest exists. */
+    /*
+     * The whole stream behind a SOURCE_AUTH that cannot verify: refused
+     * there, before any guest exists (the recorded seeds carry valid ones
+     * and reach the records).
+     */
     fd = create("stream", "enc-stream");
     request(fd, MIGRATE_MODE_ENCRYPTED, 4, 2);
-    hello(fd, 1, 1);
+    hello(fd, 1, 2);
+    source_auth(fd);
     stream_writer_init(&w, fd);
     stream_write_headers(&w, DHDR_TYPE_ENCMIG_SIM);
     encmig_pages(&w, 2);
@@ -702,12 +730,13 @@ static void encrypted_seeds(void)
     encmig_end(&w, 2);
     record(&w, REC_TYPE_END, NULL, 0);
     done(fd);
-    check(fd, "enc-stream", "configuration");
+    check(fd, "enc-stream", "signature does not verify");
 
-    /* No pages, and no CONFIG either. */
+    /* No pages. */
     fd = create("stream", "enc-vcpu");
     request(fd, MIGRATE_MODE_ENCRYPTED, 4, 2);
-    hello(fd, 1, 1);
+    hello(fd, 1, 2);
+    source_auth(fd);
     stream_writer_init(&w, fd);
     stream_write_headers(&w, DHDR_TYPE_ENCMIG_SIM);
     optional(&w);
@@ -715,7 +744,7 @@ static void encrypted_seeds(void)
     encmig_end(&w, 0);
     record(&w, REC_TYPE_END, NULL, 0);
     done(fd);
-    check(fd, "enc-vcpu", "configuration");
+    check(fd, "enc-vcpu", "signature does not verify");
 }
 
 /* ---- handshake seeds: selector byte, then the parser's input ---------- */
@@ -753,14 +782,14 @@ static void handshake_seeds(void)
     int fd;
 
     wbuf_init(&b, ENCMIG_HS_MAX_BODY);
-    hello_body(&b, 1, 1);
+    hello_body(&b, 1, 2);
     hs_wbuf_seed("hello", FH_HELLO, &b);
     wbuf_init(&b, ENCMIG_HS_MAX_BODY);
     hello_body(&b, 8, 7);
     hs_wbuf_seed("hello-8", FH_HELLO, &b);
 
     memset(&r, 0, sizeof(r));
-    r.version = 1;
+    r.version = 2;
     r.suite = 1;
     memset(r.host_pub, 0x11, sizeof(r.host_pub));
     x25519_pub(0x24, r.eph_pub);
@@ -792,6 +821,13 @@ static void handshake_seeds(void)
     wbuf_init(&b, ENCMIG_HS_MAX_BODY);
     encmig_hs_put_header(&b, ENCMIG_HS_MSG_REPLY, ENCMIG_HS_REPLY_SIZE);
     hs_wbuf_seed("header-reply", FH_HEADER, &b);
+    wbuf_init(&b, ENCMIG_HS_MAX_BODY);
+    encmig_hs_put_header(&b, ENCMIG_HS_MSG_SOURCE_AUTH,
+                         ENCMIG_HS_SOURCE_AUTH_SIZE);
+    hs_wbuf_seed("header-source-auth", FH_HEADER, &b);
+    wbuf_init(&b, ENCMIG_HS_MAX_BODY);
+    wbuf_put(&b, r.sig, sizeof(r.sig));
+    hs_wbuf_seed("source-auth", FH_SOURCE_AUTH, &b);
 
     wbuf_init(&b, ENCMIG_HS_MAX_BODY);
     wbuf_put_u8(&b, 1);                  /* receiver limit: 64 frames */
@@ -857,6 +893,23 @@ static void handshake_seeds(void)
              "other.example %s %s\n", FH_PINNED_HOST, ENCMIG_KEYTYPE, b64,
              ENCMIG_KEYTYPE, b64);
     hs_seed("known-hosts", FH_KNOWN_HOSTS, kh, strlen(kh));
+    hs_seed("authorized-sources", FH_AUTHORIZED, kh, strlen(kh));
+
+    /* What a source sends the destination: a listed key's HELLO, then a
+     * SOURCE_AUTH that cannot verify; and an old version-1 HELLO. */
+    fd = create("handshake", "dest-hello");
+    sel = FH_DEST;
+    put(fd, &sel, 1);
+    hello(fd, 1, 2);
+    source_auth(fd);
+    close(fd);
+    wbuf_init(&b, ENCMIG_HS_MAX_BODY);
+    encmig_hs_put_header(&b, ENCMIG_HS_MSG_HELLO, ENCMIG_HS_HELLO_SIZE(1) -
+                         ENCMIG_HS_PUB_SIZE);
+    hello_body(&b, 1, 1);
+    hs_seed("dest-hello-v1", FH_DEST, wbuf_ptr(&b),
+            wbuf_avail(&b) - ENCMIG_HS_PUB_SIZE);
+    wbuf_free(&b);
 }
 
 /* ---- import seeds: fuzz-import.h's layout ------------------------------ */

@@ -39,6 +39,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "hostkey.h"
+#include "known-hosts.h"
 #include "util.h"
 
 #define CHILD_TIMEOUT_S   120.0     /* a migration, or a set-up command */
@@ -360,8 +361,9 @@ static int bm_cmd(const struct bm_env *e, bool interruptible, char *why,
 }
 
 /*
- * Throw-away encmig host keys for the destination, and a known_hosts
- * pinning them under both names the source will use for it.
+ * Throw-away encmig host keys that both ends use, a known_hosts pinning
+ * them under both names the source will use for the destination, and the
+ * destination's authorized_sources listing them for the source.
  */
 static int bm_keys(const struct bm_env *e, char *why)
 {
@@ -394,6 +396,15 @@ static int bm_keys(const struct bm_env *e, char *why)
     if (fclose(f)) {
         rc = -errno;
         snprintf(why, WHY_LEN, "%s: %s", known, strerror(-rc));
+        return rc;
+    }
+    snprintf(pub, sizeof(pub), "%s/%s", keydir,
+             ENCMIG_AUTHORIZED_SOURCES_FILE);
+    f = fopen(pub, "w");
+    if (!f || fprintf(f, "bench-source %s %s\n", ENCMIG_KEYTYPE, b64) < 0 ||
+        fclose(f)) {
+        rc = -errno;
+        snprintf(why, WHY_LEN, "%s: %s", pub, strerror(-rc));
         return rc;
     }
     return 0;
@@ -538,7 +549,7 @@ static int bm_sshd_start(struct bm_env *e, char *why)
              "ssh -c %s -p %u -i %s -o StrictHostKeyChecking=no "
              "-o UserKnownHostsFile=/dev/null -o BatchMode=yes "
              "-o LogLevel=ERROR root@127.0.0.1 "
-             "%s migrate-receive --stdio --plain-only",
+             "%s migrate-receive --stdio --plain-only --any-source",
              SSH_CIPHER, port, userkey, e->exe);
     return 0;
 }
@@ -674,6 +685,9 @@ static int bm_dest_start(const struct bm_env *e, const struct bm_scenario *sc,
     argv[n++] = listen;
     argv[n++] = "--keydir";
     argv[n++] = bm_path(e, "keys", keydir);
+    /* A plain run has no handshake to prove its source. */
+    if (sc->plain)
+        argv[n++] = "--any-source";
     argv[n] = NULL;
     /* Else the last run's "waiting" line, port and all, could be read. */
     unlink(bm_path(e, "recv.log", log));

@@ -35,8 +35,10 @@ struct mig_opts {
     bool plain;
     bool json;
     bool accept_new;
+    bool any_source;          /* receiver: no authorized_sources check */
     const char *keydir;
     const char *known_hosts;
+    const char *authorized_sources;
     uint64_t guest_mem;
     uint64_t dirty_rate;
     double warmup;            /* seconds the guest runs before migrating */
@@ -62,7 +64,8 @@ static int parse_u64(const char *s, uint64_t *out)
 enum {
     OPT_PLAIN = 256, OPT_JSON, OPT_ACCEPT_NEW, OPT_KEYDIR, OPT_KNOWN_HOSTS,
     OPT_GUEST_MEM, OPT_DIRTY_RATE, OPT_WARMUP, OPT_ROUNDS, OPT_LISTEN,
-    OPT_RUN, OPT_FORCE, OPT_PLAIN_ONLY, OPT_STDIO, OPT_SSH,
+    OPT_RUN, OPT_FORCE, OPT_PLAIN_ONLY, OPT_STDIO, OPT_SSH, OPT_ANY_SOURCE,
+    OPT_AUTHORIZED,
 };
 
 static const struct option mig_options[] = {
@@ -81,6 +84,8 @@ static const struct option mig_options[] = {
     { "plain-only",  no_argument,       NULL, OPT_PLAIN_ONLY },
     { "stdio",       no_argument,       NULL, OPT_STDIO },
     { "ssh-command", required_argument, NULL, OPT_SSH },
+    { "any-source",  no_argument,       NULL, OPT_ANY_SOURCE },
+    { "authorized-sources", required_argument, NULL, OPT_AUTHORIZED },
     { NULL, 0, NULL, 0 },
 };
 
@@ -342,6 +347,8 @@ static int run_dest(int rfd, int wfd, const struct mig_opts *o,
     cfg.wfd = wfd;
     cfg.plain_only = plain_only;
     cfg.trust.keydir = o->keydir;
+    cfg.trust.authorized_sources = o->authorized_sources;
+    cfg.trust.any_source = o->any_source;
     rc = encmig_migrate_receive(&cfg, &st, err, sizeof(err));
     if (rc)
         fprintf(stderr, "encmig: receiving: %s\n"
@@ -403,8 +410,10 @@ int cmd_keygen(int argc, char **argv)
     }
     if (encmig_hostkey_load_public(dir, pub, err, sizeof(err)) == 0 &&
          encmig_hostkey_fingerprint(pub, fp) == 0)
-        printf("host key written to %s/%s\nfingerprint %s\n", dir,
-               ENCMIG_HOSTKEY_FILE, fp);
+        printf("host key written to %s/%s\nfingerprint %s\n"
+               "pin it in a source's known_hosts as 'HOST' + the .pub line;\n"
+               "list it in a destination's %s as 'NAME' + the .pub line\n",
+               dir, ENCMIG_HOSTKEY_FILE, fp, ENCMIG_AUTHORIZED_SOURCES_FILE);
     return 0;
 }
 
@@ -438,7 +447,8 @@ int cmd_migrate_receive(int argc, char **argv)
 {
     static const char usage[] =
         "migrate-receive {--listen ADDR[:PORT] | --stdio} [--keydir DIR] "
-        "[--plain-only] [--run SECONDS]";
+        "[--authorized-sources FILE] [--any-source] [--plain-only] "
+        "[--run SECONDS]";
     struct mig_opts o;
     const char *listen_at = NULL;
     bool plain_only = false, stdio = false;
@@ -459,11 +469,20 @@ int cmd_migrate_receive(int argc, char **argv)
             stdio = true;
         else if (c == OPT_RUN)
             run_s = strtod(optarg, NULL);
+        else if (c == OPT_ANY_SOURCE)
+            o.any_source = true;
+        else if (c == OPT_AUTHORIZED)
+            o.authorized_sources = optarg;
         else if ((rc = mig_opt(&o, c, optarg)))
             return rc > 0 ? rc : usage_error(usage);
     }
     if (!!listen_at == stdio || optind != argc)
         return usage_error(usage);
+    if (o.any_source)
+        fprintf(stderr, "encmig: WARNING: --any-source: any host that "
+                "reaches this receiver may migrate a guest here, plain "
+                "migrations included; its key is not checked against "
+                "authorized_sources\n");
     if (stdio) {
         /* Spawned by the source's transport (ssh), as xl migrate-receive. */
         rc = run_dest(0, 1, &o, plain_only, run_s);
@@ -485,12 +504,15 @@ int cmd_migrate_receive(int argc, char **argv)
     return rc;
 }
 
-/* Throw-away host keys for the demo's destination, pinned for its source. */
+/*
+ * Throw-away host keys for the demo: both ends are this host, so one key
+ * serves both, pinned for the source and listed for the destination.
+ */
 static int demo_keys(char *dir, size_t len, struct mig_opts *o,
                      char *known, size_t klen)
 {
     uint8_t pub[ENCMIG_PUBKEY_SIZE];
-    char err[256], b64[ENCMIG_PUBKEY_B64_SIZE];
+    char err[256], b64[ENCMIG_PUBKEY_B64_SIZE], path[512];
     FILE *f;
 
     snprintf(dir, len, "/tmp/encmig-demo-XXXXXX");
@@ -509,6 +531,13 @@ static int demo_keys(char *dir, size_t len, struct mig_opts *o,
         return -errno;
     fprintf(f, "127.0.0.1 %s %s\n", ENCMIG_KEYTYPE, b64);
     fclose(f);
+    snprintf(path, sizeof(path), "%s/%s", dir,
+             ENCMIG_AUTHORIZED_SOURCES_FILE);
+    f = fopen(path, "w");
+    if (!f)
+        return -errno;
+    fprintf(f, "demo-source %s %s\n", ENCMIG_KEYTYPE, b64);
+    fclose(f);
     o->keydir = dir;
     o->known_hosts = known;
     return 0;
@@ -523,6 +552,9 @@ static void demo_cleanup(const char *dir)
     snprintf(path, sizeof(path), "%s/%s", dir, ENCMIG_HOSTKEY_PUB_FILE);
     unlink(path);
     snprintf(path, sizeof(path), "%s/%s", dir, ENCMIG_KNOWN_HOSTS_FILE);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/%s", dir,
+             ENCMIG_AUTHORIZED_SOURCES_FILE);
     unlink(path);
     rmdir(dir);
 }
@@ -573,8 +605,10 @@ int cmd_demo(int argc, char **argv)
         struct mig_opts d = o;
 
         /* The destination resumes the guest and lets it run a moment;
-         * the source tells the story. */
+         * the source tells the story.  A plain demo has no handshake
+         * to prove its source. */
         d.json = true;
+        d.any_source = o.plain;
         _exit(run_dest_listen(lfd, &d, false, 0.2));
     }
     close(lfd);

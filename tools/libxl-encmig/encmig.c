@@ -294,7 +294,8 @@ static const struct cmd cmds[] = {
       "          [--accept-new] [--guest-mem SIZE] [--dirty-rate N] "
       "GUEST HOST[:PORT]" },
     { "migrate-receive", cmd_migrate_receive,
-      "migrate-receive --listen ADDR[:PORT] [--keydir DIR] [--plain-only] "
+      "migrate-receive {--listen ADDR[:PORT] | --stdio} [--keydir DIR]\n"
+      "          [--authorized-sources FILE] [--any-source] [--plain-only] "
       "[--run SECONDS]" },
     { "keygen", cmd_keygen, "keygen [--keydir DIR] [--force]" },
     { "bench", cmd_bench, "bench engine [--json] [--size SIZE] [--reps N]\n"

@@ -16,8 +16,9 @@
 
 #define LABEL_LEN(l)        (sizeof(l) - 1)
 #define GCM_IV_SIZE         12
-#define SIG_MSG_SIZE        (LABEL_LEN(ENCMIG_HS_LABEL_SIG) + \
-                             ENCMIG_HS_HASH_SIZE + ENCMIG_HS_WRAPPED_SIZE)
+#define SIG_MSG_MAX         (LABEL_LEN(ENCMIG_HS_LABEL_SOURCE_SIG) + \
+                             ENCMIG_HS_HASH_SIZE + ENCMIG_HS_WRAPPED_SIZE + \
+                             ENCMIG_HS_SIG_SIZE)
 
 /* Each KEK wraps exactly one message, so a fixed IV never repeats. */
 static const uint8_t zero_iv[GCM_IV_SIZE];
@@ -269,67 +270,61 @@ out:
     return rc;
 }
 
-static int sig_msg(struct wbuf *m, const uint8_t th[ENCMIG_HS_HASH_SIZE],
-                   const uint8_t wrapped[ENCMIG_HS_WRAPPED_SIZE])
+/*
+ * What an Ed25519 signature covers: label || TH || wrapped, and for the
+ * source the destination's signature after them (dsig, else NULL).
+ */
+static int sig_msg(struct wbuf *m, const char *label,
+                   const uint8_t th[ENCMIG_HS_HASH_SIZE],
+                   const uint8_t wrapped[ENCMIG_HS_WRAPPED_SIZE],
+                   const uint8_t *dsig)
 {
     int rc;
 
-    rc = wbuf_put(m, ENCMIG_HS_LABEL_SIG, LABEL_LEN(ENCMIG_HS_LABEL_SIG));
+    rc = wbuf_put(m, label, strlen(label));
     if (rc)
         return rc;
     rc = wbuf_put(m, th, ENCMIG_HS_HASH_SIZE);
     if (rc)
         return rc;
-    return wbuf_put(m, wrapped, ENCMIG_HS_WRAPPED_SIZE);
+    rc = wbuf_put(m, wrapped, ENCMIG_HS_WRAPPED_SIZE);
+    if (rc || !dsig)
+        return rc;
+    return wbuf_put(m, dsig, ENCMIG_HS_SIG_SIZE);
 }
 
-int encmig_hs_sign(EVP_PKEY *hostkey, const uint8_t th[ENCMIG_HS_HASH_SIZE],
-                   const uint8_t wrapped[ENCMIG_HS_WRAPPED_SIZE],
-                   uint8_t sig[ENCMIG_HS_SIG_SIZE])
+static int sign_msg(EVP_PKEY *hostkey, const struct wbuf *m,
+                    uint8_t sig[ENCMIG_HS_SIG_SIZE])
 {
-    EVP_MD_CTX *ctx = NULL;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     size_t len = ENCMIG_HS_SIG_SIZE;
-    struct wbuf m;
-    int rc;
+    int rc = -EIO;
 
-    wbuf_init(&m, SIG_MSG_SIZE);
-    rc = sig_msg(&m, th, wrapped);
-    if (rc)
-        goto out;
-    rc = -EIO;
-    ctx = EVP_MD_CTX_new();
     /* Ed25519 is one-shot and hashes internally: no digest is named. */
     if (!ctx ||
         EVP_DigestSignInit_ex(ctx, NULL, NULL, NULL, NULL, hostkey,
                               NULL) != 1 ||
-        EVP_DigestSign(ctx, sig, &len, wbuf_ptr(&m), wbuf_avail(&m)) != 1 ||
+        EVP_DigestSign(ctx, sig, &len, wbuf_ptr(m), wbuf_avail(m)) != 1 ||
         len != ENCMIG_HS_SIG_SIZE)
         goto out;
     rc = 0;
 
 out:
     EVP_MD_CTX_free(ctx);
-    wbuf_free(&m);
     if (rc)
         ERR_clear_error();
     return rc;
 }
 
-int encmig_hs_verify(const uint8_t host_pub[ENCMIG_HS_PUB_SIZE],
-                     const uint8_t th[ENCMIG_HS_HASH_SIZE],
-                     const uint8_t wrapped[ENCMIG_HS_WRAPPED_SIZE],
-                     const uint8_t sig[ENCMIG_HS_SIG_SIZE])
+static int verify_msg(const uint8_t pub[ENCMIG_HS_PUB_SIZE],
+                      const struct wbuf *m,
+                      const uint8_t sig[ENCMIG_HS_SIG_SIZE])
 {
     EVP_MD_CTX *ctx = NULL;
     EVP_PKEY *pk = NULL;
-    struct wbuf m;
     int rc;
 
-    wbuf_init(&m, SIG_MSG_SIZE);
-    rc = sig_msg(&m, th, wrapped);
-    if (rc)
-        goto out;
-    pk = EVP_PKEY_new_raw_public_key_ex(NULL, "ED25519", NULL, host_pub,
+    pk = EVP_PKEY_new_raw_public_key_ex(NULL, "ED25519", NULL, pub,
                                         ENCMIG_HS_PUB_SIZE);
     if (!pk) {
         rc = -EBADMSG;
@@ -341,8 +336,8 @@ int encmig_hs_verify(const uint8_t host_pub[ENCMIG_HS_PUB_SIZE],
         rc = -EIO;
         goto out;
     }
-    if (EVP_DigestVerify(ctx, sig, ENCMIG_HS_SIG_SIZE, wbuf_ptr(&m),
-                         wbuf_avail(&m)) != 1) {
+    if (EVP_DigestVerify(ctx, sig, ENCMIG_HS_SIG_SIZE, wbuf_ptr(m),
+                         wbuf_avail(m)) != 1) {
         rc = -EBADMSG;
         goto out;
     }
@@ -351,15 +346,80 @@ int encmig_hs_verify(const uint8_t host_pub[ENCMIG_HS_PUB_SIZE],
 out:
     EVP_MD_CTX_free(ctx);
     EVP_PKEY_free(pk);
-    wbuf_free(&m);
     if (rc)
         ERR_clear_error();
     return rc;
 }
 
+int encmig_hs_sign(EVP_PKEY *hostkey, const uint8_t th[ENCMIG_HS_HASH_SIZE],
+                   const uint8_t wrapped[ENCMIG_HS_WRAPPED_SIZE],
+                   uint8_t sig[ENCMIG_HS_SIG_SIZE])
+{
+    struct wbuf m;
+    int rc;
+
+    wbuf_init(&m, SIG_MSG_MAX);
+    rc = sig_msg(&m, ENCMIG_HS_LABEL_SIG, th, wrapped, NULL);
+    if (!rc)
+        rc = sign_msg(hostkey, &m, sig);
+    wbuf_free(&m);
+    return rc;
+}
+
+int encmig_hs_verify(const uint8_t host_pub[ENCMIG_HS_PUB_SIZE],
+                     const uint8_t th[ENCMIG_HS_HASH_SIZE],
+                     const uint8_t wrapped[ENCMIG_HS_WRAPPED_SIZE],
+                     const uint8_t sig[ENCMIG_HS_SIG_SIZE])
+{
+    struct wbuf m;
+    int rc;
+
+    wbuf_init(&m, SIG_MSG_MAX);
+    rc = sig_msg(&m, ENCMIG_HS_LABEL_SIG, th, wrapped, NULL);
+    if (!rc)
+        rc = verify_msg(host_pub, &m, sig);
+    wbuf_free(&m);
+    return rc;
+}
+
+int encmig_hs_source_sign(EVP_PKEY *hostkey,
+                          const uint8_t th[ENCMIG_HS_HASH_SIZE],
+                          const uint8_t wrapped[ENCMIG_HS_WRAPPED_SIZE],
+                          const uint8_t dsig[ENCMIG_HS_SIG_SIZE],
+                          uint8_t sig[ENCMIG_HS_SIG_SIZE])
+{
+    struct wbuf m;
+    int rc;
+
+    wbuf_init(&m, SIG_MSG_MAX);
+    rc = sig_msg(&m, ENCMIG_HS_LABEL_SOURCE_SIG, th, wrapped, dsig);
+    if (!rc)
+        rc = sign_msg(hostkey, &m, sig);
+    wbuf_free(&m);
+    return rc;
+}
+
+int encmig_hs_source_verify(const uint8_t source_pub[ENCMIG_HS_PUB_SIZE],
+                            const uint8_t th[ENCMIG_HS_HASH_SIZE],
+                            const uint8_t wrapped[ENCMIG_HS_WRAPPED_SIZE],
+                            const uint8_t dsig[ENCMIG_HS_SIG_SIZE],
+                            const uint8_t sig[ENCMIG_HS_SIG_SIZE])
+{
+    struct wbuf m;
+    int rc;
+
+    wbuf_init(&m, SIG_MSG_MAX);
+    rc = sig_msg(&m, ENCMIG_HS_LABEL_SOURCE_SIG, th, wrapped, dsig);
+    if (!rc)
+        rc = verify_msg(source_pub, &m, sig);
+    wbuf_free(&m);
+    return rc;
+}
+
 int encmig_hs_final_hash(const uint8_t th[ENCMIG_HS_HASH_SIZE],
                          const uint8_t wrapped[ENCMIG_HS_WRAPPED_SIZE],
-                         const uint8_t sig[ENCMIG_HS_SIG_SIZE],
+                         const uint8_t dsig[ENCMIG_HS_SIG_SIZE],
+                         const uint8_t ssig[ENCMIG_HS_SIG_SIZE],
                          uint8_t fth[ENCMIG_HS_HASH_SIZE])
 {
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
@@ -370,7 +430,8 @@ int encmig_hs_final_hash(const uint8_t th[ENCMIG_HS_HASH_SIZE],
         EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
         EVP_DigestUpdate(ctx, th, ENCMIG_HS_HASH_SIZE) != 1 ||
         EVP_DigestUpdate(ctx, wrapped, ENCMIG_HS_WRAPPED_SIZE) != 1 ||
-        EVP_DigestUpdate(ctx, sig, ENCMIG_HS_SIG_SIZE) != 1 ||
+        EVP_DigestUpdate(ctx, dsig, ENCMIG_HS_SIG_SIZE) != 1 ||
+        EVP_DigestUpdate(ctx, ssig, ENCMIG_HS_SIG_SIZE) != 1 ||
         EVP_DigestFinal_ex(ctx, fth, &len) != 1 ||
         len != ENCMIG_HS_HASH_SIZE)
         goto out;

@@ -24,9 +24,10 @@
 #define ENCMIG_HS_KEK_SIZE           32
 
 /* Domain-separation labels; none includes a NUL. */
-#define ENCMIG_HS_LABEL_TH           "encmig-hs-v1"
-#define ENCMIG_HS_LABEL_SIG          "encmig-hs-v1 sig"
-#define ENCMIG_HS_LABEL_KEK          "encmig v1 kek"
+#define ENCMIG_HS_LABEL_TH           "encmig-hs-v2"
+#define ENCMIG_HS_LABEL_SIG          "encmig-hs-v2 sig"
+#define ENCMIG_HS_LABEL_SOURCE_SIG   "encmig-hs-v2 source sig"
+#define ENCMIG_HS_LABEL_KEK          "encmig v2 kek"
 
 /* A fresh ephemeral X25519 key and its public half. */
 int encmig_hs_eph_new(EVP_PKEY **key, uint8_t pub[ENCMIG_HS_PUB_SIZE]);
@@ -61,7 +62,8 @@ int encmig_hs_unwrap(const uint8_t kek[ENCMIG_HS_KEK_SIZE],
                      const uint8_t wrapped[ENCMIG_HS_WRAPPED_SIZE],
                      struct xen_encmig_keymat *km);
 
-/* Ed25519 over LABEL_SIG || TH || wrapped.  Verify: 0 or -EBADMSG. */
+/* The destination's: Ed25519 over LABEL_SIG || TH || wrapped.  Verify:
+ * 0 or -EBADMSG. */
 int encmig_hs_sign(EVP_PKEY *hostkey, const uint8_t th[ENCMIG_HS_HASH_SIZE],
                    const uint8_t wrapped[ENCMIG_HS_WRAPPED_SIZE],
                    uint8_t sig[ENCMIG_HS_SIG_SIZE]);
@@ -70,10 +72,27 @@ int encmig_hs_verify(const uint8_t host_pub[ENCMIG_HS_PUB_SIZE],
                      const uint8_t wrapped[ENCMIG_HS_WRAPPED_SIZE],
                      const uint8_t sig[ENCMIG_HS_SIG_SIZE]);
 
-/* FTH = SHA-256(TH || wrapped || signature). */
+/*
+ * The source's: Ed25519 over LABEL_SOURCE_SIG || TH || wrapped || dsig,
+ * dsig being the destination's signature.  Its own label keeps it from
+ * ever standing for the destination's, even when both ends hold one key.
+ */
+int encmig_hs_source_sign(EVP_PKEY *hostkey,
+                          const uint8_t th[ENCMIG_HS_HASH_SIZE],
+                          const uint8_t wrapped[ENCMIG_HS_WRAPPED_SIZE],
+                          const uint8_t dsig[ENCMIG_HS_SIG_SIZE],
+                          uint8_t sig[ENCMIG_HS_SIG_SIZE]);
+int encmig_hs_source_verify(const uint8_t source_pub[ENCMIG_HS_PUB_SIZE],
+                            const uint8_t th[ENCMIG_HS_HASH_SIZE],
+                            const uint8_t wrapped[ENCMIG_HS_WRAPPED_SIZE],
+                            const uint8_t dsig[ENCMIG_HS_SIG_SIZE],
+                            const uint8_t sig[ENCMIG_HS_SIG_SIZE]);
+
+/* FTH = SHA-256(TH || wrapped || dsig || ssig). */
 int encmig_hs_final_hash(const uint8_t th[ENCMIG_HS_HASH_SIZE],
                          const uint8_t wrapped[ENCMIG_HS_WRAPPED_SIZE],
-                         const uint8_t sig[ENCMIG_HS_SIG_SIZE],
+                         const uint8_t dsig[ENCMIG_HS_SIG_SIZE],
+                         const uint8_t ssig[ENCMIG_HS_SIG_SIZE],
                          uint8_t fth[ENCMIG_HS_HASH_SIZE]);
 
 #endif /* __ENCMIG_HANDSHAKE_CRYPTO_H__ */

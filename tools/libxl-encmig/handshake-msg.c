@@ -59,6 +59,8 @@ int encmig_hs_check_len(uint32_t type, uint32_t len)
         return 0;
     case ENCMIG_HS_MSG_REPLY:
         return len == ENCMIG_HS_REPLY_SIZE ? 0 : -EBADMSG;
+    case ENCMIG_HS_MSG_SOURCE_AUTH:
+        return len == ENCMIG_HS_SOURCE_AUTH_SIZE ? 0 : -EBADMSG;
     case ENCMIG_HS_MSG_ERROR:
         return len >= ENCMIG_HS_ERROR_MIN_SIZE &&
                len <= ENCMIG_HS_ERROR_MAX_SIZE ? 0 : -EBADMSG;
@@ -93,7 +95,10 @@ int encmig_hs_put_hello(struct wbuf *b, const struct encmig_hs_hello *h)
     rc = wbuf_put(b, h->eph_pub, sizeof(h->eph_pub));
     if (rc)
         return rc;
-    return wbuf_put(b, h->nonce, sizeof(h->nonce));
+    rc = wbuf_put(b, h->nonce, sizeof(h->nonce));
+    if (rc)
+        return rc;
+    return wbuf_put(b, h->host_pub, sizeof(h->host_pub));
 }
 
 int encmig_hs_parse_hello(struct wbuf *b, struct encmig_hs_hello *h)
@@ -130,6 +135,9 @@ int encmig_hs_parse_hello(struct wbuf *b, struct encmig_hs_hello *h)
     if (rc)
         return rc;
     rc = wbuf_get(b, h->nonce, sizeof(h->nonce));
+    if (rc)
+        return rc;
+    rc = wbuf_get(b, h->host_pub, sizeof(h->host_pub));
     if (rc)
         return rc;
     return expect_end(b);
@@ -191,6 +199,24 @@ int encmig_hs_parse_reply(struct wbuf *b, struct encmig_hs_reply *r)
     if (rc)
         return rc;
     rc = wbuf_get(b, r->sig, sizeof(r->sig));
+    if (rc)
+        return rc;
+    return expect_end(b);
+}
+
+int encmig_hs_put_source_auth(struct wbuf *b,
+                              const struct encmig_hs_source_auth *a)
+{
+    return wbuf_put(b, a->sig, sizeof(a->sig));
+}
+
+int encmig_hs_parse_source_auth(struct wbuf *b,
+                                struct encmig_hs_source_auth *a)
+{
+    int rc;
+
+    memset(a, 0, sizeof(*a));
+    rc = wbuf_get(b, a->sig, sizeof(a->sig));
     if (rc)
         return rc;
     return expect_end(b);

@@ -26,6 +26,7 @@
 #define ENCMIG_HS_MSG_HELLO          1   /* source -> destination */
 #define ENCMIG_HS_MSG_REPLY          2   /* destination -> source */
 #define ENCMIG_HS_MSG_ERROR          3   /* destination -> source */
+#define ENCMIG_HS_MSG_SOURCE_AUTH    4   /* source -> destination */
 
 #define ENCMIG_HS_HEADER_SIZE        8
 #define ENCMIG_HS_MAX_BODY           4096
@@ -43,13 +44,15 @@
 #define ENCMIG_HS_MAX_ERRMSG         256
 
 #define ENCMIG_HS_HELLO_SIZE(n)      (ENCMIG_HS_MAGIC_SIZE + 3 * 4 + 4 * (n) + \
-                                      ENCMIG_HS_PUB_SIZE + ENCMIG_HS_NONCE_SIZE)
+                                      2 * ENCMIG_HS_PUB_SIZE + \
+                                      ENCMIG_HS_NONCE_SIZE)
 /* The part of REPLY that the transcript hash covers. */
 #define ENCMIG_HS_REPLY_PREFIX_SIZE  (2 * 4 + 2 * ENCMIG_HS_PUB_SIZE + \
                                       ENCMIG_HS_NONCE_SIZE)
 #define ENCMIG_HS_REPLY_SIZE         (ENCMIG_HS_REPLY_PREFIX_SIZE + \
                                       ENCMIG_HS_WRAPPED_SIZE + \
                                       ENCMIG_HS_SIG_SIZE)
+#define ENCMIG_HS_SOURCE_AUTH_SIZE   ENCMIG_HS_SIG_SIZE
 #define ENCMIG_HS_ERROR_MIN_SIZE     8
 #define ENCMIG_HS_ERROR_MAX_SIZE     (8 + ENCMIG_HS_MAX_ERRMSG)
 
@@ -60,6 +63,7 @@ struct encmig_hs_hello {
     uint32_t suites[ENCMIG_HS_MAX_SUITES];      /* in order of preference */
     uint8_t eph_pub[ENCMIG_HS_PUB_SIZE];        /* source's X25519 */
     uint8_t nonce[ENCMIG_HS_NONCE_SIZE];
+    uint8_t host_pub[ENCMIG_HS_PUB_SIZE];       /* source's Ed25519 */
 };
 
 struct encmig_hs_reply {
@@ -70,6 +74,10 @@ struct encmig_hs_reply {
     uint8_t nonce[ENCMIG_HS_NONCE_SIZE];
     uint8_t wrapped[ENCMIG_HS_WRAPPED_SIZE];    /* GCM(keymat) || tag */
     uint8_t sig[ENCMIG_HS_SIG_SIZE];
+};
+
+struct encmig_hs_source_auth {
+    uint8_t sig[ENCMIG_HS_SIG_SIZE];            /* source's Ed25519 */
 };
 
 struct encmig_hs_error {
@@ -93,6 +101,11 @@ int encmig_hs_put_reply_prefix(struct wbuf *b,
                                const struct encmig_hs_reply *r);
 int encmig_hs_put_reply(struct wbuf *b, const struct encmig_hs_reply *r);
 int encmig_hs_parse_reply(struct wbuf *b, struct encmig_hs_reply *r);
+
+int encmig_hs_put_source_auth(struct wbuf *b,
+                              const struct encmig_hs_source_auth *a);
+int encmig_hs_parse_source_auth(struct wbuf *b,
+                                struct encmig_hs_source_auth *a);
 
 /*
  * code must be 1..4095.  msg is sent with anything but printable ASCII

@@ -27,6 +27,7 @@ static const char *type_name(uint32_t type)
     case ENCMIG_HS_MSG_HELLO: return "HELLO";
     case ENCMIG_HS_MSG_REPLY: return "REPLY";
     case ENCMIG_HS_MSG_ERROR: return "ERROR";
+    case ENCMIG_HS_MSG_SOURCE_AUTH: return "SOURCE_AUTH";
     }
     return "unknown";
 }
@@ -64,18 +65,19 @@ static const char *keydir_of(const struct encmig_hs_config *cfg)
     return cfg->keydir ? cfg->keydir : ENCMIG_DEFAULT_KEYDIR;
 }
 
-static int known_hosts_of(const struct encmig_hs_config *cfg, char *path,
-                          size_t size, char *err, size_t errlen)
+/* The file the caller named, or KEYDIR/name. */
+static int trust_file(const struct encmig_hs_config *cfg, const char *given,
+                      const char *name, char *path, size_t size, char *err,
+                      size_t errlen)
 {
     int n;
 
-    if (cfg->known_hosts)
-        n = snprintf(path, size, "%s", cfg->known_hosts);
+    if (given)
+        n = snprintf(path, size, "%s", given);
     else
-        n = snprintf(path, size, "%s/%s", keydir_of(cfg),
-                     ENCMIG_KNOWN_HOSTS_FILE);
+        n = snprintf(path, size, "%s/%s", keydir_of(cfg), name);
     if (n < 0 || (size_t)n >= size) {
-        encmig_seterr(err, errlen, "known_hosts path too long");
+        encmig_seterr(err, errlen, "%s path too long", name);
         return -ENAMETOOLONG;
     }
     return 0;
@@ -155,6 +157,31 @@ static int negotiate(const struct encmig_hs_config *cfg,
     encmig_seterr(msg, msglen, "no common cipher suite: the source offers %s, the "
            "destination supports %s", theirs, mine);
     return -EPROTONOSUPPORT;
+}
+
+/*
+ * Whether the source's key may migrate here.  tell gets what the source
+ * is told: its key's fingerprint and the file's name, not its path.
+ */
+static int authorize(const struct encmig_hs_config *cfg, const char *path,
+                     const uint8_t pub[ENCMIG_HS_PUB_SIZE],
+                     char name[ENCMIG_MAX_HOSTNAME + 1], char *tell,
+                     size_t tellen, char *err, size_t errlen)
+{
+    char fp[ENCMIG_FINGERPRINT_SIZE];
+    int rc;
+
+    if (cfg->any_source)
+        return 0;
+    rc = encmig_authorized_sources_check(path, pub, name, err, errlen);
+    if (!rc)
+        return 0;
+    if (encmig_hostkey_fingerprint(pub, fp))
+        snprintf(fp, sizeof(fp), "(unknown)");
+    snprintf(tell, tellen, "source key %s is not authorized: it is not in "
+             "the destination's %s", fp, ENCMIG_AUTHORIZED_SOURCES_FILE);
+    /* Missing, malformed or unreadable: no source is authorized. */
+    return -EACCES;
 }
 
 /* One message, header and body, in one write: the connection's framing. */
@@ -251,14 +278,15 @@ int encmig_hs_source(int rfd, int wfd, const struct encmig_hs_config *cfg,
 {
     struct encmig_hs_hello hello;
     struct encmig_hs_reply reply;
+    struct encmig_hs_source_auth sauth;
     struct encmig_hs_error herr;
     struct encmig_hs_result res;
-    struct wbuf hbody, rbody, prefix;
-    EVP_PKEY *eph = NULL;
+    struct wbuf hbody, rbody, prefix, abody;
+    EVP_PKEY *eph = NULL, *hostkey = NULL;
     uint8_t shared[ENCMIG_HS_SHARED_SIZE];
     uint8_t kek[ENCMIG_HS_KEK_SIZE];
     uint8_t th[ENCMIG_HS_HASH_SIZE];
-    char khpath[PATH_MAX];
+    char khpath[PATH_MAX], why[384] = "";
     uint32_t type = 0;
     bool pin = false;
     int rc;
@@ -269,16 +297,28 @@ int encmig_hs_source(int rfd, int wfd, const struct encmig_hs_config *cfg,
     wbuf_init(&hbody, ENCMIG_HS_MAX_BODY);
     wbuf_init(&rbody, ENCMIG_HS_MAX_BODY);
     wbuf_init(&prefix, ENCMIG_HS_REPLY_PREFIX_SIZE);
+    wbuf_init(&abody, ENCMIG_HS_SOURCE_AUTH_SIZE);
 
     rc = check_config(cfg, err, errlen);
     if (rc)
         goto out;
-    rc = known_hosts_of(cfg, khpath, sizeof(khpath), err, errlen);
+    rc = trust_file(cfg, cfg->known_hosts, ENCMIG_KNOWN_HOSTS_FILE, khpath,
+                    sizeof(khpath), err, errlen);
     if (rc)
         goto out;
     if (!peer_host) {
         rc = -EINVAL;
         encmig_seterr(err, errlen, "no destination host name to check its key");
+        goto out;
+    }
+    /* Before a byte is sent: a source that cannot sign has nothing to
+     * offer, and -ENOENT would read as "unknown destination". */
+    if (encmig_hostkey_load(keydir_of(cfg), &hostkey, why, sizeof(why)) ||
+        encmig_hostkey_public(hostkey, hello.host_pub)) {
+        rc = -ENOKEY;
+        encmig_seterr(err, errlen, "this source has no usable host key (%s); "
+               "make one with 'encmig keygen' and list its .pub in the "
+               "destination's authorized_sources", why);
         goto out;
     }
 
@@ -325,9 +365,11 @@ int encmig_hs_source(int rfd, int wfd, const struct encmig_hs_config *cfg,
         /*
          * The peer's errno is shown, not returned as ours: -ENOENT or
          * -EKEYREJECTED from here must only ever mean what known_hosts
-         * said.  Only "no common version or suite" keeps its code.
+         * said.  Only "no common version or suite" and "this source is
+         * not authorized" keep their codes.
          */
-        rc = herr.code == EPROTONOSUPPORT ? -EPROTONOSUPPORT : -ECONNREFUSED;
+        rc = herr.code == EPROTONOSUPPORT ? -EPROTONOSUPPORT :
+             herr.code == EACCES ? -EACCES : -ECONNREFUSED;
         goto out;
     }
     rc = encmig_hs_parse_reply(&rbody, &reply);
@@ -395,9 +437,22 @@ int encmig_hs_source(int rfd, int wfd, const struct encmig_hs_config *cfg,
                strerror(-rc));
         goto out;
     }
-    rc = encmig_hs_final_hash(th, reply.wrapped, reply.sig, res.transcript);
+    /* Our signature covers the destination's, and so the whole exchange. */
+    rc = encmig_hs_source_sign(hostkey, th, reply.wrapped, reply.sig,
+                               sauth.sig);
+    if (!rc)
+        rc = encmig_hs_put_source_auth(&abody, &sauth);
+    if (!rc)
+        rc = encmig_hs_final_hash(th, reply.wrapped, reply.sig, sauth.sig,
+                                  res.transcript);
     if (rc) {
-        encmig_seterr(err, errlen, "cannot hash the transcript");
+        encmig_seterr(err, errlen, "cannot sign the handshake");
+        goto out;
+    }
+    rc = send_msg(wfd, ENCMIG_HS_MSG_SOURCE_AUTH, &abody);
+    if (rc) {
+        encmig_seterr(err, errlen, "cannot send SOURCE_AUTH to %s: %s",
+               peer_host, strerror(-rc));
         goto out;
     }
     if (pin) {
@@ -418,9 +473,11 @@ out:
     OPENSSL_cleanse(kek, sizeof(kek));
     OPENSSL_cleanse(th, sizeof(th));
     EVP_PKEY_free(eph);
+    EVP_PKEY_free(hostkey);
     wbuf_free(&hbody);
     wbuf_free(&rbody);
     wbuf_free(&prefix);
+    wbuf_free(&abody);
     return rc;
 }
 
@@ -429,8 +486,9 @@ int encmig_hs_dest(int rfd, int wfd, const struct encmig_hs_config *cfg,
 {
     struct encmig_hs_hello hello;
     struct encmig_hs_reply reply;
+    struct encmig_hs_source_auth sauth;
     struct encmig_hs_result res;
-    struct wbuf hbody, rbody, prefix;
+    struct wbuf hbody, rbody, prefix, abody;
     const uint8_t *hello_raw = NULL;
     size_t hello_len = 0;
     EVP_PKEY *hostkey = NULL, *eph = NULL;
@@ -439,7 +497,7 @@ int encmig_hs_dest(int rfd, int wfd, const struct encmig_hs_config *cfg,
     uint8_t th[ENCMIG_HS_HASH_SIZE];
     /* What the source is told on failure: never a path or a secret. */
     const char *tell = NULL;
-    char msg[ENCMIG_HS_MAX_ERRMSG];
+    char msg[ENCMIG_HS_MAX_ERRMSG], aspath[PATH_MAX];
     uint32_t type = 0;
     int rc;
 
@@ -449,8 +507,14 @@ int encmig_hs_dest(int rfd, int wfd, const struct encmig_hs_config *cfg,
     wbuf_init(&hbody, ENCMIG_HS_MAX_BODY);
     wbuf_init(&rbody, ENCMIG_HS_MAX_BODY);
     wbuf_init(&prefix, ENCMIG_HS_REPLY_PREFIX_SIZE);
+    wbuf_init(&abody, ENCMIG_HS_SOURCE_AUTH_SIZE);
 
     rc = check_config(cfg, err, errlen);
+    if (rc)
+        goto out;
+    rc = trust_file(cfg, cfg->authorized_sources,
+                    ENCMIG_AUTHORIZED_SOURCES_FILE, aspath, sizeof(aspath),
+                    err, errlen);
     if (rc)
         goto out;
 
@@ -459,7 +523,9 @@ int encmig_hs_dest(int rfd, int wfd, const struct encmig_hs_config *cfg,
     if (rc) {
         /* Only what the source sent is worth an answer, not I/O errors. */
         tell = rc == -EMSGSIZE ? "handshake message too large" :
-               rc == -EBADMSG ? "malformed handshake message" :
+               rc == -EBADMSG ? "malformed handshake message (this "
+                                "destination speaks handshake version 2 "
+                                "only)" :
                rc == -EPROTO ? "unexpected handshake message" : NULL;
         goto out;
     }
@@ -470,6 +536,13 @@ int encmig_hs_dest(int rfd, int wfd, const struct encmig_hs_config *cfg,
     if (rc) {
         encmig_seterr(err, errlen, "malformed HELLO from the source");
         tell = "malformed HELLO";
+        goto out;
+    }
+    /* Who is asking comes first: an unlisted source learns nothing more. */
+    rc = authorize(cfg, aspath, hello.host_pub, res.peer_name, msg,
+                   sizeof(msg), err, errlen);
+    if (rc) {
+        tell = msg;
         goto out;
     }
     rc = negotiate(cfg, &hello, &reply.version, &reply.suite, msg,
@@ -529,9 +602,6 @@ int encmig_hs_dest(int rfd, int wfd, const struct encmig_hs_config *cfg,
         rc = encmig_hs_wrap(kek, th, &res.km, reply.wrapped);
     if (!rc)
         rc = encmig_hs_sign(hostkey, th, reply.wrapped, reply.sig);
-    if (!rc)
-        rc = encmig_hs_final_hash(th, reply.wrapped, reply.sig,
-                                  res.transcript);
     if (rc) {
         encmig_seterr(err, errlen, "cannot wrap and sign the migration key");
         tell = "internal error on the destination";
@@ -549,6 +619,35 @@ int encmig_hs_dest(int rfd, int wfd, const struct encmig_hs_config *cfg,
                strerror(-rc));
         goto out;
     }
+
+    /* The source's proof that it holds the key HELLO named. */
+    rc = recv_msg(rfd, TYPE_BIT(ENCMIG_HS_MSG_SOURCE_AUTH), "source", &type,
+                  &abody, err, errlen);
+    if (rc) {
+        tell = rc == -EBADMSG ? "malformed SOURCE_AUTH" :
+               rc == -EPROTO ? "unexpected handshake message" : NULL;
+        goto out;
+    }
+    rc = encmig_hs_parse_source_auth(&abody, &sauth);
+    if (!rc)
+        rc = encmig_hs_source_verify(hello.host_pub, th, reply.wrapped,
+                                     reply.sig, sauth.sig);
+    if (rc == -EBADMSG) {
+        encmig_seterr(err, errlen, "the source's signature does not verify: "
+               "the handshake was altered in transit or the source does not "
+               "hold its key");
+        tell = "the source's signature does not verify";
+        goto out;
+    }
+    if (!rc)
+        rc = encmig_hs_final_hash(th, reply.wrapped, reply.sig, sauth.sig,
+                                  res.transcript);
+    if (rc) {
+        encmig_seterr(err, errlen, "cannot check the source's signature");
+        tell = "internal error on the destination";
+        goto out;
+    }
+    memcpy(res.peer_pub, hello.host_pub, sizeof(res.peer_pub));
     res.version = reply.version;
     res.suite = reply.suite;
     *out = res;
@@ -565,5 +664,6 @@ out:
     wbuf_free(&hbody);
     wbuf_free(&rbody);
     wbuf_free(&prefix);
+    wbuf_free(&abody);
     return rc;
 }

@@ -64,7 +64,9 @@ static int read_line(FILE *f, char *buf, size_t size, bool *nl)
 }
 
 struct kh_scan {
+    bool missing;               /* there is no such file */
     bool match;                 /* a line pins host to pub */
+    char name[ENCMIG_MAX_HOSTNAME + 1]; /* the first matching line's */
     unsigned int other_line;    /* first line pinning host to another key */
     uint8_t other[ENCMIG_PUBKEY_SIZE];
     bool ends_nl;               /* the file is empty or ends in a newline */
@@ -101,11 +103,15 @@ static int scan_line(char *line, const char *host,
         *why = "bad public key (not 32 bytes of canonical base64)";
         return -EINVAL;
     }
-    if (strcasecmp(h, host))
+    /* Without a host, any line with this key is a match (a source's
+     * name is only a label for logs). */
+    if (host && strcasecmp(h, host))
         return 0;
     if (!CRYPTO_memcmp(key, pub, sizeof(key))) {
+        if (!s->match)
+            snprintf(s->name, sizeof(s->name), "%s", h);
         s->match = true;
-    } else if (!s->other_line) {
+    } else if (host && !s->other_line) {
         s->other_line = lineno;
         memcpy(s->other, key, sizeof(key));
     }
@@ -127,8 +133,10 @@ static int scan_file(const char *path, const char *host,
     s->ends_nl = true;
     f = fopen(path, "re");
     if (!f) {
-        if (errno == ENOENT)
+        if (errno == ENOENT) {
+            s->missing = true;
             return 0;
+        }
         rc = -errno;
         encmig_seterr(err, errlen, "cannot read %s: %s", path, strerror(-rc));
         return rc;
@@ -248,4 +256,39 @@ int encmig_known_hosts_check(const char *path, const char *host,
         return -ENOENT;
     }
     return append(path, host, pub, !s.ends_nl, err, errlen);
+}
+
+int encmig_authorized_sources_check(const char *path,
+                                    const uint8_t pub[ENCMIG_PUBKEY_SIZE],
+                                    char name[ENCMIG_MAX_HOSTNAME + 1],
+                                    char *err, size_t errlen)
+{
+    char fp[ENCMIG_FINGERPRINT_SIZE];
+    struct kh_scan s;
+    int rc;
+
+    name[0] = '\0';
+    rc = encmig_hostkey_fingerprint(pub, fp);
+    if (rc) {
+        encmig_seterr(err, errlen, "cannot compute a host key fingerprint");
+        return rc;
+    }
+    rc = scan_file(path, NULL, pub, &s, err, errlen);
+    if (rc)
+        return rc;
+    if (s.missing) {
+        encmig_seterr(err, errlen, "source key %s refused: %s does not exist; "
+               "list each source allowed to migrate here as 'NAME "
+               ENCMIG_KEYTYPE " BASE64' (its host_ed25519_key.pub)", fp,
+               path);
+        return -EACCES;
+    }
+    if (!s.match) {
+        encmig_seterr(err, errlen, "source key %s is not in %s: refused; if "
+               "this source may migrate here, add its host_ed25519_key.pub "
+               "as 'NAME " ENCMIG_KEYTYPE " BASE64'", fp, path);
+        return -EACCES;
+    }
+    memcpy(name, s.name, sizeof(s.name));
+    return 0;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * known-hosts.h: the source's pins of destination host keys, as ssh's
- * known_hosts.
+ * known_hosts, and the destination's list of the sources it accepts,
+ * authorized_sources, in the same format and through the same parser.
  *
  * One key per line:
  *
@@ -25,6 +26,7 @@
 #include "hostkey.h"
 
 #define ENCMIG_KNOWN_HOSTS_FILE      "known_hosts"
+#define ENCMIG_AUTHORIZED_SOURCES_FILE "authorized_sources"
 /* Longest line accepted, newline excluded. */
 #define ENCMIG_KNOWN_HOSTS_MAX_LINE  1024
 #define ENCMIG_MAX_HOSTNAME          255
@@ -47,5 +49,23 @@
 int encmig_known_hosts_check(const char *path, const char *host,
                              const uint8_t pub[ENCMIG_PUBKEY_SIZE],
                              bool accept_new, char *err, size_t errlen);
+
+/*
+ * Look a source's key up in an authorized_sources file, where the first
+ * field is a name for logs and the key is what counts.
+ *
+ *   0              listed; name receives the first matching line's NAME
+ *   -EACCES        not listed, or there is no such file: a destination
+ *                  that lists no source accepts none
+ *   -EINVAL        malformed file (line number in err)
+ *   other -errno   the file could not be read
+ *
+ * err receives a one-line reason naming the file and the key's
+ * fingerprint.
+ */
+int encmig_authorized_sources_check(const char *path,
+                                    const uint8_t pub[ENCMIG_PUBKEY_SIZE],
+                                    char name[ENCMIG_MAX_HOSTNAME + 1],
+                                    char *err, size_t errlen);
 
 #endif /* __ENCMIG_KNOWN_HOSTS_H__ */

@@ -39,6 +39,13 @@ struct encmig_trust {
     const char *keydir;           /* our host key */
     const char *known_hosts;      /* pinned peers */
     bool accept_new;              /* pin an unknown peer on first use */
+    const char *authorized_sources; /* receiver: NULL, KEYDIR's */
+    /*
+     * Receiver: let in any source key (still proven by its signature),
+     * and plain migrations, which prove nothing.  Off unless the
+     * operator asks.
+     */
+    bool any_source;
 };
 
 struct encmig_progress {

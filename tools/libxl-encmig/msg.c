@@ -8,6 +8,7 @@
 
 #include <openssl/crypto.h>
 
+#include "handshake-msg.h"
 #include "io.h"
 #include "msg.h"
 
@@ -148,6 +149,10 @@ int encmig_msg_recv_ctl(int fd, struct encmig_core *c, uint32_t *type,
     rc = recv_frame(fd, hdr, type, body, max);
     if (rc || !c || !c->keyed)
         return rc;
+    /* A destination that refused the source's half of the handshake
+     * answers with the handshake's ERROR, which has no MAC. */
+    if (*type == ENCMIG_HS_MSG_ERROR)
+        return -ECONNREFUSED;
     rc = encmig_read_full(fd, mac, sizeof(mac));
     if (!rc) {
         parts[0] = hdr;

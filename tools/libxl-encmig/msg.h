@@ -50,6 +50,8 @@ int encmig_msg_recv(int fd, uint32_t *type, struct wbuf *body, size_t max);
  * The same with the control MAC when the core is keyed (encrypted), plain
  * frames when it is not.  recv: -EBADMSG when the MAC does not verify;
  * the body is then reset, and the message must be taken as never sent.
+ * -ECONNREFUSED: the handshake's ERROR (unauthenticated), its body in
+ * body, from a destination that refused the source's half of it.
  */
 int encmig_msg_send_ctl(int fd, struct encmig_core *c, uint32_t type,
                         const void *body, size_t len);

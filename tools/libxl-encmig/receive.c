@@ -438,6 +438,12 @@ static int setup(struct receiver *s)
                   "migrations only");
         goto out;
     }
+    /* Without the handshake nothing proves who is sending. */
+    if (!s->encrypted && !cfg->trust.any_source) {
+        rc = fail(s, -EACCES, "a plain migration cannot authenticate its "
+                  "source: this receiver takes one only with --any-source");
+        goto out;
+    }
     rc = encmig_msg_send(cfg->wfd, MSG_ACCEPT, NULL, 0);
     if (rc) {
         fail(s, rc, "answering the request: %s", strerror(-rc));
@@ -449,6 +455,8 @@ static int setup(struct receiver *s)
         hc.keydir = cfg->trust.keydir;
         hc.known_hosts = cfg->trust.known_hosts;
         hc.accept_new = cfg->trust.accept_new;
+        hc.authorized_sources = cfg->trust.authorized_sources;
+        hc.any_source = cfg->trust.any_source;
         rc = encmig_hs_dest(cfg->rfd, cfg->wfd, &hc, &hs, s->err, s->errlen);
         if (rc)
             goto out;

@@ -321,6 +321,15 @@ static int expect(struct sender *s, uint32_t want, struct wbuf *body,
 
     rc = encmig_msg_recv_ctl(s->cfg->rfd, &s->core, &type, body,
                              MSG_BODY_MAX);
+    if (rc == -ECONNREFUSED) {
+        struct encmig_hs_error e;
+
+        if (encmig_hs_parse_error(body, &e))
+            return fail(s, -EBADMSG, "the destination refused the "
+                        "handshake (unreadable reason)");
+        return fail(s, -ECONNREFUSED, "the destination refused the "
+                    "handshake: %s", e.msg);
+    }
     if (rc == -EBADMSG && s->core.keyed)
         return fail(s, rc, "the destination's %s failed authentication",
                     what);

@@ -173,7 +173,7 @@ int encmig_xl_dest(int rfd, int wfd)
 {
     struct encmig_hs_config cfg;
     struct encmig_hs_result hs;
-    char err[512];
+    char err[512], fp[ENCMIG_FINGERPRINT_SIZE];
     int rc;
 
     config(&cfg);
@@ -182,6 +182,10 @@ int encmig_xl_dest(int rfd, int wfd)
         fprintf(stderr, "migration target: key handshake failed: %s\n", err);
         return rc;
     }
+    if (encmig_hostkey_fingerprint(hs.peer_pub, fp))
+        snprintf(fp, sizeof(fp), "(no fingerprint)");
+    fprintf(stderr, "migration target: source '%s' (%s) authenticated; "
+            "migration key supplied.\n", hs.peer_name, fp);
     return handover(&hs, XEN_ENCMIG_DIR_IMPORT, "migration target");
 }
 

@@ -10,10 +10,12 @@
  * other helper would ignore the session and send the guest in the clear),
  * takes it from ENCMIG_SESSION_FD (xg-session.h).
  *
- * Host keys live in ENCMIG_KEYDIR (environment; default /etc/encmig): the
- * destination's host_ed25519_key, the source's known_hosts.  The source
- * refuses a destination whose key is not pinned there under the host name
- * given to xl migrate.
+ * Host keys live in ENCMIG_KEYDIR (environment; default /etc/encmig):
+ * each host's host_ed25519_key, the source's known_hosts, the
+ * destination's authorized_sources.  The source refuses a destination
+ * whose key is not pinned there under the host name given to xl migrate;
+ * the destination refuses a source whose key is not listed in its
+ * authorized_sources, always (xl has no way to turn that off).
  *
  * Both return 0, or -errno having said why on stderr.  A failure leaves
  * nothing to undo: no domain has been touched yet.

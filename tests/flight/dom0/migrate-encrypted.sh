@@ -1,14 +1,17 @@
 # xl migrate --encrypted to localhost: dom0 gets a host key, pins it for
-# "localhost", and the guest moves with every data page re-keyed by the
-# hypervisor (an export session on the source, an import session on the
-# destination, both ended).
+# "localhost" and, being its own source too, lists it in its
+# authorized_sources; the guest moves with every data page re-keyed by
+# the hypervisor (an export session on the source, an import session on
+# the destination, both ended).
 set -e
 . /flight/steps/flight-lib.sh
 mkdir -p /etc/encmig
 encmig keygen > /run/keygen.log 2>&1 || { cat /run/keygen.log; exit 1; }
 echo "localhost $(cut -d' ' -f1,2 /etc/encmig/host_ed25519_key.pub)" \
     > /etc/encmig/known_hosts
-cat /etc/encmig/known_hosts
+echo "localhost $(cut -d' ' -f1,2 /etc/encmig/host_ed25519_key.pub)" \
+    > /etc/encmig/authorized_sources
+cat /etc/encmig/known_hosts /etc/encmig/authorized_sources
 
 before=$(last_tick)
 echo "$before" > /run/enc-before
@@ -20,6 +23,7 @@ echo "domid $old -> $new; migration took $(cat /run/time-enc) s"
 [ -n "$new" ] && [ "$new" != "$old" ]
 guest_running
 grep -q 'host key verified' /run/xl-enc.log
+grep -q "source 'localhost' (SHA256:.*) authenticated" /run/xl-enc.log
 xl dmesg | grep 'encmig' | tail -n 4
 xl dmesg | grep -q "d$old: encmig export session"
 xl dmesg | grep -q "d$new: encmig import session"
