@@ -134,6 +134,8 @@ static void *dst_main(void *arg)
 {
     struct twohost *t = arg;
 
+    if ( t->dst_init )
+        t->dst_init();
     t->dst_rc = encmig_migrate_receive(&t->rcfg, &t->rst, t->rerr,
                                        sizeof(t->rerr));
     close(t->rcfg.rfd);

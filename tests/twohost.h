@@ -32,6 +32,8 @@ struct twohost {
     char serr[512], rerr[512];
     int src_rc, dst_rc;
     struct relay relay;           /* valid after a run through it */
+    /* Called first in the destination's thread (e.g. to seed its RAND). */
+    void (*dst_init)(void);
     /* A timed fault for relayed runs (relay_set_fault()). */
     int fault;
     unsigned int fault_ms, stall_ms, delay_us;
