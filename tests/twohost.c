@@ -110,12 +110,12 @@ int twohost_new(struct twohost *t, uint64_t bytes, uint64_t dirty_rate)
          (rc = twohost_authorize(t, "source")) )
         return rc;
 
-    t->scfg.host = t->src;
+    t->scfg.platform = encmig_platform_sim(t->src);
     t->scfg.domid = t->domid;
     t->scfg.peer_host = "dest";
     t->scfg.trust.keydir = t->sdir;
     t->scfg.trust.known_hosts = t->known;
-    t->rcfg.host = t->dst;
+    t->rcfg.platform = encmig_platform_sim(t->dst);
     t->rcfg.trust.keydir = t->dir;
     return 0;
 }

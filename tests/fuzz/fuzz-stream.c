@@ -274,7 +274,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                fd, first_fd);
 
     memset(&cfg, 0, sizeof(cfg));
-    cfg.host = host;
+    cfg.platform = encmig_platform_sim(host);
     cfg.rfd = fd;
     cfg.wfd = devnull;
     cfg.plain_only = false;

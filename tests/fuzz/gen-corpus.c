@@ -278,7 +278,7 @@ static void check(int fd, const char *name, const char *want)
     int rc;
 
     memset(&cfg, 0, sizeof(cfg));
-    cfg.host = host;
+    cfg.platform = encmig_platform_sim(host);
     cfg.rfd = fd;
     cfg.wfd = devnull;
     cfg.trust.keydir = keydir;
@@ -411,7 +411,7 @@ static void *dest_main(void *arg)
     d->rc = encmig_migrate_receive(&d->cfg, &d->st, d->err, sizeof(d->err));
     fuzz_rand_stop();
     if (d->rc == 0)
-        sim_domain_destroy(d->cfg.host, d->st.domid);
+        sim_domain_destroy(host, d->st.domid);
     shutdown(d->cfg.wfd, SHUT_WR);
     return NULL;
 }
@@ -462,7 +462,7 @@ static void record_session(const char *name, bool plain, uint64_t pages,
     down.in = b[0];
     down.out = a[1];
     memset(&d, 0, sizeof(d));
-    d.cfg.host = host;
+    d.cfg.platform = encmig_platform_sim(host);
     d.cfg.rfd = d.cfg.wfd = b[1];
     d.cfg.trust.keydir = keydir;
     d.cfg.trust.any_source = true;
@@ -474,7 +474,7 @@ static void record_session(const char *name, bool plain, uint64_t pages,
         die("threads");
 
     memset(&scfg, 0, sizeof(scfg));
-    scfg.host = src;
+    scfg.platform = encmig_platform_sim(src);
     scfg.domid = domid;
     scfg.rfd = scfg.wfd = a[0];
     scfg.plain = plain;

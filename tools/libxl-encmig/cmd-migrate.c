@@ -271,7 +271,7 @@ static int run_source(const struct mig_opts *o, const char *host,
     }
 
     memset(&cfg, 0, sizeof(cfg));
-    cfg.host = h;
+    cfg.platform = encmig_platform_sim(h);
     cfg.domid = domid;
     cfg.rfd = rfd;
     cfg.wfd = wfd;
@@ -342,7 +342,7 @@ static int run_dest(int rfd, int wfd, const struct mig_opts *o,
     if (!h)
         return 1;
     memset(&cfg, 0, sizeof(cfg));
-    cfg.host = h;
+    cfg.platform = encmig_platform_sim(h);
     cfg.rfd = rfd;
     cfg.wfd = wfd;
     cfg.plain_only = plain_only;

@@ -19,10 +19,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain.h"
 #include "stream.h"
 #include "../../hypercalls/include/public/encmig.h"
 
-struct sim_host;
 
 #define MIGRATE_DEFAULT_ROUNDS      30
 #define MIGRATE_DEFAULT_STOP_PAGES  50
@@ -61,7 +61,7 @@ struct encmig_progress {
 typedef void encmig_progress_fn(void *opaque, const struct encmig_progress *p);
 
 struct encmig_send_cfg {
-    struct sim_host *host;
+    struct encmig_platform platform;  /* where the guest lives */
     domid_t domid;
     int rfd, wfd;                 /* from and to the receiver (may be one) */
     bool plain;                   /* standard PAGE_DATA, no encryption */
@@ -114,7 +114,7 @@ int encmig_migrate_send(const struct encmig_send_cfg *cfg,
                         size_t errlen);
 
 struct encmig_recv_cfg {
-    struct sim_host *host;
+    struct encmig_platform platform;  /* where the guest will live */
     int rfd, wfd;                 /* from and to the sender (may be one) */
     bool plain_only;              /* refuse encrypted migrations */
     struct encmig_trust trust;

@@ -26,7 +26,6 @@
 #include "ring.h"
 #include "util.h"
 #include "../../hypercalls/encmig_hc.h"
-#include "../../hypercalls/sim/sim.h"
 
 struct receiver {
     const struct encmig_recv_cfg *cfg;
@@ -34,6 +33,8 @@ struct receiver {
     char *err;
     size_t errlen;
 
+    const struct encmig_domain_ops *ops;  /* where the guest lives */
+    void *plat;
     struct encmig_hc *hc;
     struct migrate_req req;
     uint8_t req_raw[MIGRATE_REQ_SIZE];  /* as received, for the end MAC */
@@ -97,7 +98,7 @@ static void *importer_main(void *arg)
                              (unsigned long long)pfn);
                     break;
                 }
-                rc = sim_guest_write(s->cfg->host, s->domid, pfn,
+                rc = s->ops->page_write(s->plat, s->domid, pfn,
                                      slot->buf + (size_t)i *
                                      XEN_ENCMIG_PAGE_SIZE);
                 if (rc)
@@ -210,7 +211,7 @@ static int read_vcpu(struct receiver *s, uint32_t type, uint32_t len)
                         "has one, vCPU 0", vcpu);
     }
 
-    rc = sim_vcpu_set(s->cfg->host, s->domid, state);
+    rc = s->ops->vcpu_set(s->plat, s->domid, state);
     OPENSSL_cleanse(state, sizeof(state));
     if (rc)
         return fail(s, rc, "loading the vCPU state: %s", strerror(-rc));
@@ -386,7 +387,7 @@ static int commit(struct receiver *s)
         return fail(s, -EBADMSG, "expected GO from the source, got message "
                     "%u", type);
 
-    rc = sim_domain_unpause(cfg->host, s->domid);
+    rc = s->ops->unpause(s->plat, s->domid);
     if (rc)
         return fail(s, rc, "resuming the guest: %s", strerror(-rc));
     s->domain = false;
@@ -398,7 +399,7 @@ static int commit(struct receiver *s)
                 "until resolved there\n", s->domid, strerror(-rc));
         return 0;
     }
-    if (sim_domain_hash(cfg->host, s->domid, s->st->hash) == 0)
+    if (s->ops->hash(s->plat, s->domid, s->st->hash) == 0)
         encmig_msg_send_ctl(cfg->wfd, &s->core, MSG_VERIFY, s->st->hash,
                             sizeof(s->st->hash));
     return 0;
@@ -473,7 +474,7 @@ static int setup(struct receiver *s)
             goto out;
     }
 
-    rc = sim_domain_create(cfg->host, s->req.nr_frames, &s->domid);
+    rc = s->ops->create(s->plat, s->req.nr_frames, &s->domid);
     if (rc) {
         fail(s, rc, "creating a guest of %llu pages: %s",
              (unsigned long long)s->req.nr_frames, strerror(-rc));
@@ -519,7 +520,9 @@ int encmig_migrate_receive(const struct encmig_recv_cfg *cfg,
     memset(st, 0, sizeof(*st));
     err[0] = '\0';
     stream_reader_init(&s.r, cfg->rfd);
-    s.hc = encmig_hc_open_sim(cfg->host, true);
+    s.ops = cfg->platform.ops;
+    s.plat = cfg->platform.plat;
+    s.hc = s.ops->hc_open(s.plat);
     if (!s.hc) {
         rc = fail(&s, -ENOMEM, "opening the hypervisor interface");
         goto out;
@@ -553,7 +556,7 @@ int encmig_migrate_receive(const struct encmig_recv_cfg *cfg,
         pthread_join(s.thread, NULL);
     }
     if (s.domain)
-        sim_domain_destroy(cfg->host, s.domid);   /* and its session */
+        s.ops->destroy(s.plat, s.domid);   /* and its session */
     /* Only now: FAILED tells the source that no copy is left here. */
     if (rc)
         encmig_msg_send_failed(cfg->wfd, &s.core, -rc, err);

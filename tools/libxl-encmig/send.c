@@ -25,7 +25,6 @@
 #include "ring.h"
 #include "util.h"
 #include "../../hypercalls/encmig_hc.h"
-#include "../../hypercalls/sim/sim.h"
 
 struct sender {
     const struct encmig_send_cfg *cfg;
@@ -33,6 +32,8 @@ struct sender {
     char *err;
     size_t errlen;
 
+    const struct encmig_domain_ops *ops;  /* where the guest lives */
+    void *plat;
     struct encmig_hc *hc;
     struct encmig_ring ring;
     bool ring_on;
@@ -132,7 +133,7 @@ static int send_batch(struct sender *s, const uint64_t *gfns, uint32_t n)
         /* What xl does today: dom0 maps the guest and reads plaintext. */
         slot->kind = REC_TYPE_PAGE_DATA;
         for (i = 0; i < n; i++) {
-            rc = sim_guest_read(cfg->host, cfg->domid, gfns[i],
+            rc = s->ops->page_read(s->plat, cfg->domid, gfns[i],
                                 slot->buf + (size_t)i * XEN_ENCMIG_PAGE_SIZE);
             if (rc)
                 return fail(s, rc, "reading guest page %#llx: %s",
@@ -193,7 +194,7 @@ static int send_all(struct sender *s)
 
 static int dirty_clean(struct sender *s, uint64_t *bitmap, uint64_t *count)
 {
-    int rc = sim_logdirty_clean(s->cfg->host, s->cfg->domid, bitmap, s->words,
+    int rc = s->ops->dirty_clean(s->plat, s->cfg->domid, bitmap, s->words,
                                 count);
 
     return rc ? fail(s, rc, "log-dirty: %s", strerror(-rc)) : 0;
@@ -210,7 +211,7 @@ static int precopy(struct sender *s)
     uint64_t prev = s->nr_frames, count, extra, i;
     int rc;
 
-    rc = sim_logdirty_enable(cfg->host, cfg->domid, true);
+    rc = s->ops->logdirty(s->plat, cfg->domid, true);
     if (rc)
         return fail(s, rc, "enabling log-dirty: %s", strerror(-rc));
     s->logdirty = true;
@@ -236,7 +237,7 @@ static int precopy(struct sender *s)
     }
 
     /* Stop and copy: what was dirty, plus what got dirty until the pause. */
-    rc = sim_domain_pause(cfg->host, cfg->domid);
+    rc = s->ops->pause(s->plat, cfg->domid);
     if (rc)
         return fail(s, rc, "pausing the guest: %s", strerror(-rc));
     s->paused = true;
@@ -266,7 +267,7 @@ static int send_vcpu(struct sender *s)
     struct iovec iov;
     int rc;
 
-    rc = sim_vcpu_get(s->cfg->host, s->cfg->domid, state);
+    rc = s->ops->vcpu_get(s->plat, s->cfg->domid, state);
     if (rc)
         return fail(s, rc, "reading the vCPU state: %s", strerror(-rc));
 
@@ -426,7 +427,7 @@ static int start(struct sender *s)
     bool paused;
     int rc;
 
-    rc = sim_domain_info(cfg->host, cfg->domid, &s->nr_frames, &paused);
+    rc = s->ops->info(s->plat, cfg->domid, &s->nr_frames, &paused);
     if (rc)
         return fail(s, rc, "guest %u: %s", cfg->domid, strerror(-rc));
     req.nr_frames = s->nr_frames;
@@ -506,7 +507,7 @@ static int finish(struct sender *s)
     s->st->stream_seconds = encmig_now() - s->t_stream;
 
     /* Committed: the guest runs there.  Check what it got. */
-    rc = sim_domain_hash(s->cfg->host, s->cfg->domid, s->st->hash);
+    rc = s->ops->hash(s->plat, s->cfg->domid, s->st->hash);
     if (rc) {
         fail(s, rc, "hashing the guest: %s", strerror(-rc));
         goto out;
@@ -540,7 +541,9 @@ int encmig_migrate_send(const struct encmig_send_cfg *cfg,
     s.w.tap = cfg->tap;
     s.w.tap_opaque = cfg->tap_opaque;
 
-    s.hc = encmig_hc_open_sim(cfg->host, true);
+    s.ops = cfg->platform.ops;
+    s.plat = cfg->platform.plat;
+    s.hc = s.ops->hc_open(s.plat);
     if (!s.hc) {
         rc = fail(&s, -ENOMEM, "opening the hypervisor interface");
         goto out;
@@ -583,11 +586,11 @@ int encmig_migrate_send(const struct encmig_send_cfg *cfg,
     if (s.session)
         encmig_hc_teardown(s.hc, cfg->domid);
     if (s.logdirty && !s.committed)
-        sim_logdirty_enable(cfg->host, cfg->domid, false);
+        s.ops->logdirty(s.plat, cfg->domid, false);
     if (s.committed) {
         /* The destination runs the guest now: this copy must go. */
         st->outcome = ENCMIG_OUTCOME_MOVED;
-        sim_domain_destroy(cfg->host, cfg->domid);
+        s.ops->destroy(s.plat, cfg->domid);
         if (!st->verified && !rc)
             rc = -EIO;
     } else if (s.go_sent && !s.peer_failed) {
@@ -608,7 +611,7 @@ int encmig_migrate_send(const struct encmig_send_cfg *cfg,
     } else {
         st->outcome = ENCMIG_OUTCOME_STAYED;
         if (s.paused)
-            sim_domain_unpause(cfg->host, cfg->domid);
+            s.ops->unpause(s.plat, cfg->domid);
     }
 
     encmig_core_fini(&s.core);
