@@ -12,6 +12,7 @@
 
 #include "core.h"
 #include "records.h"
+#include "util.h"
 #include "wbuf.h"
 
 int encmig_core_init(struct encmig_core *c, unsigned int side,
@@ -248,16 +249,16 @@ int encmig_core_end_check(struct encmig_core *c, const uint8_t *body,
     int rc;
 
     if (len != ENCMIG_END_SIZE) {
-        snprintf(err, errlen, "an end record of %u bytes", len);
+        encmig_seterr(err, errlen, "an end record of %u bytes", len);
         return -EBADMSG;
     }
     rc = end_mac(c, body, mac);
     if (rc) {
-        snprintf(err, errlen, "checking the end record: %s", strerror(-rc));
+        encmig_seterr(err, errlen, "checking the end record: %s", strerror(-rc));
         return rc;
     }
     if (CRYPTO_memcmp(mac, body + ENCMIG_END_BODY_SIZE, sizeof(mac))) {
-        snprintf(err, errlen, "the end record failed authentication: the "
+        encmig_seterr(err, errlen, "the end record failed authentication: the "
                  "stream was altered");
         return -EBADMSG;
     }
@@ -267,11 +268,11 @@ int encmig_core_end_check(struct encmig_core *c, const uint8_t *body,
     if (wbuf_get_u32le(&b, &nr_streams) || wbuf_get_u32le(&b, &pad) ||
         nr_streams != 1 || pad || wbuf_get_u64le(&b, records) ||
         wbuf_get_ptr(&b, &theirs, ENCMIG_TRANSCRIPT_SIZE)) {
-        snprintf(err, errlen, "the end record is malformed");
+        encmig_seterr(err, errlen, "the end record is malformed");
         return -EBADMSG;
     }
     if (CRYPTO_memcmp(theirs, c->hs_transcript, ENCMIG_TRANSCRIPT_SIZE)) {
-        snprintf(err, errlen, "the end record belongs to another session");
+        encmig_seterr(err, errlen, "the end record belongs to another session");
         return -EBADMSG;
     }
     return 0;

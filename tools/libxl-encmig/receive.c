@@ -53,8 +53,7 @@ struct receiver {
     bool vcpu_seen, end_seen;
 };
 
-#define fail(s, rc, ...) \
-    ({ snprintf((s)->err, (s)->errlen, __VA_ARGS__); (rc); })
+#define fail(s, rc, ...) encmig_fail((s)->err, (s)->errlen, (rc), __VA_ARGS__)
 
 static const char *import_error(int e)
 {

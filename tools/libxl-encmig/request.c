@@ -8,6 +8,7 @@
 
 #include "migrate.h"
 #include "request.h"
+#include "util.h"
 
 int migrate_req_put(struct wbuf *b, const struct migrate_req *req)
 {
@@ -28,7 +29,7 @@ int migrate_req_get(struct wbuf *b, uint64_t max_frames,
     int rc;
 
     if (wbuf_avail(b) != MIGRATE_REQ_SIZE) {
-        snprintf(err, errlen, "migration request of %zu bytes, want %u",
+        encmig_seterr(err, errlen, "migration request of %zu bytes, want %u",
                  wbuf_avail(b), MIGRATE_REQ_SIZE);
         return -EBADMSG;
     }
@@ -40,28 +41,28 @@ int migrate_req_get(struct wbuf *b, uint64_t max_frames,
         return rc;
 
     if (req->version != MIGRATE_REQ_VERSION) {
-        snprintf(err, errlen, "migration request version %u, this receiver "
+        encmig_seterr(err, errlen, "migration request version %u, this receiver "
                  "speaks %u", req->version, MIGRATE_REQ_VERSION);
         return -EPROTONOSUPPORT;
     }
     if (req->mode != MIGRATE_MODE_ENCRYPTED &&
          req->mode != MIGRATE_MODE_PLAIN) {
-        snprintf(err, errlen, "unknown migration mode %u", req->mode);
+        encmig_seterr(err, errlen, "unknown migration mode %u", req->mode);
         return -EINVAL;
     }
     if (req->nr_frames == 0 || req->nr_frames > max_frames) {
-        snprintf(err, errlen, "guest of %llu pages: this receiver takes 1 to "
+        encmig_seterr(err, errlen, "guest of %llu pages: this receiver takes 1 to "
                  "%llu", (unsigned long long)req->nr_frames,
                  (unsigned long long)max_frames);
         return -E2BIG;
     }
     if (req->nr_streams != 1) {
-        snprintf(err, errlen, "%u streams asked for: this receiver takes 1",
+        encmig_seterr(err, errlen, "%u streams asked for: this receiver takes 1",
                  req->nr_streams);
         return -EINVAL;
     }
     if (req->batch == 0 || req->batch > XEN_ENCMIG_MAX_BATCH) {
-        snprintf(err, errlen, "batch of %u pages: want 1 to %u", req->batch,
+        encmig_seterr(err, errlen, "batch of %u pages: want 1 to %u", req->batch,
                  XEN_ENCMIG_MAX_BATCH);
         return -EINVAL;
     }

@@ -65,8 +65,7 @@ struct sender {
     bool committed;               /* authenticated: it runs the guest */
 };
 
-#define fail(s, rc, ...) \
-    ({ snprintf((s)->err, (s)->errlen, __VA_ARGS__); (rc); })
+#define fail(s, rc, ...) encmig_fail((s)->err, (s)->errlen, (rc), __VA_ARGS__)
 
 /* The sender thread: slots out to the socket, in order. */
 static void *sender_main(void *arg)
@@ -368,7 +367,7 @@ static void peer_reason(struct sender *s)
                              MSG_BODY_MAX) &&
          type == MSG_FAILED &&
          !encmig_msg_parse_failed(&body, &code, reason, sizeof(reason)))
-        snprintf(s->err, s->errlen, "the destination refused: %s", reason);
+        encmig_seterr(s->err, s->errlen, "the destination refused: %s", reason);
     wbuf_free(&body);
 }
 
@@ -517,7 +516,7 @@ static int finish(struct sender *s)
         s->st->verified = !memcmp(wbuf_ptr(&b), s->st->hash,
                                   sizeof(s->st->hash));
     if (!s->st->verified)
-        snprintf(s->err, s->errlen, "the destination's copy of the guest "
+        encmig_seterr(s->err, s->errlen, "the destination's copy of the guest "
                  "differs from ours");
 
  out:

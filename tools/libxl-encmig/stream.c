@@ -11,6 +11,7 @@
 #include "io.h"
 #include "records.h"
 #include "stream.h"
+#include "util.h"
 #include "wbuf.h"
 #include "../../hypercalls/sim/sim.h"
 
@@ -290,7 +291,7 @@ int stream_read_record_header(struct stream_reader *r, uint32_t *type,
 
         rc = encmig_read_full(r->fd, hdr, sizeof(hdr));
         if (rc) {
-            snprintf(err, errlen, "stream ended before its END record: %s",
+            encmig_seterr(err, errlen, "stream ended before its END record: %s",
                      strerror(-rc));
             return rc;
         }
@@ -299,7 +300,7 @@ int stream_read_record_header(struct stream_reader *r, uint32_t *type,
 
         if (body_limits(t, &min, &max) == 0) {
             if (l < min || l > max) {
-                snprintf(err, errlen, "%s record of %u bytes: want %u to %u",
+                encmig_seterr(err, errlen, "%s record of %u bytes: want %u to %u",
                          encmig_rec_type_str(t), l, min, max);
                 return -EBADMSG;
             }
@@ -309,22 +310,22 @@ int stream_read_record_header(struct stream_reader *r, uint32_t *type,
         }
 
         if (!(t & REC_TYPE_OPTIONAL)) {
-            snprintf(err, errlen, "unknown mandatory record type %#x", t);
+            encmig_seterr(err, errlen, "unknown mandatory record type %#x", t);
             return -EOPNOTSUPP;
         }
         /* Past the end record nothing is authenticated: skip nothing. */
         if (r->core && r->core->th_closed) {
-            snprintf(err, errlen, "record %#x after the end record", t);
+            encmig_seterr(err, errlen, "record %#x after the end record", t);
             return -EBADMSG;
         }
         if (l > OPTIONAL_BODY_MAX) {
-            snprintf(err, errlen, "optional record %#x of %u bytes: too big",
+            encmig_seterr(err, errlen, "optional record %#x of %u bytes: too big",
                      t, l);
             return -EBADMSG;
         }
         rc = skip_body(r, t, l);
         if (rc) {
-            snprintf(err, errlen, "optional record %#x: %s", t, strerror(-rc));
+            encmig_seterr(err, errlen, "optional record %#x: %s", t, strerror(-rc));
             return rc;
         }
     }

@@ -26,15 +26,29 @@ int encmig_random(void *buf, size_t len)
     return RAND_bytes(buf, len) == 1 ? 0 : -1;
 }
 
+static void vseterr(char *err, size_t errlen, const char *fmt, va_list ap)
+{
+    if (err && errlen)
+        vsnprintf(err, errlen, fmt, ap);
+}
+
 void encmig_seterr(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
 
-    if (!err || !errlen)
-        return;
     va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
+    vseterr(err, errlen, fmt, ap);
     va_end(ap);
+}
+
+int encmig_fail(char *err, size_t errlen, int rc, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vseterr(err, errlen, fmt, ap);
+    va_end(ap);
+    return rc;
 }
 
 int encmig_parse_size(const char *s, uint64_t *out)

@@ -15,9 +15,15 @@ double encmig_now(void);
 /* Fill buf with random bytes from OpenSSL's DRBG; 0 or -1. */
 int encmig_random(void *buf, size_t len);
 
-/* Format a one-line error into err (which may be NULL or empty). */
+/*
+ * The one way to record an error's text: a one-line reason into err
+ * (which may be NULL or empty).  encmig_fail returns rc, for
+ * "return encmig_fail(err, len, -EBADMSG, ...)".
+ */
 void encmig_seterr(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+int encmig_fail(char *err, size_t errlen, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* Parse a size such as 64M, 2G, 4096; 0 or -1 on a malformed value. */
 int encmig_parse_size(const char *s, uint64_t *out);

@@ -11,7 +11,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,18 +44,8 @@ struct encmig_xg {
     char err[256];
 };
 
-static int fail(struct encmig_xg *x, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(struct encmig_xg *x, int rc, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(x->err, sizeof(x->err), fmt, ap);
-    va_end(ap);
-    return rc;
-}
+#define fail(x, rc, ...) encmig_fail((x)->err, sizeof((x)->err), (rc), \
+                                    __VA_ARGS__)
 
 /* Taking over. */
 
