@@ -333,7 +333,8 @@ START_TEST(test_unknown_outcome_guest_stayed)
     plan_cut(&b, back - RESUMED_AND_VERIFY);
     b.hold = true;
     twohost_run(&p, true, &a, &b);
-    ck_assert_int_eq(p.sst.outcome, ENCMIG_OUTCOME_UNKNOWN);
+    ck_assert_msg(p.sst.outcome == ENCMIG_OUTCOME_UNKNOWN, "%d: %s | %s",
+                  p.sst.outcome, p.serr, p.rerr);
     ck_assert_int_ne(p.dst_rc, 0);
     ck_assert(twohost_dest_clean(&p));
     resolve(&p, true);

@@ -147,7 +147,8 @@ static void *relay_main(void *arg)
     struct relay *r = arg;
     uint64_t deadline = r->fault ? now_ms() + r->fault_ms : 0;
 
-    while ( !r->dir[0].done || !r->dir[1].done )
+    /* Until both ends have closed, or a plan that ends cuts the link. */
+    for ( ;; )
     {
         struct pollfd pfd[2];
         unsigned int i, n = 0, idx[2];
@@ -168,7 +169,9 @@ static void *relay_main(void *arg)
         }
 
         for ( i = 0; i < 2; i++ )
-            if ( !r->dir[i].done && !r->dir[i].eof )
+            if ( !r->dir[i].eof &&
+                 (!r->dir[i].done ||
+                  (r->dir[i].plan && r->dir[i].plan->hold)) )
             {
                 pfd[n].fd = r->dir[i].in;
                 pfd[n].events = POLLIN;
@@ -189,6 +192,9 @@ static void *relay_main(void *arg)
                 continue;
             if ( take_input(d) )
                 goto out;
+            /* Held: what still comes is kept, and passed no further. */
+            if ( d->done )
+                continue;
             if ( r->delay_us )
                 usleep(r->delay_us);
             if ( emit(d) )

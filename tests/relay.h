@@ -32,7 +32,7 @@ struct relay_piece {
  * The output of one direction.  No pieces: everything passes untouched.
  * A plan whose last piece does not run to RELAY_END ends the connection
  * (both ways) once it has been written; with hold, it only stops passing
- * this direction's bytes and leaves the link up.
+ * this direction's bytes and leaves the link up until both ends close.
  */
 struct relay_plan {
     unsigned int n;
