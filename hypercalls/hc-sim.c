@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "encmig_hc.h"
-#include "sim/sim.h"
+#include "../sim/sim.h"
 
 struct hc_sim {
     struct encmig_hc hc;

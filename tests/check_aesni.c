@@ -25,8 +25,8 @@
 #include "testutil.h"
 #include "../xen/arch/x86/encmig/aesni.h"
 #include "../xen/arch/x86/encmig/ghash.h"
-#include "../hypercalls/sim/cipher-openssl.h"
-#include "../hypercalls/sim/sim.h"
+#include "../sim/cipher-openssl.h"
+#include "../sim/sim.h"
 
 static const struct encmig_cipher_ops *const aesni = &encmig_cipher_aesni;
 static const struct encmig_cipher_ops *const portable =

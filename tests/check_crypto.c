@@ -17,7 +17,7 @@
 #include "vectors.h"
 #include "../xen/arch/x86/encmig/crypto.h"
 #include "../xen/arch/x86/encmig/aes.h"
-#include "../hypercalls/sim/cipher-openssl.h"
+#include "../sim/cipher-openssl.h"
 
 static const struct encmig_cipher_ops *const impls[] = {
     &encmig_cipher_portable,

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "testutil.h"
-#include "../hypercalls/sim/cipher-openssl.h"
+#include "../sim/cipher-openssl.h"
 #include "../xen/arch/x86/encmig/crypto.h"
 #include "../xen/arch/x86/encmig/port.h"
 

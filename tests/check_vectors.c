@@ -22,7 +22,7 @@
 
 #include "cryptotest.h"
 #include "vectors/vectors.h"
-#include "../hypercalls/sim/sim.h"
+#include "../sim/sim.h"
 #include "../tools/libxl-encmig/core.h"
 #include "../tools/libxl-encmig/msg.h"
 #include "../tools/libxl-encmig/records.h"

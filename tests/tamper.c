@@ -35,7 +35,7 @@
 #include <string.h>
 
 #include "twohost.h"
-#include "../hypercalls/sim/sim.h"
+#include "../sim/sim.h"
 #include "../tools/libxl-encmig/handshake-msg.h"
 #include "../tools/libxl-encmig/msg.h"
 #include "../tools/libxl-encmig/request.h"

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "../hypercalls/encmig_hc.h"
-#include "../hypercalls/sim/sim.h"
+#include "../sim/sim.h"
 
 #define TU_PAGE XEN_ENCMIG_PAGE_SIZE
 

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "twohost.h"
-#include "../hypercalls/sim/sim.h"
+#include "../sim/sim.h"
 #include "../tools/libxl-encmig/cli.h"
 #include "../tools/libxl-encmig/known-hosts.h"
 

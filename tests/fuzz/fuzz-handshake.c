@@ -37,7 +37,7 @@
 #include "../../tools/libxl-encmig/msg.h"
 #include "../../tools/libxl-encmig/request.h"
 #include "../../tools/libxl-encmig/stream.h"
-#include "../../hypercalls/sim/sim.h"
+#include "../../sim/sim.h"
 
 static const uint8_t pinned[ENCMIG_PUBKEY_SIZE] = FH_PINNED_KEY;
 static char dir[512], known[600], authorized[600], scratch[600];

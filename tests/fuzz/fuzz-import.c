@@ -33,8 +33,8 @@
 
 #include "fuzz-import.h"
 #include "fuzz-util.h"
-#include "../../hypercalls/sim/cipher-openssl.h"
-#include "../../hypercalls/sim/sim.h"
+#include "../../sim/cipher-openssl.h"
+#include "../../sim/sim.h"
 #include "../../xen/arch/x86/encmig/aesni.h"
 
 #define ABSENT_DOMID 40

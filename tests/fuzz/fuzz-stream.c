@@ -39,7 +39,7 @@
 
 #include "fuzz-stream.h"
 #include "fuzz-util.h"
-#include "../../hypercalls/sim/sim.h"
+#include "../../sim/sim.h"
 #include "../../tools/libxl-encmig/hostkey.h"
 #include "../../tools/libxl-encmig/migrate.h"
 #include "../../tools/libxl-encmig/msg.h"

@@ -30,7 +30,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "../../hypercalls/sim/sim.h"
+#include "../../sim/sim.h"
 
 /* The receiver's configuration: small guests, small rings. */
 #define FUZZ_STREAM_MAX_FRAMES  64

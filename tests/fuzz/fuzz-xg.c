@@ -32,7 +32,7 @@
 #include <unistd.h>
 
 #include "fuzz-util.h"
-#include "../../hypercalls/sim/sim.h"
+#include "../../sim/sim.h"
 #include "../../tools/libxl-encmig/stream.h"
 #include "../../tools/libxl-encmig/xg-session.h"
 

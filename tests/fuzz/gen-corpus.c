@@ -36,7 +36,7 @@
 #include "fuzz-handshake.h"
 #include "fuzz-import.h"
 #include "fuzz-stream.h"
-#include "../../hypercalls/sim/sim.h"
+#include "../../sim/sim.h"
 #include "../../tools/libxl-encmig/handshake.h"
 #include "../../tools/libxl-encmig/hostkey.h"
 #include "../../tools/libxl-encmig/migrate.h"

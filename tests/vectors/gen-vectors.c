@@ -24,7 +24,7 @@
 #include "vectors.h"
 #include "../twohost.h"
 #include "../fuzz/fuzz-stream.h"
-#include "../../hypercalls/sim/sim.h"
+#include "../../sim/sim.h"
 #include "../../tools/libxl-encmig/core.h"
 #include "../../tools/libxl-encmig/handshake.h"
 #include "../../tools/libxl-encmig/hostkey.h"

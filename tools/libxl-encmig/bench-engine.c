@@ -19,8 +19,8 @@
 #include "bench-engine.h"
 #include "util.h"
 #include "../../hypercalls/encmig_hc.h"
-#include "../../hypercalls/sim/sim.h"
-#include "../../hypercalls/sim/cipher-openssl.h"
+#include "../../sim/sim.h"
+#include "../../sim/cipher-openssl.h"
 #include "../../xen/arch/x86/encmig/aesni.h"
 
 #define BENCH_BATCH 256U

@@ -18,7 +18,7 @@
 
 #include "cli.h"
 #include "util.h"
-#include "../../hypercalls/sim/sim.h"
+#include "../../sim/sim.h"
 
 int cli_parse_hostport(const char *s, char *host, size_t hostlen,
                        uint16_t *port, uint16_t def)

@@ -24,7 +24,7 @@
 #include "known-hosts.h"
 #include "resolve.h"
 #include "util.h"
-#include "../../hypercalls/sim/sim.h"
+#include "../../sim/sim.h"
 
 #define DEFAULT_PORT       8002
 #define DEFAULT_GUEST_MEM  (256ULL << 20)

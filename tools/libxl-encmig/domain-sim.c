@@ -5,7 +5,7 @@
 
 #include "domain.h"
 #include "../../hypercalls/encmig_hc.h"
-#include "../../hypercalls/sim/sim.h"
+#include "../../sim/sim.h"
 
 static int info(void *p, domid_t d, uint64_t *nr_frames, bool *paused)
 {

@@ -22,7 +22,7 @@
 #include "io.h"
 #include "resolve.h"
 #include "util.h"
-#include "../../hypercalls/sim/sim.h"
+#include "../../sim/sim.h"
 
 #define WORD_RESUME   "resume\n"
 #define WORD_DESTROY  "destroy\n"

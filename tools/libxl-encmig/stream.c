@@ -13,7 +13,7 @@
 #include "stream.h"
 #include "util.h"
 #include "wbuf.h"
-#include "../../hypercalls/sim/sim.h"
+#include "../../sim/sim.h"
 
 #define OPTIONAL_BODY_MAX   (1U << 20)
 

@@ -4,7 +4,7 @@
  *
  * The files of this folder compile in three homes:
  *  - inside Xen (__XEN__): Xen's own headers and services;
- *  - in userspace: the simulated hypervisor under hypercalls/sim provides
+ *  - in userspace: the simulated hypervisor under sim/ provides
  *    the services declared below;
  *  - freestanding (ENCMIG_FREESTANDING): `make check-freestanding` builds
  *    every file with the hypervisor's flags against this header alone, to

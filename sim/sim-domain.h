@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * sim-domain.h: the simulator's struct domain, private to hypercalls/sim.
+ * sim-domain.h: the simulator's struct domain, private to sim/.
  */
 
 #ifndef __ENCMIG_SIM_DOMAIN_H__
@@ -9,7 +9,7 @@
 #include <pthread.h>
 
 #include "sim.h"
-#include "../../xen/arch/x86/encmig/mem.h"
+#include "../xen/arch/x86/encmig/mem.h"
 
 #define SIM_FRAME_LOCKS 256
 

@@ -13,8 +13,8 @@
 
 #include "sim-domain.h"
 #include "cipher-openssl.h"
-#include "../../xen/arch/x86/encmig/crypto.h"
-#include "../../xen/arch/x86/encmig/engine.h"
+#include "../xen/arch/x86/encmig/crypto.h"
+#include "../xen/arch/x86/encmig/engine.h"
 
 /* Host frames of host id start here: 64 GiB apart, never overlapping. */
 #define SIM_HOST_PFN_BASE(id)  (((uint64_t)(id) + 1) << 24)

@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../include/public/encmig.h"
+#include "../hypercalls/include/public/encmig.h"
 
 struct sim_host;
 struct encmig_cipher_ops;

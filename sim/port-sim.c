@@ -11,7 +11,7 @@
 #include <sys/mman.h>
 
 #include "sim-domain.h"
-#include "../../xen/arch/x86/encmig/engine.h"
+#include "../xen/arch/x86/encmig/engine.h"
 
 /* The hypercall this thread is serving, for the preemption model. */
 static __thread struct sim_host *cur_host;

@@ -6,7 +6,7 @@
 #ifndef __ENCMIG_CIPHER_OPENSSL_H__
 #define __ENCMIG_CIPHER_OPENSSL_H__
 
-#include "../../xen/arch/x86/encmig/crypto.h"
+#include "../xen/arch/x86/encmig/crypto.h"
 
 /*
  * Byte-for-byte the same as encmig_cipher_portable, with the same refusals:
