@@ -13,6 +13,5 @@ int cmd_demo(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_migrate_receive(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
-int cmd_bench_migrate(int argc, char **argv);
 
 #endif /* __ENCMIG_COMMANDS_H__ */

@@ -46,8 +46,6 @@ static int cmd_bench(int argc, char **argv)
     char *end;
     int c, rc;
 
-    if ( argc >= 2 && !strcmp(argv[1], "migrate") )
-        return cmd_bench_migrate(argc - 1, argv + 1);
     if ( argc < 2 || strcmp(argv[1], "engine") )
         return usage_error(usage);
     argc--, argv++;
@@ -298,9 +296,7 @@ static const struct cmd cmds[] = {
       "          [--authorized-sources FILE] [--any-source] [--plain-only] "
       "[--run SECONDS]" },
     { "keygen", cmd_keygen, "keygen [--keydir DIR] [--force]" },
-    { "bench", cmd_bench, "bench engine [--json] [--size SIZE] [--reps N]\n"
-      "  bench migrate [--json] [--guest-mem SIZE] [--dirty-rate PAGES_PER_S] "
-      "[--reps N]" },
+    { "bench", cmd_bench, "bench engine [--json] [--size SIZE] [--reps N]" },
     { "probe", cmd_probe, "probe DOMID" },
     { "session", cmd_session, "session DOMID [--end]" },
     { "resolve", cmd_resolve,

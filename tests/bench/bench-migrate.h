@@ -2,7 +2,7 @@
 /*
  * bench-migrate.h: live migration throughput and downtime, encrypted
  * against plain and against plain over ssh, on loopback and across a veth
- * pair shaped to 10 Gbit/s.
+ * pair shaped to 10 Gbit/s, every migration an `encmig` process pair.
  */
 
 #ifndef __ENCMIG_BENCH_MIGRATE_H__
@@ -10,6 +10,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "proc.h"
 
 /* In the order they run within each repetition. */
 enum bench_mig_scenario {
@@ -32,10 +34,11 @@ struct bench_mig_scenario_result {
     unsigned int runs;              /* runs that completed and verified */
     double mbps;                    /* best stream throughput, 10^6 bytes/s */
     double downtime_ms;             /* least downtime */
-    char why[256];                  /* FAILED or SKIPPED: the reason */
+    char why[BENCH_WHY_LEN];        /* FAILED or SKIPPED: the reason */
 };
 
 struct bench_migrate_cfg {
+    const char *encmig;             /* the binary to run: an absolute path */
     uint64_t guest_mem;             /* bytes */
     uint64_t dirty_rate;            /* pages per second */
     unsigned int reps;
@@ -48,11 +51,15 @@ struct bench_migrate_result {
     int signal;                     /* the signal that stopped us, or 0 */
 };
 
+/* "loopback, encrypted" and so on, for people. */
+const char *bench_mig_name(enum bench_mig_scenario i);
+
 /*
- * Run every scenario cfg->reps times, interleaved, as child processes of
- * this binary.  0 when every scenario ran or was skipped, -EIO when one
- * failed (r says which and why), -EINTR on SIGINT/SIGTERM/SIGHUP, other
- * -errno when nothing could run.  Cleans up after itself in all cases.
+ * Run every scenario cfg->reps times, interleaved, each migration
+ * cfg->encmig run as `migrate-receive` and `migrate --json`.  0 when
+ * every scenario ran or was skipped, -EIO when one failed (r says which
+ * and why), -EINTR on SIGINT/SIGTERM/SIGHUP, other -errno when nothing
+ * could run.  Cleans up after itself in all cases.
  */
 int encmig_bench_migrate(const struct bench_migrate_cfg *cfg,
                          struct bench_migrate_result *r);

@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/*
+ * main.c: encmig-bench-migrate, the migration benchmark's command line
+ * and its report: a table for people, or one JSON object.
+ *
+ * It drives an encmig binary: --encmig PATH, else $ENCMIG, else the one
+ * of the build tree this program was built in.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench-migrate.h"
+#include "../../tools/libxl-encmig/migrate.h"
+#include "../../tools/libxl-encmig/util.h"
+
+#define PROG "encmig-bench-migrate"
+
+/* Where encmig lies in the build tree, from this program's directory. */
+#define BUILD_TREE_ENCMIG "../../tools/libxl-encmig/encmig"
+
+/* A figure of the report: one scenario's, or a ratio of two. */
+static const struct bm_field {
+    const char *name;
+    const char *label;              /* ratios: their line in the table */
+    int num;
+    int den;                        /* -1: not a ratio */
+    bool downtime;                  /* downtime_ms rather than mbps */
+} bm_fields[] = {
+    { "enc_mbps", NULL, BENCH_MIG_ENC_LO, -1, false },
+    { "plain_mbps", NULL, BENCH_MIG_PLAIN_LO, -1, false },
+    { "ssh_mbps", NULL, BENCH_MIG_SSH_LO, -1, false },
+    { "enc_vs_ssh", "encrypted / plain over ssh, loopback",
+      BENCH_MIG_ENC_LO, BENCH_MIG_SSH_LO, false },
+    { "enc_vs_plain_loopback", "encrypted / plain, loopback",
+      BENCH_MIG_ENC_LO, BENCH_MIG_PLAIN_LO, false },
+    { "enc_downtime_ms", NULL, BENCH_MIG_ENC_LO, -1, true },
+    { "plain_downtime_ms", NULL, BENCH_MIG_PLAIN_LO, -1, true },
+    { "ssh_downtime_ms", NULL, BENCH_MIG_SSH_LO, -1, true },
+    { "enc_mbps_10g", NULL, BENCH_MIG_ENC_10G, -1, false },
+    { "plain_mbps_10g", NULL, BENCH_MIG_PLAIN_10G, -1, false },
+    { "enc_vs_plain_10g", "encrypted / plain, 10 Gbit/s",
+      BENCH_MIG_ENC_10G, BENCH_MIG_PLAIN_10G, false },
+    { "enc_downtime_ms_10g", NULL, BENCH_MIG_ENC_10G, -1, true },
+    { "plain_downtime_ms_10g", NULL, BENCH_MIG_PLAIN_10G, -1, true },
+    { "enc_downtime_vs_plain_10g", "downtime encrypted / plain, 10 Gbit/s",
+      BENCH_MIG_ENC_10G, BENCH_MIG_PLAIN_10G, true },
+};
+#define BM_NR_FIELDS (sizeof(bm_fields) / sizeof(bm_fields[0]))
+
+static bool bm_figure(const struct bench_mig_scenario_result *s, bool downtime,
+                      double *v)
+{
+    if (s->state != BENCH_MIG_OK || !s->runs)
+        return false;
+    *v = downtime ? s->downtime_ms : s->mbps;
+    return true;
+}
+
+/* The field's value, or false when a scenario it needs gave none. */
+static bool bm_value(const struct bench_migrate_result *r,
+                     const struct bm_field *f, double *v)
+{
+    double den;
+
+    if (!bm_figure(&r->s[f->num], f->downtime, v))
+        return false;
+    if (f->den < 0)
+        return true;
+    if (!bm_figure(&r->s[f->den], f->downtime, &den) || den <= 0)
+        return false;
+    *v /= den;
+    return true;
+}
+
+static void bm_print_json(const struct bench_migrate_cfg *cfg,
+                          const struct bench_migrate_result *r)
+{
+    const struct bm_field *f;
+    unsigned int i;
+    double v;
+
+    printf("{\"guest_bytes\": %llu, \"dirty_rate\": %llu, \"reps\": %u",
+           (unsigned long long)cfg->guest_mem,
+           (unsigned long long)cfg->dirty_rate, cfg->reps);
+    for (i = 0; i < BM_NR_FIELDS; i++) {
+        f = &bm_fields[i];
+        if (bm_value(r, f, &v))
+            printf(", \"%s\": %.*f", f->name, f->den < 0 ? 1 : 3, v);
+        else
+            printf(", \"%s\": null", f->name);
+    }
+    printf(", \"verified\": %s}\n", r->verified ? "true" : "false");
+}
+
+static void bm_print_table(const struct bench_migrate_cfg *cfg,
+                           const struct bench_migrate_result *r)
+{
+    const struct bench_mig_scenario_result *s;
+    unsigned int i;
+    double v;
+
+    printf("\n%llu MiB guest dirtying %llu pages/s, best of %u\n\n"
+           "%-28s %12s %13s\n", (unsigned long long)(cfg->guest_mem >> 20),
+           (unsigned long long)cfg->dirty_rate, cfg->reps, "",
+           "stream MB/s", "downtime ms");
+    for (i = 0; i < BENCH_MIG_NR; i++) {
+        s = &r->s[i];
+        if (s->state == BENCH_MIG_OK)
+            printf("%-28s %12.1f %13.1f\n", bench_mig_name(i), s->mbps,
+                   s->downtime_ms);
+        else
+            printf("%-28s %12s\n", bench_mig_name(i),
+                   s->state == BENCH_MIG_SKIPPED ? "skipped" : "FAILED");
+    }
+    printf("\n");
+    for (i = 0; i < BM_NR_FIELDS; i++)
+        if (bm_fields[i].label && bm_value(r, &bm_fields[i], &v))
+            printf("%-40s %6.2fx\n", bm_fields[i].label, v);
+    printf("every guest verified: %s\n", r->verified ? "yes" : "NO");
+}
+
+static int bm_parse_args(int argc, char **argv, struct bench_migrate_cfg *cfg,
+                         bool *json)
+{
+    static const struct option opts[] = {
+        { "json", no_argument, NULL, 'j' },
+        { "guest-mem", required_argument, NULL, 'm' },
+        { "dirty-rate", required_argument, NULL, 'd' },
+        { "reps", required_argument, NULL, 'r' },
+        { "encmig", required_argument, NULL, 'e' },
+        { NULL, 0, NULL, 0 },
+    };
+    unsigned long long v;
+    char *end;
+    int c;
+
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        errno = 0;
+        switch (c) {
+        case 'j':
+            *json = true;
+            break;
+        case 'm':
+            if (encmig_parse_size(optarg, &cfg->guest_mem) ||
+                cfg->guest_mem < XEN_ENCMIG_PAGE_SIZE ||
+                cfg->guest_mem / XEN_ENCMIG_PAGE_SIZE > MIGRATE_MAX_FRAMES)
+                return -EINVAL;
+            break;
+        case 'd':
+            v = strtoull(optarg, &end, 10);
+            if (errno || *end || end == optarg || v > 10000000)
+                return -EINVAL;
+            cfg->dirty_rate = v;
+            break;
+        case 'r':
+            v = strtoull(optarg, &end, 10);
+            if (errno || *end || end == optarg || v == 0 || v > 100)
+                return -EINVAL;
+            cfg->reps = v;
+            break;
+        case 'e':
+            cfg->encmig = optarg;
+            break;
+        default:
+            return -EINVAL;
+        }
+    }
+    return optind == argc ? 0 : -EINVAL;
+}
+
+/*
+ * The encmig to drive, as an absolute path into buf (PATH_MAX): the one
+ * named, or the build tree's, next to this program's own directory.
+ */
+static int bm_find_encmig(const char *named, char *buf)
+{
+    char self[PATH_MAX], guess[PATH_MAX + sizeof(BUILD_TREE_ENCMIG) + 1];
+    ssize_t n;
+    int rc;
+
+    if (!named) {
+        n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+        if (n <= 0) {
+            rc = n < 0 ? -errno : -ENOENT;
+            fprintf(stderr, PROG ": /proc/self/exe: %s\n", strerror(-rc));
+            return rc;
+        }
+        self[n] = '\0';
+        snprintf(guess, sizeof(guess), "%s/%s", dirname(self),
+                 BUILD_TREE_ENCMIG);
+        named = guess;
+    }
+    if (!realpath(named, buf) || access(buf, X_OK)) {
+        rc = -errno;
+        fprintf(stderr, PROG ": encmig at %s: %s (build it, or name it with "
+                "--encmig PATH or ENCMIG=PATH)\n", named, strerror(-rc));
+        return rc;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static const char usage[] =
+        "usage: " PROG " [--json] [--guest-mem SIZE] "
+        "[--dirty-rate PAGES_PER_S] [--reps N]\n"
+        "       [--encmig PATH]   (default: $ENCMIG, else the build tree's "
+        "tools/libxl-encmig/encmig)\n";
+    struct bench_migrate_cfg cfg = {
+        .encmig = getenv("ENCMIG"),
+        .guest_mem = 256ULL << 20,
+        .dirty_rate = 20000,
+        .reps = 1,
+    };
+    struct bench_migrate_result r;
+    char encmig[PATH_MAX];
+    bool json = false;
+    unsigned int i;
+    int rc;
+
+    if (bm_parse_args(argc, argv, &cfg, &json)) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    if (cfg.encmig && !cfg.encmig[0])
+        cfg.encmig = NULL;
+    if (bm_find_encmig(cfg.encmig, encmig))
+        return 1;
+    cfg.encmig = encmig;
+    cfg.verbose = !json;
+    if (cfg.verbose)
+        fprintf(stderr, PROG ": %s migrating a %llu MiB guest, %u run(s) of "
+                "each scenario...\n", cfg.encmig,
+                (unsigned long long)(cfg.guest_mem >> 20), cfg.reps);
+
+    rc = encmig_bench_migrate(&cfg, &r);
+    if (rc == -EINTR) {
+        fprintf(stderr, PROG ": stopped by signal %d, all it had set up "
+                "removed\n", r.signal);
+        return 128 + r.signal;
+    }
+    if (rc && rc != -EIO)
+        return 1;
+
+    if (json)
+        bm_print_json(&cfg, &r);
+    else
+        bm_print_table(&cfg, &r);
+    for (i = 0; i < BENCH_MIG_NR; i++)
+        if (r.s[i].state == BENCH_MIG_FAILED)
+            fprintf(stderr, PROG ": %s failed: %s\n", bench_mig_name(i),
+                    r.s[i].why);
+    return rc ? 1 : 0;
+}
