@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "../tools/libxl-encmig/records.h"
 #include "../tools/libxl-encmig/stream.h"
 #include "../tools/libxl-encmig/xg-session.h"
 
@@ -138,13 +139,20 @@ static int send_stream(struct pair *p, uint64_t skew)
  * (if not 0) is an offset whose byte is flipped on the way, drop the
  * index of an ENCMIG_PAGES record left out (or -1).
  */
-static int receive_stream(struct pair *p, off_t flip, int drop)
+/*
+ * inject (if not -1): the index of the record before which an unknown
+ * optional record arrives, which the restore loop skips, as libxc does,
+ * after it has gone into the transcript.
+ */
+static int receive_stream_inject(struct pair *p, off_t flip, int drop,
+                                 int inject)
 {
+    static const uint8_t note[16] = "not from source";
     static uint8_t body[REC_BODY_MAX + REC_ALIGN];
     uint8_t hdr[REC_HDR_SIZE];
     uint64_t pfns[ENCMIG_MAX_BATCH];
     off_t off = sizeof(headers);
-    int batch = 0, rc = 0;
+    int batch = 0, rec = 0, rc = 0;
     struct stat st;
 
     ck_assert_int_eq(fstat(p->stream, &st), 0);
@@ -161,9 +169,14 @@ static int receive_stream(struct pair *p, off_t flip, int drop)
         struct iovec iov;
         unsigned int nr;
 
+        if (rec++ == inject) {
+            struct iovec extra = { (void *)note, sizeof(note) };
+
+            encmig_xg_stream_record(p->dst, REC_TYPE_OPTIONAL | 0x1234,
+                                    sizeof(note), &extra, 1);
+        }
         ck_assert_int_eq(pread(p->stream, hdr, sizeof(hdr), off), sizeof(hdr));
-        memcpy(&type, hdr, 4);
-        memcpy(&len, hdr + 4, 4);
+        encmig_hdr8_get(hdr, &type, &len);
         padded = (len + REC_ALIGN - 1) & ~(REC_ALIGN - 1);
         ck_assert_uint_le(padded, sizeof(body));
         ck_assert_int_eq(pread(p->stream, body, padded, off + 8), padded);
@@ -190,6 +203,11 @@ static int receive_stream(struct pair *p, off_t flip, int drop)
             return rc;
     }
     return 0;
+}
+
+static int receive_stream(struct pair *p, off_t flip, int drop)
+{
+    return receive_stream_inject(p, flip, drop, -1);
 }
 
 static void assert_same_memory(struct pair *p)
@@ -272,6 +290,29 @@ START_TEST(test_other_session_refused)
 }
 END_TEST
 
+/*
+ * An unknown optional record slipped in anywhere: libxc skips it, but the
+ * end record's MAC covers it, as the simulator's stream does.
+ */
+START_TEST(test_unknown_optional_record_refused_at_end)
+{
+    static const int where[] = { 0, 1, 3 };
+    unsigned int i;
+
+    for (i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
+        struct pair p;
+
+        pair_new(&p, NULL);
+        ck_assert_int_eq(send_stream(&p, 0), 0);
+        ck_assert_int_eq(receive_stream_inject(&p, 0, -1, where[i]),
+                         -EBADMSG);
+        ck_assert_ptr_nonnull(strstr(encmig_xg_error(p.dst),
+                                     "end record failed authentication"));
+        pair_free(&p);
+    }
+}
+END_TEST
+
 /* A page the hypervisor names other than libxc does: stop, send nothing. */
 START_TEST(test_misnamed_page_stops_the_source)
 {
@@ -348,6 +389,7 @@ static Suite *xg_suite(void)
     tcase_add_test(tc, test_other_session_refused);
     tcase_add_test(tc, test_misnamed_page_stops_the_source);
     tcase_add_test(tc, test_take_wipes_and_checks);
+    tcase_add_test(tc, test_unknown_optional_record_refused_at_end);
     suite_add_tcase(s, tc);
     return s;
 }
