@@ -137,12 +137,10 @@ static int send_stream(struct pair *p, uint64_t skew)
 /*
  * The destination reads it back as the patched restore loop does; flip
  * (if not 0) is an offset whose byte is flipped on the way, drop the
- * index of an ENCMIG_PAGES record left out (or -1).
- */
-/*
- * inject (if not -1): the index of the record before which an unknown
- * optional record arrives, which the restore loop skips, as libxc does,
- * after it has gone into the transcript.
+ * index of an ENCMIG_PAGES record left out (or -1), inject (if not -1)
+ * the index of the record before which an unknown optional record
+ * arrives, which the restore loop skips, as libxc does, after it has gone
+ * into the transcript.
  */
 static int receive_stream_inject(struct pair *p, off_t flip, int drop,
                                  int inject)
