@@ -115,7 +115,7 @@ sys=(LDLIBS_libxentoollog=-lxentoollog LDLIBS_libxenctrl=-lxenctrl
      LDLIBS_libxentoolcore=-lxentoolcore LDLIBS_libxenlight=-lxenlight
      LDLIBS_libxenutil=-lxlutil)
 guest_a="$tree/tools/libs/guest/libxenguest.a"
-enc_inc="-I$top/tools/libxl-encmig"
+enc_inc="-I$top/tools/libxl-encmig/xl"
 # run CMD...: one build command into the log; stop with its errors.
 run() {
     "$@" >> "$work/build.log" 2>&1 && return 0
@@ -132,7 +132,7 @@ run make -s -j"$jobs" -C "$tree/tools/libs/guest" "${mk[@]}" libxenguest.a
 # shellcheck disable=SC2046
 run gcc $(dpkg-buildflags --get CFLAGS) -std=gnu11 -Wall -Wextra -Werror \
     -Wno-unused-parameter -D__XEN_TOOLS__ -I"$tree/tools/include" \
-    $enc_inc -c -o "$work/xg-hooks.o" "$top/tools/libxl-encmig/xg-hooks.c"
+    $enc_inc -c -o "$work/xg-hooks.o" "$top/tools/libxl-encmig/xl/xg-hooks.c"
 enc_libs="$work/xg-hooks.o $bdir/libencmig-tools.a $bdir/libencmig.a"
 enc_libs+=" -lxencall -lxenctrl -lxentoollog -lcrypto -lpthread"
 

@@ -21,12 +21,12 @@
 #include <openssl/evp.h>
 
 #include "cryptotest.h"
-#include "vectors.h"
 #include "testutil.h"
-#include "../xen/arch/x86/encmig/aesni.h"
-#include "../xen/arch/x86/encmig/ghash.h"
+#include "vectors.h"
 #include "../sim/cipher-openssl.h"
 #include "../sim/sim.h"
+#include "../xen/arch/x86/encmig/aesni.h"
+#include "../xen/arch/x86/encmig/ghash.h"
 
 static const struct encmig_cipher_ops *const aesni = &encmig_cipher_aesni;
 static const struct encmig_cipher_ops *const portable =

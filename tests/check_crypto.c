@@ -15,9 +15,9 @@
 
 #include "cryptotest.h"
 #include "vectors.h"
-#include "../xen/arch/x86/encmig/crypto.h"
-#include "../xen/arch/x86/encmig/aes.h"
 #include "../sim/cipher-openssl.h"
+#include "../xen/arch/x86/encmig/aes.h"
+#include "../xen/arch/x86/encmig/crypto.h"
 
 static const struct encmig_cipher_ops *const impls[] = {
     &encmig_cipher_portable,

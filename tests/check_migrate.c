@@ -16,9 +16,9 @@
 
 #include "testutil.h"
 #include "twohost.h"
-#include "../tools/libxl-encmig/cli.h"
-#include "../tools/libxl-encmig/hostkey.h"
-#include "../tools/libxl-encmig/resolve.h"
+#include "../tools/libxl-encmig/cli/cli.h"
+#include "../tools/libxl-encmig/cli/resolve.h"
+#include "../tools/libxl-encmig/protocol/hostkey.h"
 
 static void pair_new(struct twohost *t, uint64_t bytes, uint64_t dirty_rate)
 {

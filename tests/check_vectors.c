@@ -23,11 +23,11 @@
 #include "cryptotest.h"
 #include "vectors/vectors.h"
 #include "../sim/sim.h"
-#include "../tools/libxl-encmig/core.h"
-#include "../tools/libxl-encmig/msg.h"
-#include "../tools/libxl-encmig/records.h"
-#include "../tools/libxl-encmig/request.h"
-#include "../tools/libxl-encmig/stream.h"
+#include "../tools/libxl-encmig/protocol/core.h"
+#include "../tools/libxl-encmig/protocol/msg.h"
+#include "../tools/libxl-encmig/protocol/records.h"
+#include "../tools/libxl-encmig/protocol/request.h"
+#include "../tools/libxl-encmig/protocol/stream.h"
 
 #ifndef VECTORS_DIR
 #error "VECTORS_DIR names docs/vectors/session-1"

@@ -17,9 +17,9 @@
 #include <unistd.h>
 
 #include "testutil.h"
-#include "../tools/libxl-encmig/records.h"
-#include "../tools/libxl-encmig/stream.h"
-#include "../tools/libxl-encmig/xg-session.h"
+#include "../tools/libxl-encmig/protocol/records.h"
+#include "../tools/libxl-encmig/protocol/stream.h"
+#include "../tools/libxl-encmig/xl/xg-session.h"
 
 #define PAGES   100U
 #define BATCH   40U

@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #include "cryptotest.h"
-#include "../tools/libxl-encmig/handshake.h"
+#include "../tools/libxl-encmig/protocol/handshake.h"
 
 #define HOST            "dest.example"
 #define SOURCE          "src.example"

@@ -29,7 +29,7 @@
 #include <unistd.h>
 
 #include "twohost.h"
-#include "../tools/libxl-encmig/cli.h"
+#include "../tools/libxl-encmig/cli/cli.h"
 
 #define GUEST_BYTES  (32ULL << 20)
 #define PORT         8122

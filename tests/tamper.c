@@ -36,10 +36,10 @@
 
 #include "twohost.h"
 #include "../sim/sim.h"
-#include "../tools/libxl-encmig/handshake-msg.h"
-#include "../tools/libxl-encmig/msg.h"
-#include "../tools/libxl-encmig/request.h"
-#include "../tools/libxl-encmig/stream-format.h"
+#include "../tools/libxl-encmig/protocol/handshake-msg.h"
+#include "../tools/libxl-encmig/protocol/msg.h"
+#include "../tools/libxl-encmig/protocol/request.h"
+#include "../tools/libxl-encmig/protocol/stream-format.h"
 
 #define GUEST_BYTES   (2ULL << 20)       /* 512 pages */
 #define BATCH         64                 /* 8 page records */

@@ -14,8 +14,8 @@
 
 #include "twohost.h"
 #include "../sim/sim.h"
-#include "../tools/libxl-encmig/cli.h"
-#include "../tools/libxl-encmig/known-hosts.h"
+#include "../tools/libxl-encmig/cli/cli.h"
+#include "../tools/libxl-encmig/protocol/known-hosts.h"
 
 /* Write path afresh: one line listing dir's key under name, if any. */
 static int list_key(const char *path, const char *dir, const char *name)

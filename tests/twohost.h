@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "relay.h"
-#include "../tools/libxl-encmig/migrate.h"
+#include "../tools/libxl-encmig/driver/migrate.h"
 
 struct twohost {
     struct sim_host *src, *dst;

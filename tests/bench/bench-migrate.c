@@ -33,9 +33,9 @@
 #include "proc.h"
 #include "sshd.h"
 #include "summary.h"
-#include "../../tools/libxl-encmig/hostkey.h"
-#include "../../tools/libxl-encmig/known-hosts.h"
 #include "../../tools/libxl-encmig/util.h"
+#include "../../tools/libxl-encmig/protocol/hostkey.h"
+#include "../../tools/libxl-encmig/protocol/known-hosts.h"
 
 static const struct bm_scenario {
     const char *name;

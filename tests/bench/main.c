@@ -18,8 +18,8 @@
 #include <unistd.h>
 
 #include "bench-migrate.h"
-#include "../../tools/libxl-encmig/migrate.h"
 #include "../../tools/libxl-encmig/util.h"
+#include "../../tools/libxl-encmig/driver/migrate.h"
 
 #define PROG "encmig-bench-migrate"
 

@@ -15,8 +15,8 @@
 
 #include "proc.h"
 #include "sshd.h"
-#include "../../tools/libxl-encmig/cli.h"
 #include "../../tools/libxl-encmig/util.h"
+#include "../../tools/libxl-encmig/cli/cli.h"
 
 #define SSHD              "/usr/sbin/sshd"
 #define SSH_CIPHER        "aes256-gcm@openssh.com"

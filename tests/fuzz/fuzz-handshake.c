@@ -30,14 +30,14 @@
 
 #include "fuzz-handshake.h"
 #include "fuzz-util.h"
-#include "../../tools/libxl-encmig/handshake.h"
-#include "../../tools/libxl-encmig/hostkey.h"
-#include "../../tools/libxl-encmig/handshake-msg.h"
-#include "../../tools/libxl-encmig/migrate.h"
-#include "../../tools/libxl-encmig/msg.h"
-#include "../../tools/libxl-encmig/request.h"
-#include "../../tools/libxl-encmig/stream.h"
 #include "../../sim/sim.h"
+#include "../../tools/libxl-encmig/driver/migrate.h"
+#include "../../tools/libxl-encmig/protocol/handshake-msg.h"
+#include "../../tools/libxl-encmig/protocol/handshake.h"
+#include "../../tools/libxl-encmig/protocol/hostkey.h"
+#include "../../tools/libxl-encmig/protocol/msg.h"
+#include "../../tools/libxl-encmig/protocol/request.h"
+#include "../../tools/libxl-encmig/protocol/stream.h"
 
 static const uint8_t pinned[ENCMIG_PUBKEY_SIZE] = FH_PINNED_KEY;
 static char dir[512], known[600], authorized[600], scratch[600];

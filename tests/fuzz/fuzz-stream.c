@@ -40,10 +40,10 @@
 #include "fuzz-stream.h"
 #include "fuzz-util.h"
 #include "../../sim/sim.h"
-#include "../../tools/libxl-encmig/hostkey.h"
-#include "../../tools/libxl-encmig/migrate.h"
-#include "../../tools/libxl-encmig/msg.h"
-#include "../../tools/libxl-encmig/request.h"
+#include "../../tools/libxl-encmig/driver/migrate.h"
+#include "../../tools/libxl-encmig/protocol/hostkey.h"
+#include "../../tools/libxl-encmig/protocol/msg.h"
+#include "../../tools/libxl-encmig/protocol/request.h"
 
 #define FUZZ_MAX_FRAMES FUZZ_STREAM_MAX_FRAMES
 

@@ -33,8 +33,8 @@
 
 #include "fuzz-util.h"
 #include "../../sim/sim.h"
-#include "../../tools/libxl-encmig/stream.h"
-#include "../../tools/libxl-encmig/xg-session.h"
+#include "../../tools/libxl-encmig/protocol/stream.h"
+#include "../../tools/libxl-encmig/xl/xg-session.h"
 
 #define FX_PAGES       12U
 #define FX_BATCH       4U

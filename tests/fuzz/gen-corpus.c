@@ -37,12 +37,12 @@
 #include "fuzz-import.h"
 #include "fuzz-stream.h"
 #include "../../sim/sim.h"
-#include "../../tools/libxl-encmig/handshake.h"
-#include "../../tools/libxl-encmig/hostkey.h"
-#include "../../tools/libxl-encmig/migrate.h"
-#include "../../tools/libxl-encmig/msg.h"
-#include "../../tools/libxl-encmig/request.h"
-#include "../../tools/libxl-encmig/stream.h"
+#include "../../tools/libxl-encmig/driver/migrate.h"
+#include "../../tools/libxl-encmig/protocol/handshake.h"
+#include "../../tools/libxl-encmig/protocol/hostkey.h"
+#include "../../tools/libxl-encmig/protocol/msg.h"
+#include "../../tools/libxl-encmig/protocol/request.h"
+#include "../../tools/libxl-encmig/protocol/stream.h"
 
 static const char *outdir;
 

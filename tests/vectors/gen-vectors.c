@@ -25,9 +25,9 @@
 #include "../twohost.h"
 #include "../fuzz/fuzz-stream.h"
 #include "../../sim/sim.h"
-#include "../../tools/libxl-encmig/core.h"
-#include "../../tools/libxl-encmig/handshake.h"
-#include "../../tools/libxl-encmig/hostkey.h"
+#include "../../tools/libxl-encmig/protocol/core.h"
+#include "../../tools/libxl-encmig/protocol/handshake.h"
+#include "../../tools/libxl-encmig/protocol/hostkey.h"
 
 #define GUEST_PAGES   16
 #define BATCH         8

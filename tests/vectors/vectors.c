@@ -10,8 +10,8 @@
 #include <openssl/evp.h>
 
 #include "vectors.h"
-#include "../../tools/libxl-encmig/msg.h"
-#include "../../tools/libxl-encmig/wbuf.h"
+#include "../../tools/libxl-encmig/protocol/msg.h"
+#include "../../tools/libxl-encmig/protocol/wbuf.h"
 
 /* The body of the first message of type in a run of frames. */
 static int find(const uint8_t *d, size_t n, uint32_t type, struct wbuf *body)

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../../tools/libxl-encmig/handshake.h"
+#include "../../tools/libxl-encmig/protocol/handshake.h"
 
 struct vectors_hs {
     struct encmig_hs_hello hello;

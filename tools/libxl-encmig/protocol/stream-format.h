@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-#include "../../hypercalls/include/public/encmig.h"
+#include "../../../hypercalls/include/public/encmig.h"
 
 /* Image header: big-endian, as in libxc. */
 #define IHDR_MARKER              0xffffffffffffffffULL

@@ -18,14 +18,14 @@
 
 #include <openssl/crypto.h>
 
-#include "handshake.h"
-#include "records.h"
 #include "migrate.h"
-#include "msg.h"
-#include "request.h"
 #include "ring.h"
-#include "util.h"
-#include "../../hypercalls/encmig_hc.h"
+#include "../util.h"
+#include "../protocol/handshake.h"
+#include "../protocol/msg.h"
+#include "../protocol/records.h"
+#include "../protocol/request.h"
+#include "../../../hypercalls/encmig_hc.h"
 
 struct receiver {
     const struct encmig_recv_cfg *cfg;

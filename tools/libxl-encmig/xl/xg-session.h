@@ -26,8 +26,8 @@
 #include <stdint.h>
 #include <sys/uio.h>
 
-#include "../../hypercalls/encmig_hc.h"
-#include "handshake.h"
+#include "../protocol/handshake.h"
+#include "../../../hypercalls/encmig_hc.h"
 
 #define ENCMIG_SESSION_FD_ENV    "ENCMIG_SESSION_FD"
 

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../../hypercalls/include/public/encmig.h"
+#include "../../../hypercalls/include/public/encmig.h"
 
 struct encmig_hc;
 

@@ -15,8 +15,8 @@
 #include <stdint.h>
 #include <sys/uio.h>
 
-#include "stream-format.h"
 #include "core.h"
+#include "stream-format.h"
 
 /* Sees every byte written, e.g. to look for plaintext on the wire. */
 typedef void stream_tap_fn(void *opaque, const void *p, size_t len);

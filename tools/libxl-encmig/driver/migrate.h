@@ -20,8 +20,8 @@
 #include <stdint.h>
 
 #include "domain.h"
-#include "stream.h"
-#include "../../hypercalls/include/public/encmig.h"
+#include "../protocol/stream.h"
+#include "../../../hypercalls/include/public/encmig.h"
 
 
 #define MIGRATE_DEFAULT_ROUNDS      30

@@ -20,12 +20,12 @@
 
 #include <openssl/crypto.h>
 
-#include "io.h"
-#include "core.h"
-#include "records.h"
-#include "stream.h"
-#include "util.h"
 #include "xg-session.h"
+#include "../io.h"
+#include "../util.h"
+#include "../protocol/core.h"
+#include "../protocol/records.h"
+#include "../protocol/stream.h"
 
 #define BATCH_MAX          ENCMIG_MAX_BATCH
 #define RECS_SIZE          ((size_t)BATCH_MAX * XEN_ENCMIG_REC_SIZE)

@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #include "wbuf.h"
-#include "../../hypercalls/include/public/encmig.h"
+#include "../../../hypercalls/include/public/encmig.h"
 
 #define ENCMIG_HS_MSG_HELLO          1   /* source -> destination */
 #define ENCMIG_HS_MSG_REPLY          2   /* destination -> source */

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "ring.h"
-#include "../../hypercalls/encmig_hc.h"
+#include "../../../hypercalls/encmig_hc.h"
 
 int ring_init(struct encmig_ring *r, struct encmig_hc *hc, unsigned int nslots,
               uint32_t batch, size_t item_size)

@@ -20,7 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../../hypercalls/include/public/encmig.h"
+#include "../../../hypercalls/include/public/encmig.h"
 
 struct sim_host;
 

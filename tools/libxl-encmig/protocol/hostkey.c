@@ -24,8 +24,8 @@
 #include <openssl/pem.h>
 
 #include "hostkey.h"
-#include "io.h"
-#include "util.h"
+#include "../io.h"
+#include "../util.h"
 
 /* A PKCS#8 PEM Ed25519 key is about 120 bytes; anything past this is not
  * one of ours and is refused before it is read. */

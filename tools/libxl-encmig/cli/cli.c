@@ -17,8 +17,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "util.h"
-#include "../../sim/sim.h"
+#include "../util.h"
+#include "../../../sim/sim.h"
 
 int cli_parse_hostport(const char *s, char *host, size_t hostlen,
                        uint16_t *port, uint16_t def)

@@ -14,9 +14,9 @@
 
 #include <openssl/crypto.h>
 
-#include "io.h"
-#include "util.h"
 #include "known-hosts.h"
+#include "../io.h"
+#include "../util.h"
 
 /* Visible ASCII, no blank, not a comment: what a line can hold. */
 static bool valid_host(const char *h)

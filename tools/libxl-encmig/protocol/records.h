@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #include "stream-format.h"
-#include "../../sim/sim.h"
+#include "../../../sim/sim.h"
 
 /*
  * Two u32le: a record's header (type, length) and the batch header that

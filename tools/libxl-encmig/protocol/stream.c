@@ -8,12 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "io.h"
 #include "records.h"
 #include "stream.h"
-#include "util.h"
 #include "wbuf.h"
-#include "../../sim/sim.h"
+#include "../io.h"
+#include "../util.h"
+#include "../../../sim/sim.h"
 
 #define OPTIONAL_BODY_MAX   (1U << 20)
 

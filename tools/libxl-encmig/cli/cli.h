@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "migrate.h"
+#include "../driver/migrate.h"
 
 /* The demo guest's marker: found on the wire only if plaintext leaked. */
 #define CLI_MARKER      "ENCMIG-GUEST-PLAINTEXT-MARKER:"

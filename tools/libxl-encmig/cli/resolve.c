@@ -19,10 +19,10 @@
 #include <xentoollog.h>
 #endif
 
-#include "io.h"
 #include "resolve.h"
-#include "util.h"
-#include "../../sim/sim.h"
+#include "../io.h"
+#include "../util.h"
+#include "../../../sim/sim.h"
 
 #define WORD_RESUME   "resume\n"
 #define WORD_DESTROY  "destroy\n"

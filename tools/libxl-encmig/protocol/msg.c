@@ -9,8 +9,8 @@
 #include <openssl/crypto.h>
 
 #include "handshake-msg.h"
-#include "io.h"
 #include "msg.h"
+#include "../io.h"
 
 /* The bodies each type can have; handshake types are checked by their
  * own parser (handshake-msg.c) within MSG_BODY_MAX.  An unknown type is

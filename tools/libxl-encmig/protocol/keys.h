@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../../hypercalls/include/public/encmig.h"
+#include "../../../hypercalls/include/public/encmig.h"
 
 /* HKDF-SHA256 info strings: ASCII, no NUL, 32 bytes of output each. */
 #define ENCMIG_KEY_PAGES        "encmig v2 pages"

@@ -15,13 +15,13 @@
 
 #include <openssl/crypto.h>
 
-#include "io.h"
-#include "util.h"
+#include "../io.h"
+#include "../util.h"
 
-#include "handshake.h"
-#include "core.h"
 #include "xg-session.h"
 #include "xl-encmig.h"
+#include "../protocol/core.h"
+#include "../protocol/handshake.h"
 
 /*
  * xl's share of the session: the configuration key (used once) and the

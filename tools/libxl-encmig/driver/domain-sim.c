@@ -4,8 +4,8 @@
  */
 
 #include "domain.h"
-#include "../../hypercalls/encmig_hc.h"
-#include "../../sim/sim.h"
+#include "../../../hypercalls/encmig_hc.h"
+#include "../../../sim/sim.h"
 
 static int info(void *p, domid_t d, uint64_t *nr_frames, bool *paused)
 {

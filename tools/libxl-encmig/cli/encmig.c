@@ -13,8 +13,8 @@
 #include "bench-engine.h"
 #include "commands.h"
 #include "resolve.h"
-#include "util.h"
-#include "../../hypercalls/encmig_hc.h"
+#include "../util.h"
+#include "../../../hypercalls/encmig_hc.h"
 
 struct cmd {
     const char *name;

@@ -15,9 +15,9 @@
 #include <openssl/rand.h>
 
 #include "handshake.h"
-#include "io.h"
 #include "msg.h"
-#include "util.h"
+#include "../io.h"
+#include "../util.h"
 
 #define TYPE_BIT(t)         (1U << (t))
 

@@ -17,11 +17,11 @@
 #include <string.h>
 
 #include "bench-engine.h"
-#include "util.h"
-#include "../../hypercalls/encmig_hc.h"
-#include "../../sim/sim.h"
-#include "../../sim/cipher-openssl.h"
-#include "../../xen/arch/x86/encmig/aesni.h"
+#include "../util.h"
+#include "../../../hypercalls/encmig_hc.h"
+#include "../../../sim/cipher-openssl.h"
+#include "../../../sim/sim.h"
+#include "../../../xen/arch/x86/encmig/aesni.h"
 
 #define BENCH_BATCH 256U
 

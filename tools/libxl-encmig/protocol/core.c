@@ -12,8 +12,8 @@
 
 #include "core.h"
 #include "records.h"
-#include "util.h"
 #include "wbuf.h"
+#include "../util.h"
 
 int encmig_core_init(struct encmig_core *c, unsigned int side,
                      const struct xen_encmig_keymat *km,
@@ -76,11 +76,18 @@ static int ctl_mac(const struct encmig_core *c, unsigned int from,
                    const size_t *lens, unsigned int n,
                    uint8_t mac[ENCMIG_MAC_SIZE])
 {
-    uint8_t head[5] = { from, count, count >> 8, count >> 16, count >> 24 };
+    struct wbuf head;
+    int rc;
 
     if (!c->keyed)
         return -EPROTO;
-    return hmac(c->k.control[from], head, sizeof(head), parts, lens, n, mac);
+    wbuf_init(&head, 5);
+    if (!(rc = wbuf_put_u8(&head, from)) &&
+        !(rc = wbuf_put_u32le(&head, count)))
+        rc = hmac(c->k.control[from], wbuf_ptr(&head), wbuf_avail(&head),
+                  parts, lens, n, mac);
+    wbuf_free(&head);
+    return rc;
 }
 
 int encmig_core_ctl_seal(struct encmig_core *c, const void *const *parts,

@@ -20,11 +20,11 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "hostkey.h"
-#include "known-hosts.h"
 #include "resolve.h"
-#include "util.h"
-#include "../../sim/sim.h"
+#include "../util.h"
+#include "../protocol/hostkey.h"
+#include "../protocol/known-hosts.h"
+#include "../../../sim/sim.h"
 
 #define DEFAULT_PORT       8002
 #define DEFAULT_GUEST_MEM  (256ULL << 20)

@@ -6,9 +6,9 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "migrate.h"
 #include "request.h"
-#include "util.h"
+#include "../util.h"
+#include "../driver/migrate.h"
 
 int migrate_req_put(struct wbuf *b, const struct migrate_req *req)
 {
