@@ -178,9 +178,11 @@ install -m 755 "$top/tests/flight/guest/init" "$groot/init"
 
 # The flight in dom0.
 install -m 755 "$top/tests/flight/dom0/init" "$root/init"
-cp "$top/tests/flight/dom0/order" "$top/tests/flight/dom0/guest.cfg" \
+# Every list of steps (order: the PV host; order-svm: the SVM host model)
+# with its steps, and the guests' configurations.
+cp "$top"/tests/flight/dom0/order* "$top"/tests/flight/dom0/guest*.cfg \
     "$root/flight/"
-for s in $(cat "$top/tests/flight/dom0/order"); do
+for s in $(cat "$top"/tests/flight/dom0/order* | LC_ALL=C sort -u); do
     cp "$top/tests/flight/dom0/$s.sh" "$root/flight/steps/"
 done
 cp "$top/tests/flight/dom0/flight-lib.sh" "$root/flight/steps/"
