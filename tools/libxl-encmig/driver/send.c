@@ -511,10 +511,18 @@ static int finish(struct sender *s)
         fail(s, rc, "hashing the guest: %s", strerror(-rc));
         goto out;
     }
-    if (expect(s, MSG_VERIFY, &b, "verification") == 0 &&
-         wbuf_avail(&b) == sizeof(s->st->hash))
-        s->st->verified = !memcmp(wbuf_ptr(&b), s->st->hash,
-                                  sizeof(s->st->hash));
+    if (expect(s, MSG_VERIFY, &b, "verification")) {
+        char why[200];
+
+        /* Committed all the same: the guest runs there. */
+        snprintf(why, sizeof(why), "%s", s->err);
+        encmig_seterr(s->err, s->errlen, "the guest runs on the destination, "
+                      "but its hash did not arrive (%s)", why);
+        goto out;
+    }
+    s->st->verified = wbuf_avail(&b) == sizeof(s->st->hash) &&
+                      !memcmp(wbuf_ptr(&b), s->st->hash,
+                              sizeof(s->st->hash));
     if (!s->st->verified)
         encmig_seterr(s->err, s->errlen, "the destination's copy of the guest "
                  "differs from ours");
