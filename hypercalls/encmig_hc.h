@@ -58,6 +58,10 @@ int encmig_hc_probe(struct encmig_hc *hc, domid_t domid,
 /* km is copied into a hypercall buffer that is wiped before it is freed. */
 int encmig_hc_setup(struct encmig_hc *hc, domid_t domid, uint32_t direction,
                     uint32_t nr_streams, const struct xen_encmig_keymat *km);
+/* The same with a state key, for save_state and load_state. */
+int encmig_hc_setup_state(struct encmig_hc *hc, domid_t domid,
+                          uint32_t direction, uint32_t nr_streams,
+                          const struct xen_encmig_keymat_state *km);
 /*
  * Export nr gfns (gfns and buf from encmig_hc_buf_alloc) as nr records into
  * buf, which holds buf_size bytes.
@@ -83,5 +87,16 @@ int encmig_hc_import_frames(struct encmig_hc *hc, domid_t domid,
 int encmig_hc_status(struct encmig_hc *hc, domid_t domid,
                      struct xen_encmig_status *out);
 int encmig_hc_teardown(struct encmig_hc *hc, domid_t domid);
+
+/*
+ * Seal state kind (XEN_ENCMIG_STATE_*) into buf (from encmig_hc_buf_alloc),
+ * which holds *size bytes; *size becomes the record's size.  With a null
+ * buf, or ENOSPC, *size becomes the size needed.
+ */
+int encmig_hc_save_state(struct encmig_hc *hc, domid_t domid, uint32_t kind,
+                         void *buf, size_t *size);
+/* Verify the sealed state record of size bytes in buf and load it. */
+int encmig_hc_load_state(struct encmig_hc *hc, domid_t domid, uint32_t kind,
+                         void *buf, size_t size);
 
 #endif /* __ENCMIG_HC_H__ */

@@ -51,30 +51,46 @@ int encmig_hc_probe(struct encmig_hc *hc, domid_t domid,
     return 0;
 }
 
-int encmig_hc_setup(struct encmig_hc *hc, domid_t domid, uint32_t direction,
-                    uint32_t nr_streams, const struct xen_encmig_keymat *km)
+static int setup(struct encmig_hc *hc, domid_t domid, uint32_t direction,
+                 uint32_t nr_streams, uint32_t format, const void *km,
+                 size_t size)
 {
     struct xen_domctl_encmig_op op = { .cmd = XEN_ENCMIG_OP_setup };
-    struct xen_encmig_keymat *bounce;
+    void *bounce;
     int rc, saved;
 
-    bounce = encmig_hc_buf_alloc(hc, sizeof(*bounce));
+    bounce = encmig_hc_buf_alloc(hc, size);
     if ( !bounce )
         return -1;
-    memcpy(bounce, km, sizeof(*bounce));
+    memcpy(bounce, km, size);
 
     op.u.setup.direction = direction;
     op.u.setup.nr_streams = nr_streams;
-    op.u.setup.keymat_format = XEN_ENCMIG_KEYMAT_raw;
-    op.u.setup.keymat_size = sizeof(*bounce);
+    op.u.setup.keymat_format = format;
+    op.u.setup.keymat_size = size;
     set_xen_guest_handle(op.u.setup.keymat, (uint8_t *)bounce);
 
     rc = encmig_hc_op(hc, domid, &op);
     saved = errno;
-    explicit_bzero(bounce, sizeof(*bounce));
-    encmig_hc_buf_free(hc, bounce, sizeof(*bounce));
+    explicit_bzero(bounce, size);
+    encmig_hc_buf_free(hc, bounce, size);
     errno = saved;
     return rc;
+}
+
+int encmig_hc_setup(struct encmig_hc *hc, domid_t domid, uint32_t direction,
+                    uint32_t nr_streams, const struct xen_encmig_keymat *km)
+{
+    return setup(hc, domid, direction, nr_streams, XEN_ENCMIG_KEYMAT_raw,
+                 km, sizeof(*km));
+}
+
+int encmig_hc_setup_state(struct encmig_hc *hc, domid_t domid,
+                          uint32_t direction, uint32_t nr_streams,
+                          const struct xen_encmig_keymat_state *km)
+{
+    return setup(hc, domid, direction, nr_streams,
+                 XEN_ENCMIG_KEYMAT_raw_state, km, sizeof(*km));
 }
 
 int encmig_hc_export(struct encmig_hc *hc, domid_t domid, uint32_t stream,
@@ -134,5 +150,31 @@ int encmig_hc_teardown(struct encmig_hc *hc, domid_t domid)
 {
     struct xen_domctl_encmig_op op = { .cmd = XEN_ENCMIG_OP_teardown };
 
+    return encmig_hc_op(hc, domid, &op);
+}
+
+int encmig_hc_save_state(struct encmig_hc *hc, domid_t domid, uint32_t kind,
+                         void *buf, size_t *size)
+{
+    struct xen_domctl_encmig_op op = { .cmd = XEN_ENCMIG_OP_save_state };
+    int rc;
+
+    op.u.state.kind = kind;
+    op.u.state.buf_size = buf ? *size : 0;
+    set_xen_guest_handle(op.u.state.buf, (uint8_t *)buf);
+    rc = encmig_hc_op(hc, domid, &op);
+    if ( !rc || errno == ENOSPC )
+        *size = op.u.state.buf_size;
+    return rc;
+}
+
+int encmig_hc_load_state(struct encmig_hc *hc, domid_t domid, uint32_t kind,
+                         void *buf, size_t size)
+{
+    struct xen_domctl_encmig_op op = { .cmd = XEN_ENCMIG_OP_load_state };
+
+    op.u.state.kind = kind;
+    op.u.state.buf_size = size;
+    set_xen_guest_handle(op.u.state.buf, (uint8_t *)buf);
     return encmig_hc_op(hc, domid, &op);
 }

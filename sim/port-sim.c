@@ -131,6 +131,52 @@ bool encmig_domain_paused(const struct domain *d)
     return paused;
 }
 
+/*
+ * The guest's state: a simulated domain has one vCPU and no other state,
+ * so its "HVM context" is that vCPU's blob.  Xen pauses the domain around
+ * hvm_save()/hvm_load(); here the run lock keeps the workload out.
+ */
+uint32_t encmig_domain_nr_vcpus(const struct domain *d)
+{
+    return 1;
+}
+
+int encmig_state_size(struct domain *d, uint32_t kind, uint32_t instance,
+                      size_t *size)
+{
+    if ( kind != XEN_ENCMIG_STATE_hvm_context || instance )
+        return -EINVAL;
+    *size = SIM_VCPU_STATE_SIZE;
+    return 0;
+}
+
+int encmig_state_get(struct domain *d, uint32_t kind, uint32_t instance,
+                     void *buf, size_t size, size_t *len)
+{
+    *len = 0;
+    if ( kind != XEN_ENCMIG_STATE_hvm_context || instance ||
+         size < SIM_VCPU_STATE_SIZE )
+        return -EINVAL;
+    pthread_mutex_lock(&d->run_lock);
+    memcpy(buf, d->vcpu, SIM_VCPU_STATE_SIZE);
+    pthread_mutex_unlock(&d->run_lock);
+    *len = SIM_VCPU_STATE_SIZE;
+    return 0;
+}
+
+int encmig_state_set(struct domain *d, uint32_t kind, uint32_t instance,
+                     const void *buf, size_t len)
+{
+    /* As hvm_load() refuses a context that does not fit the domain. */
+    if ( kind != XEN_ENCMIG_STATE_hvm_context || instance ||
+         len != SIM_VCPU_STATE_SIZE )
+        return -EINVAL;
+    pthread_mutex_lock(&d->run_lock);
+    memcpy(d->vcpu, buf, SIM_VCPU_STATE_SIZE);
+    pthread_mutex_unlock(&d->run_lock);
+    return 0;
+}
+
 struct encmig_session **encmig_domain_session(struct domain *d)
 {
     return &d->encmig;

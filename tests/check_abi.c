@@ -37,7 +37,18 @@ ABI(xen_encmig_import, 40);
 OFF(xen_encmig_import, buf, 16);
 OFF(xen_encmig_import, buf_size, 24);
 OFF(xen_encmig_import, frames, 32);
-ABI(xen_encmig_status, 32);
+ABI(xen_encmig_status, 40);
+OFF(xen_encmig_status, states, 32);
+ABI(xen_encmig_keymat_state, 96);
+OFF(xen_encmig_keymat_state, state_key, 64);
+ABI(xen_encmig_state_hdr, XEN_ENCMIG_STATE_HDR_SIZE);
+OFF(xen_encmig_state_hdr, seq, 8);
+OFF(xen_encmig_state_hdr, length, 16);
+OFF(xen_encmig_state_hdr, nr_vcpus, 20);
+OFF(xen_encmig_state_hdr, flags, 24);
+ABI(xen_encmig_state, 24);
+OFF(xen_encmig_state, buf, 8);
+OFF(xen_encmig_state, buf_size, 16);
 ABI(xen_domctl_encmig_op, 104);
 OFF(xen_domctl_encmig_op, u, 8);
 /* struct xen_domctl's union is 128 bytes: the op must fit it. */
@@ -52,7 +63,10 @@ START_TEST(test_sizes)
     ck_assert_uint_eq(sizeof(struct xen_encmig_setup), 24);
     ck_assert_uint_eq(sizeof(struct xen_encmig_export), 40);
     ck_assert_uint_eq(sizeof(struct xen_encmig_import), 40);
-    ck_assert_uint_eq(sizeof(struct xen_encmig_status), 32);
+    ck_assert_uint_eq(sizeof(struct xen_encmig_status), 40);
+    ck_assert_uint_eq(sizeof(struct xen_encmig_state), 24);
+    ck_assert_uint_eq(sizeof(struct xen_encmig_state_hdr), 32);
+    ck_assert_uint_eq(XEN_ENCMIG_STATE_OVERHEAD, 48);
     ck_assert_uint_eq(sizeof(struct xen_encmig_rec_hdr), 32);
     ck_assert_uint_le(sizeof(struct xen_domctl_encmig_op), 128);
     ck_assert_uint_eq(XEN_ENCMIG_REC_SIZE, 32 + 4096 + 16);
@@ -67,6 +81,9 @@ START_TEST(test_alignment)
     ck_assert_uint_eq(offsetof(struct xen_encmig_export, buf_size) % 8, 0);
     ck_assert_uint_eq(offsetof(struct xen_encmig_status, records) % 8, 0);
     ck_assert_uint_eq(offsetof(struct xen_encmig_import, buf_size) % 8, 0);
+    ck_assert_uint_eq(offsetof(struct xen_encmig_status, states) % 8, 0);
+    ck_assert_uint_eq(offsetof(struct xen_encmig_state, buf_size) % 8, 0);
+    ck_assert_uint_eq(offsetof(struct xen_encmig_state_hdr, seq) % 8, 0);
 }
 END_TEST
 

@@ -36,9 +36,11 @@
 /*
  * Interface version: major in the upper 16 bits.  A caller passes the
  * version it was built against; the hypervisor refuses a different major
- * with -EPROTONOSUPPORT and accepts an older minor.
+ * with -EPROTONOSUPPORT and accepts any minor: a sub-op or key format
+ * that it does not know fails with -EOPNOTSUPP.  Minor 1 added the state
+ * sub-ops and XEN_ENCMIG_KEYMAT_raw_state.
  */
-#define XEN_ENCMIG_INTERFACE_VERSION     0x00010000U
+#define XEN_ENCMIG_INTERFACE_VERSION     0x00010001U
 #define XEN_ENCMIG_VERSION_MAJOR(v)      ((v) >> 16)
 
 #define XEN_ENCMIG_PAGE_SIZE             4096U
@@ -50,6 +52,7 @@
 /* Hard limits: arguments above them fail with -E2BIG. */
 #define XEN_ENCMIG_MAX_BATCH             1024U
 #define XEN_ENCMIG_MAX_STREAMS           16U
+#define XEN_ENCMIG_MAX_STATE             (4U << 20) /* bytes of one state */
 
 /* Sub-operations. */
 #define XEN_ENCMIG_OP_probe              0
@@ -58,6 +61,8 @@
 #define XEN_ENCMIG_OP_import             3
 #define XEN_ENCMIG_OP_status             4
 #define XEN_ENCMIG_OP_teardown           5
+#define XEN_ENCMIG_OP_save_state         6
+#define XEN_ENCMIG_OP_load_state         7
 
 /* Memory-encryption backends: how the domain's frames are kept. */
 #define XEN_ENCMIG_MEM_PLAIN             0 /* no memory encryption */
@@ -68,6 +73,7 @@
 #define XEN_ENCMIG_CAP_IMPORT            (1U << 1)
 #define XEN_ENCMIG_CAP_AESNI             (1U << 2)
 #define XEN_ENCMIG_CAP_PREEMPT           (1U << 3)
+#define XEN_ENCMIG_CAP_STATE             (1U << 4) /* save_state, load_state */
 
 /*
  * XEN_ENCMIG_OP_probe: what the component offers.  Needs no session; the
@@ -95,6 +101,18 @@ struct xen_encmig_keymat {
 #define XEN_ENCMIG_DIR_IMPORT            2
 
 #define XEN_ENCMIG_KEYMAT_raw            0 /* level 1: struct xen_encmig_keymat */
+#define XEN_ENCMIG_KEYMAT_raw_state      1 /* level 1: ..._keymat_state */
+
+/*
+ * Key material for XEN_ENCMIG_KEYMAT_raw_state: the page key as above,
+ * and a separate key that seals the guest's state (save_state,
+ * load_state).  A session set up with XEN_ENCMIG_KEYMAT_raw has no state
+ * key, and its state sub-ops fail with -EOPNOTSUPP.
+ */
+struct xen_encmig_keymat_state {
+    struct xen_encmig_keymat pages;
+    uint8_t state_key[XEN_ENCMIG_KEY_SIZE];   /* AES-256-GCM */
+};
 
 /*
  * XEN_ENCMIG_OP_setup: start a session on the domain.  One session per
@@ -187,6 +205,65 @@ struct xen_encmig_status {
     uint64_aligned_t records;    /* OUT: records exported or imported */
     uint64_aligned_t auth_failures; /* OUT: records refused by the AEAD */
     uint64_aligned_t rejected;   /* OUT: records refused for their header */
+    uint64_aligned_t states;     /* OUT: state records sealed or loaded
+                                  * (interface 1.1; 0 before) */
+};
+
+/*
+ * The guest's state, sealed by the hypervisor.
+ *
+ * Kinds of state.  XEN_ENCMIG_STATE_hvm_context: a translated domain's
+ * (HVM, PVH) whole HVM context, as XEN_DOMCTL_gethvmcontext would return
+ * it: every vCPU's registers with its FPU and XSAVE state, LAPIC, MTRRs,
+ * timers and the rest; instance must be 0.  The kind names what the
+ * hypervisor reads and writes; the caller never sees it in the clear.
+ */
+#define XEN_ENCMIG_STATE_hvm_context     1
+
+/*
+ * A sealed state record, as save_state writes it and load_state reads it:
+ *
+ *   struct xen_encmig_state_hdr | ciphertext[length] | tag[16]
+ *
+ * AES-256-GCM under the session's state key; nonce nonce_base XOR
+ * (be32 0xffffffff || be64 seq); additional data session_id || the
+ * header as it stands in the buffer.  seq counts the session's state
+ * records from 0, so that load_state takes them only in the order they
+ * were sealed, each once; nr_vcpus binds the record to a domain of the
+ * same shape.
+ */
+struct xen_encmig_state_hdr {
+    uint32_t kind;               /* XEN_ENCMIG_STATE_* */
+    uint32_t instance;           /* 0 for every kind so far */
+    uint64_aligned_t seq;
+    uint32_t length;             /* bytes of ciphertext */
+    uint32_t nr_vcpus;           /* of the domain it was sealed from */
+    uint32_t flags;              /* none defined: must be zero */
+    uint32_t pad;                /* must be zero */
+};
+
+#define XEN_ENCMIG_STATE_HDR_SIZE        32U
+#define XEN_ENCMIG_STATE_STREAM          0xffffffffU /* in the nonce */
+#define XEN_ENCMIG_STATE_OVERHEAD \
+    (XEN_ENCMIG_STATE_HDR_SIZE + XEN_ENCMIG_TAG_SIZE)
+
+/*
+ * XEN_ENCMIG_OP_save_state (export session): read state kind of the
+ * domain, pausing it meanwhile, and write it sealed to buf.  With a null
+ * buf, or one smaller than needed (-ENOSPC), buf_size is set to the
+ * bytes needed and nothing is sealed; otherwise to the bytes written.
+ *
+ * XEN_ENCMIG_OP_load_state (import session): verify the sealed record of
+ * buf_size bytes at buf and load it into the domain, as the matching
+ * domctl would (XEN_DOMCTL_sethvmcontext), with all of that domctl's
+ * checks.  A record that fails verification (-EBADMSG), is out of order
+ * (-EILSEQ) or of another kind or shape (-EINVAL) changes nothing.
+ */
+struct xen_encmig_state {
+    uint32_t kind;               /* IN: XEN_ENCMIG_STATE_* */
+    uint32_t instance;           /* IN: 0 */
+    XEN_GUEST_HANDLE_64(uint8) buf;   /* OUT (save) or IN (load) */
+    uint64_aligned_t buf_size;   /* IN: bytes at buf; OUT (save): above */
 };
 
 struct xen_domctl_encmig_op {
@@ -202,6 +279,7 @@ struct xen_domctl_encmig_op {
 #endif
         struct xen_encmig_import import;
         struct xen_encmig_status status;
+        struct xen_encmig_state state;
         uint8_t pad[96];
     } u;
 };

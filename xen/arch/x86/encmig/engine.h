@@ -38,6 +38,10 @@ struct encmig_session {
     const struct encmig_cipher_ops *cipher;
     void *gcm;                   /* migration key schedule */
     struct encmig_stream stream[XEN_ENCMIG_MAX_STREAMS];
+    /* State sub-ops run exclusive (domctl lock; the simulator's). */
+    void *state_gcm;             /* state key schedule, or NULL */
+    uint64_t state_seq;          /* seq of the next state record */
+    uint64_t states;             /* state records sealed or loaded */
 };
 
 /* Record pointers into a stream's scratch. */
@@ -66,6 +70,9 @@ int encmig_session_status(struct domain *d, struct xen_encmig_status *arg);
 
 int encmig_export(struct domain *d, struct xen_encmig_export *arg);
 int encmig_import(struct domain *d, struct xen_encmig_import *arg);
+
+int encmig_save_state(struct domain *d, struct xen_encmig_state *arg);
+int encmig_load_state(struct domain *d, struct xen_encmig_state *arg);
 
 /*
  * The one entry point: XEN_DOMCTL_encmig_op on domain d, arguments

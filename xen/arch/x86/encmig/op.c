@@ -18,7 +18,7 @@ static int probe(struct domain *d, struct xen_encmig_probe *arg)
     memset(arg, 0, sizeof(*arg));
     arg->version = XEN_ENCMIG_INTERFACE_VERSION;
     arg->caps = XEN_ENCMIG_CAP_EXPORT | XEN_ENCMIG_CAP_IMPORT |
-                XEN_ENCMIG_CAP_PREEMPT;
+                XEN_ENCMIG_CAP_PREEMPT | XEN_ENCMIG_CAP_STATE;
     arg->caps |= encmig_domain_cipher(d)->probe_caps;
     arg->mem_backend = mem->ops->id;
     arg->max_batch = XEN_ENCMIG_MAX_BATCH;
@@ -53,6 +53,12 @@ int encmig_do_op(struct domain *d, struct xen_domctl_encmig_op *op)
 
     case XEN_ENCMIG_OP_teardown:
         return encmig_session_teardown(d);
+
+    case XEN_ENCMIG_OP_save_state:
+        return encmig_save_state(d, &op->u.state);
+
+    case XEN_ENCMIG_OP_load_state:
+        return encmig_load_state(d, &op->u.state);
     }
 
     return -EOPNOTSUPP;

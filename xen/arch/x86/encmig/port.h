@@ -53,6 +53,7 @@ void *memset(void *dst, int c, size_t n);
 #define EPERM            1
 #define ENOENT           2
 #define ESRCH            3
+#define EIO              5
 #define E2BIG            7
 #define ENOMEM          12
 #define EACCES          13
@@ -142,6 +143,24 @@ bool encmig_domain_translated(const struct domain *d);
  * entry.  -ESRCH when the frame has none.  Call with the frame held.
  */
 int encmig_frame_name(struct domain *d, uint64_t gfn, uint64_t *name);
+
+/*
+ * The guest's state (XEN_ENCMIG_STATE_*), which the engine seals and
+ * opens but never interprets.  state_size: an upper bound of its bytes,
+ * -EINVAL when d has no state of that kind and instance.  state_get:
+ * read it into buf (size bytes, from state_size), *len bytes used; the
+ * platform pauses d meanwhile.  state_set: load len verified bytes with
+ * every check the platform applies to a toolstack's load of that state.
+ */
+int encmig_state_size(struct domain *d, uint32_t kind, uint32_t instance,
+                      size_t *size);
+int encmig_state_get(struct domain *d, uint32_t kind, uint32_t instance,
+                     void *buf, size_t size, size_t *len);
+int encmig_state_set(struct domain *d, uint32_t kind, uint32_t instance,
+                     const void *buf, size_t len);
+
+/* The number of vCPUs d was created with, which a state record binds. */
+uint32_t encmig_domain_nr_vcpus(const struct domain *d);
 
 /* True when no vCPU of d can run (the toolstack paused it). */
 bool encmig_domain_paused(const struct domain *d);

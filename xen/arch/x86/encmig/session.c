@@ -60,6 +60,8 @@ static void session_free(struct encmig_session *s)
 
     if ( s->gcm )
         s->cipher->gcm_free(s->gcm);
+    if ( s->state_gcm )
+        s->cipher->gcm_free(s->state_gcm);
 
     for ( i = 0; i < XEN_ENCMIG_MAX_STREAMS; i++ )
     {
@@ -81,11 +83,46 @@ static void session_free(struct encmig_session *s)
     encmig_free(s);
 }
 
+/*
+ * The key material in either format, as KEYMAT_raw_state: with
+ * KEYMAT_raw, state_key stays zero and *has_state false.
+ */
+static int keymat_get(const struct xen_encmig_setup *arg,
+                      struct xen_encmig_keymat_state *km, bool *has_state)
+{
+    size_t size;
+
+    switch ( arg->keymat_format )
+    {
+    case XEN_ENCMIG_KEYMAT_raw:
+        size = sizeof(km->pages);
+        *has_state = false;
+        break;
+
+    case XEN_ENCMIG_KEYMAT_raw_state:
+        size = sizeof(*km);
+        *has_state = true;
+        break;
+
+    default:
+        return -EOPNOTSUPP;
+    }
+
+    if ( arg->keymat_size != size )
+        return -EINVAL;
+    if ( guest_handle_is_null(arg->keymat) )
+        return -EFAULT;
+
+    memset(km, 0, sizeof(*km));
+    return encmig_copy_from_buf(km, arg->keymat, 0, size);
+}
+
 int encmig_session_setup(struct domain *d, struct xen_encmig_setup *arg)
 {
     struct encmig_session **slot = encmig_domain_session(d);
     struct encmig_session *s = NULL;
-    struct xen_encmig_keymat km;
+    struct xen_encmig_keymat_state km;
+    bool has_state;
     unsigned int i;
     int rc;
 
@@ -96,21 +133,15 @@ int encmig_session_setup(struct domain *d, struct xen_encmig_setup *arg)
         return -EINVAL;
     if ( arg->nr_streams > XEN_ENCMIG_MAX_STREAMS )
         return -E2BIG;
-    if ( arg->keymat_format != XEN_ENCMIG_KEYMAT_raw )
-        return -EOPNOTSUPP;
-    if ( arg->keymat_size != sizeof(km) )
-        return -EINVAL;
-    if ( guest_handle_is_null(arg->keymat) )
-        return -EFAULT;
     if ( *slot )
         return -EEXIST;
 
-    rc = encmig_copy_from_buf(&km, arg->keymat, 0, sizeof(km));
+    rc = keymat_get(arg, &km, &has_state);
     if ( rc )
         goto out;
 
     rc = -EINVAL;
-    if ( km.pad )
+    if ( km.pages.pad )
         goto out;
 
     rc = -ENOMEM;
@@ -121,8 +152,8 @@ int encmig_session_setup(struct domain *d, struct xen_encmig_setup *arg)
     s->direction = arg->direction;
     s->nr_streams = arg->nr_streams;
     s->cipher = encmig_domain_cipher(d);
-    memcpy(s->session_id, km.session_id, sizeof(s->session_id));
-    memcpy(s->nonce_base, km.nonce_base, sizeof(s->nonce_base));
+    memcpy(s->session_id, km.pages.session_id, sizeof(s->session_id));
+    memcpy(s->nonce_base, km.pages.nonce_base, sizeof(s->nonce_base));
 
     for ( i = 0; i < s->nr_streams; i++ )
     {
@@ -135,7 +166,9 @@ int encmig_session_setup(struct domain *d, struct xen_encmig_setup *arg)
         memcpy(st->scratch, s->session_id, XEN_ENCMIG_SESSION_ID_SIZE);
     }
 
-    rc = s->cipher->gcm_new(&s->gcm, km.key);
+    rc = s->cipher->gcm_new(&s->gcm, km.pages.key);
+    if ( !rc && has_state )
+        rc = s->cipher->gcm_new(&s->state_gcm, km.state_key);
     if ( rc )
         goto out;
 
@@ -192,6 +225,7 @@ int encmig_session_status(struct domain *d, struct xen_encmig_status *arg)
         arg->auth_failures += s->stream[i].auth_failures;
         arg->rejected += s->stream[i].rejected;
     }
+    arg->states = s->states;
 
     return 0;
 }
