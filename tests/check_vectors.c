@@ -161,7 +161,7 @@ START_TEST(test_keys)
     ck_assert(!memcmp(c.k.pages.session_id, hs.km.session_id, 16));
     ck_assert(!memcmp(c.k.pages.nonce_base, hs.km.nonce_base, 12));
     expect("key_end", c.k.end, 32);
-    expect("key_vcpu", c.k.vcpu, 32);
+    expect("key_state", c.k.state, 32);
     expect("key_config", c.k.config, 32);
     expect("key_control_source", c.k.control[ENCMIG_SIDE_SOURCE], 32);
     expect("key_control_destination", c.k.control[ENCMIG_SIDE_DEST], 32);
@@ -299,7 +299,7 @@ START_TEST(test_session)
         ck_assert_uint_le(len, sizeof(body));
         ck_assert_int_eq(stream_read_record_body(&r, type, len, iov, 1), 0);
         if (type == REC_TYPE_ENCMIG_VCPU) {
-            ck_assert_int_eq(encmig_vcpu_open(dst.k.vcpu, body, len, &vcpu,
+            ck_assert_int_eq(encmig_vcpu_open(dst.k.state, body, len, &vcpu,
                                               state), 0);
             ck_assert_uint_eq(vcpu, 0);
             EVP_Digest(state, sizeof(state), hash, NULL, EVP_sha256(), NULL);

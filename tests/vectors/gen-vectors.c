@@ -195,7 +195,7 @@ int main(int argc, char **argv)
     put_hex(f, "fth", hs.fth, sizeof(hs.fth));
     put_hex(f, "key_pages", core.k.pages.key, 32);
     put_hex(f, "key_end", core.k.end, 32);
-    put_hex(f, "key_vcpu", core.k.vcpu, 32);
+    put_hex(f, "key_state", core.k.state, 32);
     put_hex(f, "key_config", core.k.config, 32);
     put_hex(f, "key_control_source", core.k.control[ENCMIG_SIDE_SOURCE], 32);
     put_hex(f, "key_control_destination", core.k.control[ENCMIG_SIDE_DEST],

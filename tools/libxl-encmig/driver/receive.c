@@ -202,7 +202,7 @@ static int read_vcpu(struct receiver *s, uint32_t type, uint32_t len)
     if (rc)
         return fail(s, rc, "reading the vCPU record: %s", strerror(-rc));
     if (s->encrypted) {
-        rc = encmig_vcpu_open(s->core.k.vcpu, body, len, &vcpu, state);
+        rc = encmig_vcpu_open(s->core.k.state, body, len, &vcpu, state);
         if (rc)
             return fail(s, rc, "the vCPU record failed authentication");
         if (vcpu != 0)

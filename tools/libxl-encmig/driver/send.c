@@ -275,7 +275,7 @@ static int send_vcpu(struct sender *s)
         iov.iov_len = sizeof(state);
         rc = stream_write_record(&s->w, REC_TYPE_ENCMIG_SIM_VCPU, &iov, 1);
     } else {
-        rc = encmig_vcpu_seal(s->core.k.vcpu, 0, state, body);
+        rc = encmig_vcpu_seal(s->core.k.state, 0, state, body);
         if (!rc) {
             iov.iov_base = body;
             iov.iov_len = sizeof(body);

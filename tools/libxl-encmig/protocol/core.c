@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #include "core.h"
+#include "../../../hypercalls/encmig_hc.h"
 #include "records.h"
 #include "wbuf.h"
 #include "../util.h"
@@ -41,6 +42,26 @@ int encmig_core_init(struct encmig_core *c, unsigned int side,
     memcpy(c->hs_transcript, hs_transcript, sizeof(c->hs_transcript));
     c->keyed = true;
     return 0;
+}
+
+int encmig_core_hv_setup(struct encmig_core *c, struct encmig_hc *hc,
+                         uint32_t domid, uint32_t direction,
+                         uint32_t nr_streams)
+{
+    struct xen_encmig_keymat_state km;
+    int rc;
+
+    if (!c->keyed)
+        return -EPROTO;
+    km.pages = c->k.pages;
+    memcpy(km.state_key, c->k.state, sizeof(km.state_key));
+    rc = encmig_hc_setup_state(hc, (domid_t)domid, direction, nr_streams,
+                               &km) ? -errno : 0;
+    /* The hypervisor has its copies: the only ones needed, whatever rc. */
+    OPENSSL_cleanse(&km, sizeof(km));
+    OPENSSL_cleanse(&c->k.pages, sizeof(c->k.pages));
+    OPENSSL_cleanse(c->k.state, sizeof(c->k.state));
+    return rc;
 }
 
 void encmig_core_fini(struct encmig_core *c)

@@ -51,6 +51,16 @@ struct encmig_core {
 int encmig_core_init(struct encmig_core *c, unsigned int side,
                      const struct xen_encmig_keymat *km,
                      const uint8_t hs_transcript[ENCMIG_TRANSCRIPT_SIZE]);
+struct encmig_hc;
+
+/*
+ * Start the hypervisor's session on domid with the page and state keys
+ * (XEN_ENCMIG_KEYMAT_raw_state), and wipe this end's copies of both
+ * whatever the outcome: from here only the hypervisor holds them.
+ */
+int encmig_core_hv_setup(struct encmig_core *c, struct encmig_hc *hc,
+                         uint32_t domid, uint32_t direction,
+                         uint32_t nr_streams);
 /* Wipe every key and free the transcript. */
 void encmig_core_fini(struct encmig_core *c);
 

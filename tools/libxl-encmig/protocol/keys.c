@@ -55,7 +55,7 @@ int encmig_keys_derive(const struct xen_encmig_keymat *km,
     k->pages = *km;
     if ((rc = derive(km, ENCMIG_KEY_PAGES, k->pages.key)) ||
         (rc = derive(km, ENCMIG_KEY_END, k->end)) ||
-        (rc = derive(km, ENCMIG_KEY_VCPU, k->vcpu)) ||
+        (rc = derive(km, ENCMIG_KEY_STATE, k->state)) ||
         (rc = derive(km, ENCMIG_KEY_CONFIG, k->config)) ||
         (rc = derive(km, ENCMIG_KEY_CONTROL_SRC,
                      k->control[ENCMIG_SIDE_SOURCE])) ||

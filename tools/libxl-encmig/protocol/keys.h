@@ -20,7 +20,7 @@
 /* HKDF-SHA256 info strings: ASCII, no NUL, 32 bytes of output each. */
 #define ENCMIG_KEY_PAGES        "encmig v2 pages"
 #define ENCMIG_KEY_END          "encmig v2 end"
-#define ENCMIG_KEY_VCPU         "encmig v2 vcpu"
+#define ENCMIG_KEY_STATE        "encmig v2 state"
 #define ENCMIG_KEY_CONFIG       "encmig v2 config"
 #define ENCMIG_KEY_CONTROL_SRC  "encmig v2 control source"
 #define ENCMIG_KEY_CONTROL_DST  "encmig v2 control destination"
@@ -33,7 +33,7 @@ struct encmig_keys {
      * of the handshake's key material. */
     struct xen_encmig_keymat pages;
     uint8_t end[32];            /* HMAC of ENCMIG_END */
-    uint8_t vcpu[32];           /* AES-256-GCM of ENCMIG_VCPU */
+    uint8_t state[32];          /* the hypervisor's, for the guest's state */
     uint8_t config[32];         /* HMAC of the request or xl's config */
     uint8_t control[2][32];     /* HMAC of control messages, by sender */
 };

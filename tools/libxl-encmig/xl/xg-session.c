@@ -169,10 +169,7 @@ int encmig_xg_begin(struct encmig_xg *x, uint32_t domid)
         rc = -ENOMEM;
         goto fail_buf;
     }
-    rc = encmig_hc_setup(x->hc, domid, x->direction, 1, &x->core.k.pages) ?
-         -errno : 0;
-    /* The hypervisor has its copy of the page key: the only one needed. */
-    OPENSSL_cleanse(&x->core.k.pages, sizeof(x->core.k.pages));
+    rc = encmig_core_hv_setup(&x->core, x->hc, domid, x->direction, 1);
     if (rc)
         goto fail_buf;
     x->domid = domid;

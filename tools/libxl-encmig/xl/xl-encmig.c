@@ -134,7 +134,7 @@ static int handover(struct encmig_hs_result *hs, uint32_t direction,
     /* The helper gets its own keys from the key material. */
     OPENSSL_cleanse(&core.k.pages, sizeof(core.k.pages));
     OPENSSL_cleanse(core.k.end, sizeof(core.k.end));
-    OPENSSL_cleanse(core.k.vcpu, sizeof(core.k.vcpu));
+    OPENSSL_cleanse(core.k.state, sizeof(core.k.state));
     have_config_key = true;
     rc = session_handover(hs, direction, &fd, err, sizeof(err));
     encmig_hs_result_wipe(hs);
