@@ -31,6 +31,8 @@ struct pair {
     uint8_t transcript[ENCMIG_HS_HASH_SIZE];
     struct encmig_xg *src, *dst;
     int stream;                         /* memfd the stream goes through */
+    uint8_t state[SIM_VCPU_STATE_SIZE + XEN_ENCMIG_STATE_OVERHEAD];
+    uint32_t state_len;                 /* the ENCMIG_STATE body received */
 };
 
 static int blob_fd(const struct pair *p, uint32_t direction,
@@ -72,6 +74,15 @@ static void pair_new(struct pair *p, const uint8_t *dst_transcript)
     ck_assert_int_eq(encmig_xg_begin(p->src, p->a.domid), 0);
     ck_assert_int_eq(encmig_xg_begin(p->dst, p->b.domid), 0);
     ck_assert_int_eq(sim_domain_pause(p->b.host, p->b.domid), 0);
+    /* The guest's vCPU, which only the sealed state carries across. */
+    ck_assert_int_eq(sim_domain_pause(p->a.host, p->a.domid), 0);
+    {
+        uint8_t vcpu[SIM_VCPU_STATE_SIZE];
+
+        memset(vcpu, 0xc3, sizeof(vcpu));
+        ck_assert_int_eq(sim_vcpu_set(p->a.host, p->a.domid, vcpu), 0);
+    }
+    ck_assert_int_eq(sim_domain_unpause(p->a.host, p->a.domid), 0);
     p->stream = memfd_create("stream", 0);
     ck_assert_int_ge(p->stream, 0);
 }
@@ -127,6 +138,11 @@ static int send_stream(struct pair *p, uint64_t skew)
         if (i == 0)
             plain_record(p, REC_TYPE_PAGE_DATA, 0x22);
     }
+    /* As libxc's end of checkpoint: the HVM context, sealed by Xen. */
+    rc = encmig_xg_save_state(p->src, p->stream,
+                              XEN_ENCMIG_STATE_hvm_context);
+    if (rc)
+        return rc;
     rc = encmig_xg_save_end(p->src, p->stream);
     if (rc)
         return rc;
@@ -182,8 +198,18 @@ static int receive_stream_inject(struct pair *p, off_t flip, int drop,
 
         if (type == REC_TYPE_ENCMIG_PAGES && batch++ == drop)
             continue;
-        if (type == REC_TYPE_END)
-            break;
+        if (type == REC_TYPE_END) {
+            /* As libxc's stream_complete, once the end has verified. */
+            ck_assert_uint_ne(p->state_len, 0);
+            return encmig_xg_restore_state(p->dst,
+                                           XEN_ENCMIG_STATE_hvm_context,
+                                           p->state, p->state_len);
+        }
+        if (type == REC_TYPE_ENCMIG_STATE) {
+            ck_assert_uint_le(len, sizeof(p->state));
+            memcpy(p->state, body, len);
+            p->state_len = len;
+        }
         iov.iov_base = body;
         iov.iov_len = len;
         if (type != REC_TYPE_ENCMIG_END)
@@ -217,14 +243,25 @@ static void assert_same_memory(struct pair *p)
     ck_assert_mem_eq(ha, hb, sizeof(ha));
 }
 
+static bool same_vcpu(struct pair *p)
+{
+    uint8_t va[SIM_VCPU_STATE_SIZE], vb[SIM_VCPU_STATE_SIZE];
+
+    ck_assert_int_eq(sim_vcpu_get(p->a.host, p->a.domid, va), 0);
+    ck_assert_int_eq(sim_vcpu_get(p->b.host, p->b.domid, vb), 0);
+    return !memcmp(va, vb, sizeof(va));
+}
+
 START_TEST(test_round_trip)
 {
     struct pair p;
 
     pair_new(&p, NULL);
     ck_assert_int_eq(send_stream(&p, 0), 0);
+    ck_assert_uint_eq(same_vcpu(&p), false);
     ck_assert_int_eq(receive_stream(&p, 0, -1), 0);
     assert_same_memory(&p);
+    ck_assert_uint_eq(same_vcpu(&p), true);
     ck_assert_uint_eq(encmig_xg_records(p.src), PAGES);
     ck_assert_uint_eq(encmig_xg_records(p.dst), PAGES);
     pair_free(&p);
@@ -311,6 +348,48 @@ START_TEST(test_unknown_optional_record_refused_at_end)
 }
 END_TEST
 
+/*
+ * The sealed state: a flip anywhere in it fails the end record (its body
+ * is in the transcript), and, handed to the hypervisor regardless, fails
+ * its own tag or header check; the destination's vCPU stays as it was.
+ */
+START_TEST(test_state_flip_refused)
+{
+    static const uint32_t at[] = { 0, 9, 16, 20, XEN_ENCMIG_STATE_HDR_SIZE,
+                                   XEN_ENCMIG_STATE_HDR_SIZE + 300,
+                                   SIM_VCPU_STATE_SIZE +
+                                   XEN_ENCMIG_STATE_HDR_SIZE + 15 };
+    unsigned int i;
+
+    for (i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+        struct pair p;
+        int rc;
+
+        pair_new(&p, NULL);
+        ck_assert_int_eq(send_stream(&p, 0), 0);
+        /* The state record is the last before ENCMIG_END and END. */
+        {
+            struct stat st;
+            off_t end_rec = 8 + ((ENCMIG_END_SIZE + 7) & ~7);
+
+            ck_assert_int_eq(fstat(p.stream, &st), 0);
+            off_t state = st.st_size - 8 - end_rec - (off_t)sizeof(p.state);
+
+            ck_assert_int_eq(receive_stream(&p, state + at[i], -1),
+                             -EBADMSG);
+        }
+        ck_assert_ptr_nonnull(strstr(encmig_xg_error(p.dst),
+                                     "end record failed authentication"));
+        rc = encmig_xg_restore_state(p.dst, XEN_ENCMIG_STATE_hvm_context,
+                                     p.state, p.state_len);
+        ck_assert_msg(rc == -EBADMSG || rc == -EINVAL || rc == -EILSEQ,
+                      "offset %u: %d", at[i], rc);
+        ck_assert_uint_eq(same_vcpu(&p), false);
+        pair_free(&p);
+    }
+}
+END_TEST
+
 /* A page the hypervisor names other than libxc does: stop, send nothing. */
 START_TEST(test_misnamed_page_stops_the_source)
 {
@@ -383,6 +462,7 @@ static Suite *xg_suite(void)
     tcase_add_test(tc, test_round_trip);
     tcase_add_test(tc, test_plain_record_flip_refused_at_end);
     tcase_add_test(tc, test_page_flip_refused);
+    tcase_add_test(tc, test_state_flip_refused);
     tcase_add_test(tc, test_dropped_batch_refused);
     tcase_add_test(tc, test_other_session_refused);
     tcase_add_test(tc, test_misnamed_page_stops_the_source);

@@ -42,7 +42,8 @@
  * refuses the stream instead of restoring a guest without its memory.
  */
 #define REC_TYPE_ENCMIG_PAGES    0x00000013U  /* batch of encrypted pages */
-#define REC_TYPE_ENCMIG_VCPU     0x00000014U  /* sealed vCPU state */
+#define REC_TYPE_ENCMIG_STATE    0x00000014U  /* state sealed by Xen */
+#define REC_TYPE_ENCMIG_VCPU     REC_TYPE_ENCMIG_STATE /* the simulator's */
 #define REC_TYPE_ENCMIG_END      0x00000015U  /* authenticated end */
 #define REC_TYPE_ENCMIG_SIM_VCPU 0x00000016U  /* simulator vCPU, --plain */
 

@@ -18,6 +18,8 @@
 
 _Static_assert(sizeof(xen_pfn_t) == sizeof(uint64_t),
                "frame numbers are 64-bit on x86-64");
+_Static_assert(XC_ENCMIG_STATE_HVM_CONTEXT == XEN_ENCMIG_STATE_hvm_context,
+               "libxenguest names the hypervisor's kinds of state");
 
 struct hooks {
     struct xc_encmig_hooks ops;
@@ -109,6 +111,21 @@ static int restore_end(void *data, const void *body, uint32_t length)
     return result(h, encmig_xg_restore_end(h->x, body, length));
 }
 
+static int save_state(void *data, int fd, uint32_t kind)
+{
+    struct hooks *h = data;
+
+    return result(h, encmig_xg_save_state(h->x, fd, kind));
+}
+
+static int restore_state(void *data, uint32_t kind, const void *body,
+                         uint32_t length)
+{
+    struct hooks *h = data;
+
+    return result(h, encmig_xg_restore_state(h->x, kind, body, length));
+}
+
 int encmig_xg_hooks_from_env(xentoollog_logger *lg,
                              struct xc_encmig_hooks **out)
 {
@@ -166,6 +183,8 @@ int encmig_xg_hooks_from_env(xentoollog_logger *lg,
     h->ops.restore_names = restore_names;
     h->ops.restore_pages = restore_pages;
     h->ops.restore_end = restore_end;
+    h->ops.save_state = save_state;
+    h->ops.restore_state = restore_state;
     *out = &h->ops;
 
     /*

@@ -67,6 +67,8 @@ int encmig_xg_save_pages(struct encmig_xg *x, int fd, uint32_t round,
                          const uint64_t *pfns, const uint64_t *gfns,
                          unsigned int nr);
 int encmig_xg_save_end(struct encmig_xg *x, int fd);
+/* The guest's state of kind XEN_ENCMIG_STATE_*, sealed by the hypervisor. */
+int encmig_xg_save_state(struct encmig_xg *x, int fd, uint32_t kind);
 
 /* Destination. */
 int encmig_xg_restore_names(struct encmig_xg *x, const void *body,
@@ -77,6 +79,9 @@ int encmig_xg_restore_pages(struct encmig_xg *x, const void *body,
                             unsigned int nr);
 int encmig_xg_restore_end(struct encmig_xg *x, const void *body,
                           uint32_t len);
+/* Have the hypervisor verify and load an ENCMIG_STATE body of kind. */
+int encmig_xg_restore_state(struct encmig_xg *x, uint32_t kind,
+                            const void *body, uint32_t len);
 
 /* Page records sent or imported so far. */
 uint64_t encmig_xg_records(const struct encmig_xg *x);
