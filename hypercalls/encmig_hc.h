@@ -89,14 +89,14 @@ int encmig_hc_status(struct encmig_hc *hc, domid_t domid,
 int encmig_hc_teardown(struct encmig_hc *hc, domid_t domid);
 
 /*
- * Seal state kind (XEN_ENCMIG_STATE_*) into buf (from encmig_hc_buf_alloc),
+ * Seal instance of state kind (XEN_ENCMIG_STATE_*) into buf (from encmig_hc_buf_alloc),
  * which holds *size bytes; *size becomes the record's size.  With a null
  * buf, or ENOSPC, *size becomes the size needed.
  */
 int encmig_hc_save_state(struct encmig_hc *hc, domid_t domid, uint32_t kind,
-                         void *buf, size_t *size);
+                         uint32_t instance, void *buf, size_t *size);
 /* Verify the sealed state record of size bytes in buf and load it. */
 int encmig_hc_load_state(struct encmig_hc *hc, domid_t domid, uint32_t kind,
-                         void *buf, size_t size);
+                         uint32_t instance, void *buf, size_t size);
 
 #endif /* __ENCMIG_HC_H__ */

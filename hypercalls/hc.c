@@ -154,12 +154,13 @@ int encmig_hc_teardown(struct encmig_hc *hc, domid_t domid)
 }
 
 int encmig_hc_save_state(struct encmig_hc *hc, domid_t domid, uint32_t kind,
-                         void *buf, size_t *size)
+                         uint32_t instance, void *buf, size_t *size)
 {
     struct xen_domctl_encmig_op op = { .cmd = XEN_ENCMIG_OP_save_state };
     int rc;
 
     op.u.state.kind = kind;
+    op.u.state.instance = instance;
     op.u.state.buf_size = buf ? *size : 0;
     set_xen_guest_handle(op.u.state.buf, (uint8_t *)buf);
     rc = encmig_hc_op(hc, domid, &op);
@@ -169,11 +170,12 @@ int encmig_hc_save_state(struct encmig_hc *hc, domid_t domid, uint32_t kind,
 }
 
 int encmig_hc_load_state(struct encmig_hc *hc, domid_t domid, uint32_t kind,
-                         void *buf, size_t size)
+                         uint32_t instance, void *buf, size_t size)
 {
     struct xen_domctl_encmig_op op = { .cmd = XEN_ENCMIG_OP_load_state };
 
     op.u.state.kind = kind;
+    op.u.state.instance = instance;
     op.u.state.buf_size = size;
     set_xen_guest_handle(op.u.state.buf, (uint8_t *)buf);
     return encmig_hc_op(hc, domid, &op);

@@ -83,7 +83,7 @@ static void save(struct pair *p, unsigned int i)
 {
     size_t size = REC_SIZE;
 
-    ck_assert_int_eq(encmig_hc_save_state(p->a.hc, p->a.domid, KIND,
+    ck_assert_int_eq(encmig_hc_save_state(p->a.hc, p->a.domid, KIND, 0,
                                           p->rec[i], &size), 0);
     ck_assert_uint_eq(size, REC_SIZE);
 }
@@ -92,7 +92,7 @@ static void save(struct pair *p, unsigned int i)
 static int load(struct pair *p, const uint8_t *rec, size_t size)
 {
     memcpy(p->in, rec, size);
-    return encmig_hc_load_state(p->b.hc, p->b.domid, KIND, p->in, size) ?
+    return encmig_hc_load_state(p->b.hc, p->b.domid, KIND, 0, p->in, size) ?
            errno : 0;
 }
 
@@ -229,7 +229,7 @@ START_TEST(test_truncated_and_extended_refused)
     ck_assert_int_eq(load(&p, p.rec[0], XEN_ENCMIG_STATE_OVERHEAD), EINVAL);
     ck_assert_int_eq(load(&p, p.rec[0], XEN_ENCMIG_STATE_OVERHEAD - 1),
                      EINVAL);
-    ck_assert_int_eq(encmig_hc_load_state(p.b.hc, p.b.domid, KIND, p.in,
+    ck_assert_int_eq(encmig_hc_load_state(p.b.hc, p.b.domid, KIND, 0, p.in,
                                           XEN_ENCMIG_MAX_STATE +
                                           XEN_ENCMIG_STATE_OVERHEAD + 1), -1);
     ck_assert_int_eq(errno, E2BIG);
@@ -311,21 +311,21 @@ START_TEST(test_hostile_arguments)
 
     /* Size query: null buffer; a short one is -ENOSPC with the size. */
     size = 0;
-    ck_assert_int_eq(encmig_hc_save_state(p.a.hc, p.a.domid, KIND, NULL,
+    ck_assert_int_eq(encmig_hc_save_state(p.a.hc, p.a.domid, KIND, 0, NULL,
                                           &size), 0);
     ck_assert_uint_eq(size, REC_SIZE);
     size = REC_SIZE - 1;
-    ck_assert_int_eq(encmig_hc_save_state(p.a.hc, p.a.domid, KIND,
+    ck_assert_int_eq(encmig_hc_save_state(p.a.hc, p.a.domid, KIND, 0,
                                           p.rec[0], &size), -1);
     ck_assert_int_eq(errno, ENOSPC);
     ck_assert_uint_eq(size, REC_SIZE);
 
     /* Unknown kinds and instances. */
     size = REC_SIZE;
-    ck_assert_int_eq(encmig_hc_save_state(p.a.hc, p.a.domid, 0, p.rec[0],
+    ck_assert_int_eq(encmig_hc_save_state(p.a.hc, p.a.domid, 0, 0, p.rec[0],
                                           &size), -1);
     ck_assert_int_eq(errno, EINVAL);
-    ck_assert_int_eq(encmig_hc_save_state(p.a.hc, p.a.domid, 2, p.rec[0],
+    ck_assert_int_eq(encmig_hc_save_state(p.a.hc, p.a.domid, 2, 0, p.rec[0],
                                           &size), -1);
     ck_assert_int_eq(errno, EINVAL);
     memset(&op, 0, sizeof(op));
@@ -339,22 +339,22 @@ START_TEST(test_hostile_arguments)
 
     /* The wrong direction. */
     save(&p, 0);
-    ck_assert_int_eq(encmig_hc_load_state(p.a.hc, p.a.domid, KIND, p.rec[0],
-                                          REC_SIZE), -1);
+    ck_assert_int_eq(encmig_hc_load_state(p.a.hc, p.a.domid, KIND, 0,
+                                          p.rec[0], REC_SIZE), -1);
     ck_assert_int_eq(errno, EPERM);
     size = REC_SIZE;
-    ck_assert_int_eq(encmig_hc_save_state(p.b.hc, p.b.domid, KIND, p.in,
+    ck_assert_int_eq(encmig_hc_save_state(p.b.hc, p.b.domid, KIND, 0, p.in,
                                           &size), -1);
     ck_assert_int_eq(errno, EPERM);
 
     /* A null buffer to load. */
-    ck_assert_int_eq(encmig_hc_load_state(p.b.hc, p.b.domid, KIND, NULL,
+    ck_assert_int_eq(encmig_hc_load_state(p.b.hc, p.b.domid, KIND, 0, NULL,
                                           REC_SIZE), -1);
     ck_assert_int_eq(errno, EFAULT);
 
     /* A record loaded as another kind. */
     memcpy(p.in, p.rec[0], REC_SIZE);
-    ck_assert_int_eq(encmig_hc_load_state(p.b.hc, p.b.domid, 2, p.in,
+    ck_assert_int_eq(encmig_hc_load_state(p.b.hc, p.b.domid, 2, 0, p.in,
                                           REC_SIZE), -1);
     ck_assert_int_eq(errno, EINVAL);
 

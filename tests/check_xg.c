@@ -140,7 +140,7 @@ static int send_stream(struct pair *p, uint64_t skew)
     }
     /* As libxc's end of checkpoint: the HVM context, sealed by Xen. */
     rc = encmig_xg_save_state(p->src, p->stream,
-                              XEN_ENCMIG_STATE_hvm_context);
+                              XEN_ENCMIG_STATE_hvm_context, 0);
     if (rc)
         return rc;
     rc = encmig_xg_save_end(p->src, p->stream);
@@ -202,7 +202,7 @@ static int receive_stream_inject(struct pair *p, off_t flip, int drop,
             /* As libxc's stream_complete, once the end has verified. */
             ck_assert_uint_ne(p->state_len, 0);
             return encmig_xg_restore_state(p->dst,
-                                           XEN_ENCMIG_STATE_hvm_context,
+                                           XEN_ENCMIG_STATE_hvm_context, 0,
                                            p->state, p->state_len);
         }
         if (type == REC_TYPE_ENCMIG_STATE) {
@@ -380,7 +380,7 @@ START_TEST(test_state_flip_refused)
         }
         ck_assert_ptr_nonnull(strstr(encmig_xg_error(p.dst),
                                      "end record failed authentication"));
-        rc = encmig_xg_restore_state(p.dst, XEN_ENCMIG_STATE_hvm_context,
+        rc = encmig_xg_restore_state(p.dst, XEN_ENCMIG_STATE_hvm_context, 0,
                                      p.state, p.state_len);
         ck_assert_msg(rc == -EBADMSG || rc == -EINVAL || rc == -EILSEQ,
                       "offset %u: %d", at[i], rc);

@@ -215,10 +215,23 @@ struct xen_encmig_status {
  * Kinds of state.  XEN_ENCMIG_STATE_hvm_context: a translated domain's
  * (HVM, PVH) whole HVM context, as XEN_DOMCTL_gethvmcontext would return
  * it: every vCPU's registers with its FPU and XSAVE state, LAPIC, MTRRs,
- * timers and the rest; instance must be 0.  The kind names what the
- * hypervisor reads and writes; the caller never sees it in the clear.
+ * timers and the rest; instance must be 0.
+ *
+ * XEN_ENCMIG_STATE_pv_vcpu: a 64-bit PV domain's vCPU instance: its
+ * general-purpose registers, rip, rsp and rflags, and its FPU, SSE and
+ * XSAVE state.  The rest of the vCPU's context (selectors, control
+ * registers, descriptor tables, callbacks), which names machine frames
+ * that the toolstack translates, still comes from
+ * XEN_DOMCTL_setvcpucontext, which must have been applied first; load
+ * then leaves vCPU 0's rdx as that set it (the PV suspend ABI's start
+ * info frame, which the toolstack translates).  docs/abi.md lays out the
+ * plaintext.
+ *
+ * The kind names what the hypervisor reads and writes; the caller never
+ * sees it in the clear.
  */
 #define XEN_ENCMIG_STATE_hvm_context     1
+#define XEN_ENCMIG_STATE_pv_vcpu         2
 
 /*
  * A sealed state record, as save_state writes it and load_state reads it:
@@ -234,7 +247,7 @@ struct xen_encmig_status {
  */
 struct xen_encmig_state_hdr {
     uint32_t kind;               /* XEN_ENCMIG_STATE_* */
-    uint32_t instance;           /* 0 for every kind so far */
+    uint32_t instance;           /* pv_vcpu: the vCPU; else 0 */
     uint64_aligned_t seq;
     uint32_t length;             /* bytes of ciphertext */
     uint32_t nr_vcpus;           /* of the domain it was sealed from */
@@ -255,13 +268,13 @@ struct xen_encmig_state_hdr {
  *
  * XEN_ENCMIG_OP_load_state (import session): verify the sealed record of
  * buf_size bytes at buf and load it into the domain, as the matching
- * domctl would (XEN_DOMCTL_sethvmcontext), with all of that domctl's
- * checks.  A record that fails verification (-EBADMSG), is out of order
+ * domctl would (XEN_DOMCTL_sethvmcontext, setvcpucontext and
+ * setvcpuextstate), with all of their checks.  A record that fails verification (-EBADMSG), is out of order
  * (-EILSEQ) or of another kind or shape (-EINVAL) changes nothing.
  */
 struct xen_encmig_state {
     uint32_t kind;               /* IN: XEN_ENCMIG_STATE_* */
-    uint32_t instance;           /* IN: 0 */
+    uint32_t instance;           /* IN: pv_vcpu: the vCPU; else 0 */
     XEN_GUEST_HANDLE_64(uint8) buf;   /* OUT (save) or IN (load) */
     uint64_aligned_t buf_size;   /* IN: bytes at buf; OUT (save): above */
 };

@@ -218,13 +218,14 @@ static int cmd_probe(int argc, char **argv)
         encmig_hc_close(hc);
         return 1;
     }
-    printf("interface version %u.%u\nmemory backend %s\ncapabilities%s%s%s%s\n"
+    printf("interface version %u.%u\nmemory backend %s\ncapabilities%s%s%s%s%s\n"
            "max batch %u pages, %u streams, record %u bytes, max gfn %#llx\n",
            p.version >> 16, p.version & 0xffff, mem_backend_name(p.mem_backend),
            p.caps & XEN_ENCMIG_CAP_EXPORT ? " export" : "",
            p.caps & XEN_ENCMIG_CAP_IMPORT ? " import" : "",
            p.caps & XEN_ENCMIG_CAP_AESNI ? " aesni" : "",
            p.caps & XEN_ENCMIG_CAP_PREEMPT ? " preempt" : "",
+           p.caps & XEN_ENCMIG_CAP_STATE ? " state" : "",
            p.max_batch, p.max_streams, p.rec_size,
            (unsigned long long)p.max_gfn);
     encmig_hc_close(hc);

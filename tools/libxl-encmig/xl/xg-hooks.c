@@ -18,7 +18,8 @@
 
 _Static_assert(sizeof(xen_pfn_t) == sizeof(uint64_t),
                "frame numbers are 64-bit on x86-64");
-_Static_assert(XC_ENCMIG_STATE_HVM_CONTEXT == XEN_ENCMIG_STATE_hvm_context,
+_Static_assert(XC_ENCMIG_STATE_HVM_CONTEXT == XEN_ENCMIG_STATE_hvm_context &&
+               XC_ENCMIG_STATE_PV_VCPU == XEN_ENCMIG_STATE_pv_vcpu,
                "libxenguest names the hypervisor's kinds of state");
 
 struct hooks {
@@ -48,8 +49,10 @@ static void finish(void *data, uint32_t domid)
 {
     struct hooks *h = data;
 
-    xtl_log(h->lg, XTL_INFO, -1, "encmig", "domain %u: %llu page records",
-            domid, (unsigned long long)encmig_xg_records(h->x));
+    xtl_log(h->lg, XTL_INFO, -1, "encmig", "domain %u: %llu page records, "
+            "%u state records", domid,
+            (unsigned long long)encmig_xg_records(h->x),
+            encmig_xg_states(h->x));
     encmig_xg_finish(h->x);
 }
 
@@ -111,19 +114,20 @@ static int restore_end(void *data, const void *body, uint32_t length)
     return result(h, encmig_xg_restore_end(h->x, body, length));
 }
 
-static int save_state(void *data, int fd, uint32_t kind)
+static int save_state(void *data, int fd, uint32_t kind, uint32_t instance)
 {
     struct hooks *h = data;
 
-    return result(h, encmig_xg_save_state(h->x, fd, kind));
+    return result(h, encmig_xg_save_state(h->x, fd, kind, instance));
 }
 
-static int restore_state(void *data, uint32_t kind, const void *body,
-                         uint32_t length)
+static int restore_state(void *data, uint32_t kind, uint32_t instance,
+                         const void *body, uint32_t length)
 {
     struct hooks *h = data;
 
-    return result(h, encmig_xg_restore_state(h->x, kind, body, length));
+    return result(h, encmig_xg_restore_state(h->x, kind, instance, body,
+                                             length));
 }
 
 int encmig_xg_hooks_from_env(xentoollog_logger *lg,

@@ -41,6 +41,7 @@ struct encmig_xg {
     uint8_t *recs;                    /* hypercall buffer, RECS_SIZE */
     uint64_t *gfns;                   /* hypercall buffer, GFNS_SIZE */
     uint64_t records;
+    unsigned int states;              /* state records sealed or loaded */
     char err[256];
 };
 
@@ -152,6 +153,11 @@ const char *encmig_xg_error(const struct encmig_xg *x)
 uint64_t encmig_xg_records(const struct encmig_xg *x)
 {
     return x->records;
+}
+
+unsigned int encmig_xg_states(const struct encmig_xg *x)
+{
+    return x->states;
 }
 
 /* The hypervisor's session. */
@@ -300,7 +306,8 @@ int encmig_xg_save_end(struct encmig_xg *x, int fd)
  * it asks for, which goes out as one ENCMIG_STATE record.  Only its
  * ciphertext passes through here.
  */
-int encmig_xg_save_state(struct encmig_xg *x, int fd, uint32_t kind)
+int encmig_xg_save_state(struct encmig_xg *x, int fd, uint32_t kind,
+                         uint32_t instance)
 {
     struct stream_writer w;
     struct iovec iov;
@@ -310,7 +317,7 @@ int encmig_xg_save_state(struct encmig_xg *x, int fd, uint32_t kind)
 
     if (!x->begun || x->direction != XEN_ENCMIG_DIR_EXPORT)
         return fail(x, -EPROTO, "no export session");
-    if (encmig_hc_save_state(x->hc, x->domid, kind, NULL, &need))
+    if (encmig_hc_save_state(x->hc, x->domid, kind, instance, NULL, &need))
         return fail(x, -errno, "sizing the guest's state: %s",
                     strerror(errno));
     buf = encmig_hc_buf_alloc(x->hc, need);
@@ -318,7 +325,7 @@ int encmig_xg_save_state(struct encmig_xg *x, int fd, uint32_t kind)
         return fail(x, -ENOMEM, "a buffer of %zu bytes for the guest's "
                     "state", need);
     size = need;
-    if (encmig_hc_save_state(x->hc, x->domid, kind, buf, &size)) {
+    if (encmig_hc_save_state(x->hc, x->domid, kind, instance, buf, &size)) {
         rc = fail(x, -errno, "the hypervisor's sealing of the guest's "
                   "state: %s", strerror(errno));
         goto out;
@@ -332,6 +339,8 @@ int encmig_xg_save_state(struct encmig_xg *x, int fd, uint32_t kind)
     if (rc)
         rc = fail(x, rc, "writing the guest's sealed state: %s",
                   strerror(-rc));
+    else
+        x->states++;
 
  out:
     encmig_hc_buf_free(x->hc, buf, need);
@@ -404,7 +413,8 @@ int encmig_xg_restore_pages(struct encmig_xg *x, const void *body,
 }
 
 int encmig_xg_restore_state(struct encmig_xg *x, uint32_t kind,
-                            const void *body, uint32_t len)
+                            uint32_t instance, const void *body,
+                            uint32_t len)
 {
     void *buf;
     int rc = 0;
@@ -419,7 +429,7 @@ int encmig_xg_restore_state(struct encmig_xg *x, uint32_t kind,
         return fail(x, -ENOMEM, "a buffer of %u bytes for the guest's "
                     "state", len);
     memcpy(buf, body, len);
-    if (encmig_hc_load_state(x->hc, x->domid, kind, buf, len)) {
+    if (encmig_hc_load_state(x->hc, x->domid, kind, instance, buf, len)) {
         rc = -errno;
         switch (rc) {
         case -EBADMSG:
@@ -438,6 +448,8 @@ int encmig_xg_restore_state(struct encmig_xg *x, uint32_t kind,
             fail(x, rc, "loading the guest's sealed state: %s",
                  strerror(-rc));
         }
+    } else {
+        x->states++;
     }
     encmig_hc_buf_free(x->hc, buf, len);
     return rc;

@@ -67,8 +67,10 @@ int encmig_xg_save_pages(struct encmig_xg *x, int fd, uint32_t round,
                          const uint64_t *pfns, const uint64_t *gfns,
                          unsigned int nr);
 int encmig_xg_save_end(struct encmig_xg *x, int fd);
-/* The guest's state of kind XEN_ENCMIG_STATE_*, sealed by the hypervisor. */
-int encmig_xg_save_state(struct encmig_xg *x, int fd, uint32_t kind);
+/* Instance of the guest's state of kind XEN_ENCMIG_STATE_*, sealed by the
+ * hypervisor. */
+int encmig_xg_save_state(struct encmig_xg *x, int fd, uint32_t kind,
+                         uint32_t instance);
 
 /* Destination. */
 int encmig_xg_restore_names(struct encmig_xg *x, const void *body,
@@ -81,9 +83,11 @@ int encmig_xg_restore_end(struct encmig_xg *x, const void *body,
                           uint32_t len);
 /* Have the hypervisor verify and load an ENCMIG_STATE body of kind. */
 int encmig_xg_restore_state(struct encmig_xg *x, uint32_t kind,
-                            const void *body, uint32_t len);
+                            uint32_t instance, const void *body,
+                            uint32_t len);
 
-/* Page records sent or imported so far. */
+/* Page records sent or imported so far; state records likewise. */
 uint64_t encmig_xg_records(const struct encmig_xg *x);
+unsigned int encmig_xg_states(const struct encmig_xg *x);
 
 #endif /* __ENCMIG_XG_SESSION_H__ */

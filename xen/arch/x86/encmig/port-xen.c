@@ -25,7 +25,6 @@
 #include <xen/xmalloc.h>
 
 #include <asm/hvm/hvm.h>
-#include <asm/hvm/save.h>
 #include <asm/i387.h>
 #include <asm/p2m.h>
 
@@ -181,78 +180,6 @@ bool encmig_domain_paused(const struct domain *d)
 struct encmig_session **encmig_domain_session(struct domain *d)
 {
     return &d->arch.encmig;
-}
-
-uint32_t encmig_domain_nr_vcpus(const struct domain *d)
-{
-    return d->max_vcpus;
-}
-
-/*
- * The guest's state: a translated domain's HVM context, through the same
- * hvm_save()/hvm_load() as XEN_DOMCTL_gethvmcontext/sethvmcontext and
- * with their conditions (the target is an HVM domain other than the
- * caller's, paused meanwhile).  hvm_load() checks every record as it does
- * for the toolstack's buffer.
- */
-
-static bool state_is_hvm_context(const struct domain *d, uint32_t kind,
-                                 uint32_t instance)
-{
-    return IS_ENABLED(CONFIG_HVM) && kind == XEN_ENCMIG_STATE_hvm_context &&
-           !instance && is_hvm_domain(d) && d != current->domain;
-}
-
-int encmig_state_size(struct domain *d, uint32_t kind, uint32_t instance,
-                      size_t *size)
-{
-    if ( !state_is_hvm_context(d, kind, instance) )
-        return -EINVAL;
-#ifdef CONFIG_HVM
-    *size = hvm_save_size(d);
-#endif
-    return 0;
-}
-
-int encmig_state_get(struct domain *d, uint32_t kind, uint32_t instance,
-                     void *buf, size_t size, size_t *len)
-{
-    int rc = -EINVAL;
-
-    *len = 0;
-    if ( !state_is_hvm_context(d, kind, instance) || size > UINT32_MAX )
-        return -EINVAL;
-#ifdef CONFIG_HVM
-    {
-        hvm_domain_context_t c = { .size = size, .data = buf };
-
-        domain_pause(d);
-        rc = hvm_save(d, &c);
-        domain_unpause(d);
-        *len = c.cur;
-    }
-#endif
-    return rc;
-}
-
-int encmig_state_set(struct domain *d, uint32_t kind, uint32_t instance,
-                     const void *buf, size_t len)
-{
-    int rc = -EINVAL;
-
-    if ( !state_is_hvm_context(d, kind, instance) || len > UINT32_MAX )
-        return -EINVAL;
-#ifdef CONFIG_HVM
-    {
-        /* hvm_load() only reads the buffer. */
-        hvm_domain_context_t c = { .size = len, .data = (uint8_t *)buf };
-
-        domain_pause(d);
-        rc = hvm_load(d, &c);
-        domain_unpause(d);
-    }
-#endif
-    return rc;
 }
 
 /* Xen 4.17 has no guest memory encryption: every domain is plain. */

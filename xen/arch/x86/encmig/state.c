@@ -17,7 +17,8 @@
  * One buffer holds session_id || header || text || tag, so that the
  * additional data (session_id || header) is one run of bytes.
  */
-#define STATE_AAD_SIZE  (XEN_ENCMIG_SESSION_ID_SIZE + XEN_ENCMIG_STATE_HDR_SIZE)
+#define STATE_AAD_SIZE \
+    (XEN_ENCMIG_SESSION_ID_SIZE + XEN_ENCMIG_STATE_HDR_SIZE)
 
 struct state_buf {
     uint8_t *p;
@@ -66,7 +67,9 @@ static int state_session(struct domain *d, unsigned int direction,
         return -EPERM;
     if ( !s->state_gcm )
         return -EOPNOTSUPP;             /* set up without a state key */
-    if ( arg->kind != XEN_ENCMIG_STATE_hvm_context || arg->instance )
+    /* Which instances a kind has is the platform's to say. */
+    if ( arg->kind != XEN_ENCMIG_STATE_hvm_context &&
+         arg->kind != XEN_ENCMIG_STATE_pv_vcpu )
         return -EINVAL;
     *out = s;
     return 0;
