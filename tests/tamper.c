@@ -6,7 +6,7 @@
  * message and record lies, and a second one to have another session's
  * bytes.  Then, for each case, a man in the middle changes the live
  * connection: one bit flipped in each field (handshake, request, stream
- * headers, page records in their headers, ciphertext and tags, vCPU and
+ * headers, page records in their headers, ciphertext and tags, state and
  * end records, every control message both ways); records dropped,
  * duplicated, reordered, replayed later or taken from another session;
  * unknown records injected; control messages dropped, duplicated,
@@ -311,12 +311,12 @@ static int learn(struct layout *l, const uint8_t *to_dst, uint64_t n0,
             }
             pages += count;
             break;
-        case REC_TYPE_ENCMIG_VCPU:
-            add(l, 0, q, 4, "vcpu id");
-            add(l, 0, q + 4, 4, "vcpu pad");
-            add(l, 0, q + 8, 1, "vcpu state[0]");
-            add(l, 0, q + 8 + 511, 1, "vcpu state[511]");
-            add(l, 0, q + 8 + 512, 1, "vcpu tag[0]");
+        case REC_TYPE_ENCMIG_STATE:
+            add(l, 0, q, 4, "state kind");
+            add(l, 0, q + 4, 4, "state instance");
+            add(l, 0, q + 32, 1, "state ciphertext[0]");
+            add(l, 0, q + 32 + 511, 1, "state ciphertext[511]");
+            add(l, 0, q + 32 + 512, 1, "state tag[0]");
             break;
         case REC_TYPE_ENCMIG_END:
             add(l, 0, q, 4, "end streams");
@@ -572,7 +572,7 @@ int main(int argc, char **argv)
     const uint8_t *cl[2], *ot[2];
     const struct message *ready, *received, *resumed;
     uint64_t n0, n1, on0, on1, i, pages_first = UINT64_MAX, pages_last = 0;
-    uint64_t vcpu_off = 0;
+    uint64_t state_off = 0;
     unsigned int k, nrec;
     bool json = false;
     char name[96];
@@ -618,15 +618,15 @@ int main(int argc, char **argv)
             pages_first = k;
         if ( l.r[k].type == REC_TYPE_ENCMIG_PAGES )
             pages_last = k;
-        if ( l.r[k].type == REC_TYPE_ENCMIG_VCPU )
-            vcpu_off = l.r[k].off;
+        if ( l.r[k].type == REC_TYPE_ENCMIG_STATE )
+            state_off = l.r[k].off;
     }
     nrec = l.nr;
     ready = find_msg(&l, MSG_READY);
     received = find_msg(&l, MSG_RECEIVED);
     resumed = find_msg(&l, MSG_RESUMED);
     if ( pages_first == UINT64_MAX || pages_last < pages_first + 2 ||
-         !vcpu_off || !ready || !received || !resumed )
+         !state_off || !ready || !received || !resumed )
     {
         fprintf(stderr, "tamper: the recorded stream is not as expected\n");
         return 1;
@@ -696,10 +696,10 @@ int main(int argc, char **argv)
         const struct record *r = &l.r[k];
 
         plan_pass(&a);
-        plan_range(&a, 0, vcpu_off);
+        plan_range(&a, 0, state_off);
         plan_range(&a, r->off, r->end);
-        plan_range(&a, vcpu_off, RELAY_END);
-        snprintf(name, sizeof(name), "replay record %u before the vCPU", k);
+        plan_range(&a, state_off, RELAY_END);
+        snprintf(name, sizeof(name), "replay record %u before the state", k);
         run_case(&t, &ty, REFUSED, name, &a, &b);
 
         plan_pass(&a);
@@ -722,7 +722,7 @@ int main(int argc, char **argv)
     plan_range(&a, l.stream_end, RELAY_END);
     run_case(&t, &ty, REFUSED, "whole stream of another session", &a, &b);
     for ( k = 0; k < nrec; k++ )
-        if ( l.r[k].type == REC_TYPE_ENCMIG_VCPU ||
+        if ( l.r[k].type == REC_TYPE_ENCMIG_STATE ||
              l.r[k].type == REC_TYPE_ENCMIG_END )
         {
             plan_pass(&a);
