@@ -86,6 +86,40 @@ START_TEST(test_live_plain)
 }
 END_TEST
 
+/*
+ * The guest's vCPU arrives as it was: encrypted, sealed and opened by
+ * the hypervisors (the toolstacks hold no state key); plain, as dom0
+ * read it.
+ */
+static void state_moves(bool plain)
+{
+    struct twohost p;
+    uint8_t want[SIM_VCPU_STATE_SIZE], got[SIM_VCPU_STATE_SIZE];
+    unsigned int i;
+
+    pair_new(&p, 4 << 20, 0);
+    for ( i = 0; i < sizeof(want); i++ )
+        want[i] = (uint8_t)(i * 13 + plain);
+    ck_assert_int_eq(sim_domain_pause(p.src, p.domid), 0);
+    ck_assert_int_eq(sim_vcpu_set(p.src, p.domid, want), 0);
+    ck_assert_int_eq(sim_domain_unpause(p.src, p.domid), 0);
+    p.scfg.plain = plain;
+    p.rcfg.trust.any_source = plain;
+    twohost_run(&p, false, NULL, NULL);
+    ck_assert_msg(p.src_rc == 0, "source: %s", p.serr);
+    ck_assert_msg(p.dst_rc == 0, "destination: %s", p.rerr);
+    ck_assert_int_eq(sim_vcpu_get(p.dst, p.rst.domid, got), 0);
+    ck_assert_mem_eq(got, want, sizeof(got));
+    twohost_free(&p);
+}
+
+START_TEST(test_state_moves)
+{
+    state_moves(false);
+    state_moves(true);
+}
+END_TEST
+
 START_TEST(test_plain_receiver_refuses_encrypted)
 {
     struct twohost p;
@@ -370,6 +404,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_live_encrypted);
     tcase_add_test(tc, test_live_plain);
+    tcase_add_test(tc, test_state_moves);
     tcase_add_test(tc, test_plain_receiver_refuses_encrypted);
     tcase_add_test(tc, test_plain_refused_without_any_source);
     tcase_add_test(tc, test_unlisted_source_refused);

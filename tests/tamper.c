@@ -6,9 +6,10 @@
  * message and record lies, and a second one to have another session's
  * bytes.  Then, for each case, a man in the middle changes the live
  * connection: one bit flipped in each field (handshake, request, stream
- * headers, page records in their headers, ciphertext and tags, vCPU and
- * end records, every control message both ways); records dropped,
- * duplicated, reordered, replayed later or taken from another session;
+ * headers, page records and the guest's sealed state in their headers,
+ * ciphertext and tags, the end record, every control message both ways);
+ * records dropped, duplicated, reordered, replayed later or taken from
+ * another session;
  * unknown records injected; control messages dropped, duplicated,
  * replayed from another session, forged, or held past the other side's
  * timeout; a refusal turned into a forged success and the reverse; the
@@ -157,6 +158,29 @@ static void add_page_record(struct layout *l, uint64_t p, const char *where)
     add(l, 0, p + 32 + 4095, 1, "%s ciphertext[4095]", where);
     add(l, 0, p + 4128, 1, "%s tag[0]", where);
     add(l, 0, p + 4143, 1, "%s tag[15]", where);
+}
+
+/*
+ * Fields of the sealed state (struct xen_encmig_state_hdr, ciphertext,
+ * tag): the hypervisor checks the header, the tag the rest.
+ */
+static void add_state_record(struct layout *l, uint64_t q, uint32_t len)
+{
+    uint32_t text = len - XEN_ENCMIG_STATE_OVERHEAD;
+    uint64_t tag = q + XEN_ENCMIG_STATE_HDR_SIZE + text;
+
+    add(l, 0, q + 0, 4, "state kind");
+    add(l, 0, q + 4, 4, "state instance");
+    add(l, 0, q + 8, 8, "state seq");
+    add(l, 0, q + 16, 4, "state length");
+    add(l, 0, q + 20, 4, "state nr_vcpus");
+    add(l, 0, q + 24, 4, "state flags");
+    add(l, 0, q + 28, 4, "state pad");
+    add(l, 0, q + 32, 1, "state ciphertext[0]");
+    add(l, 0, q + 32 + text / 2, 1, "state ciphertext[%u]", text / 2);
+    add(l, 0, tag - 1, 1, "state ciphertext[%u]", text - 1);
+    add(l, 0, tag, 1, "state tag[0]");
+    add(l, 0, tag + 15, 1, "state tag[15]");
 }
 
 static void add_hello(struct layout *l, const uint8_t *d, uint64_t q)
@@ -311,12 +335,8 @@ static int learn(struct layout *l, const uint8_t *to_dst, uint64_t n0,
             }
             pages += count;
             break;
-        case REC_TYPE_ENCMIG_VCPU:
-            add(l, 0, q, 4, "vcpu id");
-            add(l, 0, q + 4, 4, "vcpu pad");
-            add(l, 0, q + 8, 1, "vcpu state[0]");
-            add(l, 0, q + 8 + 511, 1, "vcpu state[511]");
-            add(l, 0, q + 8 + 512, 1, "vcpu tag[0]");
+        case REC_TYPE_ENCMIG_STATE:
+            add_state_record(l, q, len);
             break;
         case REC_TYPE_ENCMIG_END:
             add(l, 0, q, 4, "end streams");
@@ -467,6 +487,71 @@ static size_t forge_failed(uint8_t *out)
     return n + ENCMIG_MAC_SIZE;
 }
 
+/*
+ * A case on the stream to the destination: its bytes up to at, then
+ * [from, to) again, or another session's bytes there, then its bytes
+ * from resume on.
+ */
+static void splice_case(struct twohost *t, struct tally *ty,
+                        const char *name, uint64_t at, const uint8_t *other,
+                        uint64_t from, uint64_t to, uint64_t resume)
+{
+    struct relay_plan a, b;
+
+    plan_pass(&a);
+    plan_pass(&b);
+    plan_range(&a, 0, at);
+    if ( other )
+        plan_literal(&a, other + from, to - from);
+    else
+        plan_range(&a, from, to);
+    plan_range(&a, resume, RELAY_END);
+    run_case(t, ty, REFUSED, name, &a, &b);
+}
+
+/*
+ * The sealed state beyond drop, duplicate and swap: moved to the front,
+ * replayed where ENCMIG_END belongs, after it and after END, another
+ * session's beside ours, and cut inside.  Exactly one state record may
+ * come, after the last page and before the end, and only the session's
+ * own opens.
+ */
+static void state_cases(struct twohost *t, struct tally *ty,
+                        const struct layout *l, unsigned int state,
+                        const uint8_t *other)
+{
+    const struct record *st = &l->r[state], *end = &l->r[state + 1];
+    uint64_t first = l->r[0].off, len = st->end - st->off;
+    struct relay_plan a, b;
+
+    plan_pass(&a);
+    plan_pass(&b);
+    plan_range(&a, 0, first);
+    plan_range(&a, st->off, st->end);
+    plan_range(&a, first, st->off);
+    plan_range(&a, st->end, RELAY_END);
+    run_case(t, ty, REFUSED, "state record moved before the pages", &a, &b);
+
+    splice_case(t, ty, "state record replayed in place of the end",
+                st->end, NULL, st->off, st->end, end->end);
+    splice_case(t, ty, "state record replayed after the end record",
+                end->end, NULL, st->off, st->end, end->end);
+    splice_case(t, ty, "state record replayed after END",
+                l->stream_end, NULL, st->off, st->end, l->stream_end);
+    splice_case(t, ty, "another session's state record before ours",
+                st->off, other, st->off, st->end, st->off);
+    splice_case(t, ty, "another session's state record after ours",
+                st->end, other, st->off, st->end, st->end);
+
+    plan_pass(&a);
+    plan_range(&a, 0, st->off + REC_HDR_SIZE + XEN_ENCMIG_STATE_HDR_SIZE / 2);
+    run_case(t, ty, REFUSED, "cut inside the state record's header", &a, &b);
+    plan_pass(&a);
+    plan_range(&a, 0, st->off + len / 2);
+    run_case(t, ty, REFUSED, "cut inside the state record's ciphertext", &a,
+             &b);
+}
+
 /* Control messages: dropped, duplicated, another session's, forged, held
  * past the other side's timeout. */
 static void control_cases(struct twohost *t, struct tally *ty,
@@ -572,7 +657,8 @@ int main(int argc, char **argv)
     const uint8_t *cl[2], *ot[2];
     const struct message *ready, *received, *resumed;
     uint64_t n0, n1, on0, on1, i, pages_first = UINT64_MAX, pages_last = 0;
-    uint64_t vcpu_off = 0;
+    uint64_t state_off = 0;
+    unsigned int state = 0, end = 0;
     unsigned int k, nrec;
     bool json = false;
     char name[96];
@@ -618,15 +704,21 @@ int main(int argc, char **argv)
             pages_first = k;
         if ( l.r[k].type == REC_TYPE_ENCMIG_PAGES )
             pages_last = k;
-        if ( l.r[k].type == REC_TYPE_ENCMIG_VCPU )
-            vcpu_off = l.r[k].off;
+        if ( l.r[k].type == REC_TYPE_ENCMIG_STATE )
+        {
+            state = k;
+            state_off = l.r[k].off;
+        }
+        if ( l.r[k].type == REC_TYPE_ENCMIG_END )
+            end = k;
     }
     nrec = l.nr;
     ready = find_msg(&l, MSG_READY);
     received = find_msg(&l, MSG_RECEIVED);
     resumed = find_msg(&l, MSG_RESUMED);
     if ( pages_first == UINT64_MAX || pages_last < pages_first + 2 ||
-         !vcpu_off || !ready || !received || !resumed )
+         !state_off || end != state + 1 || !ready || !received ||
+         !resumed )
     {
         fprintf(stderr, "tamper: the recorded stream is not as expected\n");
         return 1;
@@ -696,10 +788,10 @@ int main(int argc, char **argv)
         const struct record *r = &l.r[k];
 
         plan_pass(&a);
-        plan_range(&a, 0, vcpu_off);
+        plan_range(&a, 0, state_off);
         plan_range(&a, r->off, r->end);
-        plan_range(&a, vcpu_off, RELAY_END);
-        snprintf(name, sizeof(name), "replay record %u before the vCPU", k);
+        plan_range(&a, state_off, RELAY_END);
+        snprintf(name, sizeof(name), "replay record %u before the state", k);
         run_case(&t, &ty, REFUSED, name, &a, &b);
 
         plan_pass(&a);
@@ -722,7 +814,7 @@ int main(int argc, char **argv)
     plan_range(&a, l.stream_end, RELAY_END);
     run_case(&t, &ty, REFUSED, "whole stream of another session", &a, &b);
     for ( k = 0; k < nrec; k++ )
-        if ( l.r[k].type == REC_TYPE_ENCMIG_VCPU ||
+        if ( l.r[k].type == REC_TYPE_ENCMIG_STATE ||
              l.r[k].type == REC_TYPE_ENCMIG_END )
         {
             plan_pass(&a);
@@ -733,6 +825,7 @@ int main(int argc, char **argv)
                      encmig_rec_type_str(l.r[k].type));
             run_case(&t, &ty, REFUSED, name, &a, &b);
         }
+    state_cases(&t, &ty, &l, state, other);
 
     /* 4. Unknown records, optional and mandatory, before every record. */
     for ( k = 0; k < 2; k++ )

@@ -269,8 +269,9 @@ static bool record_ok(uint32_t type, uint32_t len)
                                     (8 + XEN_ENCMIG_PAGE_SIZE);
     case REC_TYPE_ENCMIG_PAGES:
         return len >= 8 + XEN_ENCMIG_REC_SIZE && len <= REC_BODY_MAX;
-    case REC_TYPE_ENCMIG_VCPU:
-        return len == 8 + SIM_VCPU_STATE_SIZE + XEN_ENCMIG_TAG_SIZE;
+    case REC_TYPE_ENCMIG_STATE:
+        return len >= XEN_ENCMIG_STATE_OVERHEAD &&
+               len <= XEN_ENCMIG_MAX_STATE + XEN_ENCMIG_STATE_OVERHEAD;
     case REC_TYPE_ENCMIG_END:
         return len >= 80 && len <= 8 + 8 * ENCMIG_MAX_STREAMS + 64;
     case REC_TYPE_ENCMIG_SIM_VCPU:

@@ -227,13 +227,18 @@ static void sim_vcpu(struct stream_writer *w)
     record(w, REC_TYPE_ENCMIG_SIM_VCPU, state, sizeof(state));
 }
 
-static void encmig_vcpu(struct stream_writer *w)
+/* A sealed state with a well-formed header: the hypervisor's first. */
+static void encmig_state(struct stream_writer *w)
 {
-    uint8_t body[8 + SIM_VCPU_STATE_SIZE + XEN_ENCMIG_TAG_SIZE];
+    struct xen_encmig_state_hdr h = {
+        .kind = XEN_ENCMIG_STATE_hvm_context, .seq = 0,
+        .length = SIM_VCPU_STATE_SIZE, .nr_vcpus = 1,
+    };
+    uint8_t body[XEN_ENCMIG_STATE_OVERHEAD + SIM_VCPU_STATE_SIZE];
 
-    memset(body, 0, 8);
-    memset(body + 8, 0x77, sizeof(body) - 8);
-    record(w, REC_TYPE_ENCMIG_VCPU, body, sizeof(body));
+    memcpy(body, &h, sizeof(h));
+    memset(body + sizeof(h), 0x77, sizeof(body) - sizeof(h));
+    record(w, REC_TYPE_ENCMIG_STATE, body, sizeof(body));
 }
 
 static void encmig_end(struct stream_writer *w, uint64_t records)
@@ -584,9 +589,33 @@ static unsigned int session_find(const struct session *s, uint32_t type,
     die("record not in the recorded session");
 }
 
+/* In an order: where variant() writes its extra bytes. */
+#define EXTRA  (~0U)
+/* As reorder()'s skip or after: no record. */
+#define NONE   (~0U)
+
+/*
+ * The indexes of s's records in order into order, leaving out skip and
+ * listing insert again right after after; their number.
+ */
+static unsigned int reorder(const struct session *s, unsigned int *order,
+                            unsigned int skip, unsigned int after,
+                            unsigned int insert)
+{
+    unsigned int i, n = 0;
+
+    for (i = 0; i < s->n; i++) {
+        if (i != skip)
+            order[n++] = i;
+        if (i == after)
+            order[n++] = insert;
+    }
+    return n;
+}
+
 /*
  * A variant of session s: its head, then the records listed in order
- * (indexes into s; extra, if not NULL, is written where ~0U is listed),
+ * (indexes into s; extra, if not NULL, is written where EXTRA is listed),
  * then its tail (or other_tail), and check the receiver refuses it with
  * want.
  */
@@ -601,7 +630,7 @@ static void variant(const char *name, const struct session *s,
 
     put(fd, s->d, s->head);
     for (i = 0; i < n; i++) {
-        if (order[i] == ~0U)
+        if (order[i] == EXTRA)
             put(fd, extra, extra_len);
         else
             put(fd, s->d + s->rec[order[i]].off, s->rec[order[i]].len);
@@ -621,7 +650,8 @@ static void recorded_seeds(void)
     struct session e, p;
     uint8_t *enc, *plain;
     size_t enc_len, plain_len;
-    unsigned int p0, p1, vc, end, pvc, order[MAX_RECS], n, i;
+    unsigned int p0, p1, st, end, pvc, order[MAX_RECS], n, i;
+    uint8_t *altered;
 
     record_session("rec-encrypted", false, 4, 3, &enc, &enc_len);
     record_session("rec-plain", true, 4, 3, &plain, &plain_len);
@@ -631,17 +661,15 @@ static void recorded_seeds(void)
     /*
      * Authentic records put together wrongly: each must be refused, for
      * the reason given.  The encrypted session is two page batches, the
-     * vCPU, ENCMIG_END and END.
+     * guest's sealed state, ENCMIG_END and END.
      */
     p0 = session_find(&e, REC_TYPE_ENCMIG_PAGES, 0);
     p1 = session_find(&e, REC_TYPE_ENCMIG_PAGES, 1);
-    vc = session_find(&e, REC_TYPE_ENCMIG_VCPU, 0);
+    st = session_find(&e, REC_TYPE_ENCMIG_STATE, 0);
     end = session_find(&e, REC_TYPE_ENCMIG_END, 0);
 
     /* The last batch dropped: only the end record's count can tell. */
-    for (n = 0, i = 0; i < e.n; i++)
-        if (i != p1)
-            order[n++] = i;
+    n = reorder(&e, order, p1, NONE, 0);
     variant("rec-enc-drop-last", &e, order, n, NULL, 0, NULL, 0,
             "the end record failed authentication");
 
@@ -650,48 +678,60 @@ static void recorded_seeds(void)
     variant("rec-enc-swap", &e, order, n, NULL, 0, NULL, 0,
             "out of sequence");
 
-    for (n = 0, i = 0; i < e.n; i++) {
-        order[n++] = i;
-        if (i == end)
-            order[n++] = end;
-    }
+    n = reorder(&e, order, NONE, end, end);
     variant("rec-enc-second-end", &e, order, n, NULL, 0, NULL, 0,
             "a second end record");
 
-    for (n = 0, i = 0; i < e.n; i++)
-        if (i != end)
-            order[n++] = i;
+    n = reorder(&e, order, end, NONE, 0);
     variant("rec-enc-no-end", &e, order, n, NULL, 0, NULL, 0,
             "without its authenticated end record");
 
-    for (n = 0, i = 0; i < e.n; i++) {
-        if (i == p1)
-            continue;
-        order[n++] = i;
-        if (i == vc)
-            order[n++] = p1;
-    }
-    variant("rec-enc-pages-after-vcpu", &e, order, n, NULL, 0, NULL, 0,
-            "page record after the vCPU state");
+    n = reorder(&e, order, p1, st, p1);
+    variant("rec-enc-pages-after-state", &e, order, n, NULL, 0, NULL, 0,
+            "page record after the guest's state");
 
-    for (n = 0, i = 0; i < e.n; i++)
-        order[n++] = i;
+    /* The sealed state: dropped, twice, first, and altered in transit. */
+    n = reorder(&e, order, st, NONE, 0);
+    variant("rec-enc-no-state", &e, order, n, NULL, 0, NULL, 0,
+            "end record before the guest's state");
+
+    n = reorder(&e, order, NONE, st, st);
+    variant("rec-enc-second-state", &e, order, n, NULL, 0, NULL, 0,
+            "a second state record");
+
+    order[0] = st;
+    n = 1 + reorder(&e, order + 1, st, NONE, 0);
+    variant("rec-enc-state-first", &e, order, n, NULL, 0, NULL, 0,
+            "page record after the guest's state");
+
+    n = reorder(&e, order, st, st, EXTRA);
+    altered = malloc(e.rec[st].len);
+    if (!altered)
+        die("malloc");
+    /* Past the record's header: the sealed state's seq, then its text. */
+    memcpy(altered, enc + e.rec[st].off, e.rec[st].len);
+    altered[REC_HDR_SIZE + 8] ^= 1;
+    variant("rec-enc-state-seq", &e, order, n, altered, e.rec[st].len, NULL,
+            0, "sealed state is out of sequence");
+    memcpy(altered, enc + e.rec[st].off, e.rec[st].len);
+    altered[REC_HDR_SIZE + XEN_ENCMIG_STATE_HDR_SIZE + 100] ^= 0x10;
+    variant("rec-enc-state-flip", &e, order, n, altered, e.rec[st].len, NULL,
+            0, "sealed state failed authentication");
+    free(altered);
+
+    n = reorder(&e, order, NONE, NONE, 0);
     variant("rec-enc-trailer", &e, order, n, NULL, 0, ready_msg,
             sizeof(ready_msg), "STREAM_DONE failed authentication");
 
     /* The plain session with an encrypted session's records in it. */
     pvc = session_find(&p, REC_TYPE_ENCMIG_SIM_VCPU, 0);
-    for (n = 0, i = 0; i < p.n; i++) {
-        order[n++] = i;
-        if (i == pvc)
-            order[n++] = ~0U;
-    }
+    n = reorder(&p, order, NONE, pvc, EXTRA);
     variant("rec-plain-enc-end", &p, order, n, enc + e.rec[end].off,
             e.rec[end].len, NULL, 0, "ENCMIG_END record in a plain stream");
-    variant("rec-plain-enc-vcpu", &p, order, n, enc + e.rec[vc].off,
-            e.rec[vc].len, NULL, 0, "ENCMIG_VCPU record in a plain stream");
+    variant("rec-plain-enc-state", &p, order, n, enc + e.rec[st].off,
+            e.rec[st].len, NULL, 0, "ENCMIG_STATE record in a plain stream");
     variant("rec-plain-second-vcpu", &p, order, n, plain + p.rec[pvc].off,
-            p.rec[pvc].len, NULL, 0, "a second vCPU record");
+            p.rec[pvc].len, NULL, 0, "a second state record");
 
     free(enc);
     free(plain);
@@ -726,25 +766,25 @@ static void encrypted_seeds(void)
     stream_writer_init(&w, fd);
     stream_write_headers(&w, DHDR_TYPE_ENCMIG_SIM);
     encmig_pages(&w, 2);
-    encmig_vcpu(&w);
+    encmig_state(&w);
     encmig_end(&w, 2);
     record(&w, REC_TYPE_END, NULL, 0);
     done(fd);
     check(fd, "enc-stream", "signature does not verify");
 
     /* No pages. */
-    fd = create("stream", "enc-vcpu");
+    fd = create("stream", "enc-state");
     request(fd, MIGRATE_MODE_ENCRYPTED, 4, 2);
     hello(fd, 1, 2);
     source_auth(fd);
     stream_writer_init(&w, fd);
     stream_write_headers(&w, DHDR_TYPE_ENCMIG_SIM);
     optional(&w);
-    encmig_vcpu(&w);
+    encmig_state(&w);
     encmig_end(&w, 0);
     record(&w, REC_TYPE_END, NULL, 0);
     done(fd);
-    check(fd, "enc-vcpu", "signature does not verify");
+    check(fd, "enc-state", "signature does not verify");
 }
 
 /* ---- handshake seeds: selector byte, then the parser's input ---------- */
@@ -848,7 +888,7 @@ static void handshake_seeds(void)
     page_data(&w, &pfn, 1);
     optional(&w);
     record(&w, REC_TYPE_ENCMIG_SIM_VCPU, state, sizeof(state));
-    encmig_vcpu(&w);
+    encmig_state(&w);
     encmig_end(&w, 1);
     record(&w, REC_TYPE_END, NULL, 0);
     close(fd);

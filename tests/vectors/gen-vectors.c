@@ -204,7 +204,7 @@ int main(int argc, char **argv)
     fprintf(f, "batch %u\n", BATCH);
     put_hex(f, "guest_sha256", hash, 32);
     EVP_Digest(state, sizeof(state), hash, NULL, EVP_sha256(), NULL);
-    put_hex(f, "vcpu_sha256", hash, 32);
+    put_hex(f, "state_sha256", hash, 32);
     if (fclose(f))
         die(path);
     encmig_core_fini(&core);

@@ -44,8 +44,12 @@ struct encmig_domain_ops {
      */
     int (*dirty_clean)(void *plat, domid_t d, uint64_t *bitmap,
                        size_t words, uint64_t *count);
-    /* vCPU 0's state, SIM_VCPU_STATE_SIZE bytes: a secret of the guest,
-     * which the caller wipes. */
+    /*
+     * vCPU 0's state, SIM_VCPU_STATE_SIZE bytes: a secret of the guest,
+     * which the caller wipes.  Only the plain mode uses these; encrypted,
+     * the hypervisor seals and opens the state itself (save_state,
+     * load_state) and dom0 never sees it.
+     */
     int (*vcpu_get)(void *plat, domid_t d, uint8_t *state);
     int (*vcpu_set)(void *plat, domid_t d, const uint8_t *state);
     /*

@@ -7,7 +7,7 @@
  * libxc-format stream, and the destination's confirmations.  Pre-copy:
  * round 0 sends every page, each later round the pages dirtied since,
  * until the dirty set stops shrinking or a round limit is hit; then the
- * guest is paused, the rest and its vCPU sent, and the destination resumes
+ * guest is paused, the rest and its state sent, and the destination resumes
  * it.  Until the destination has confirmed, the source keeps its guest and
  * resumes it on any failure; the destination destroys what it received.
  */
@@ -33,6 +33,12 @@
 
 #define MIGRATE_MODE_ENCRYPTED      1
 #define MIGRATE_MODE_PLAIN          2
+
+/*
+ * The state the hypervisor seals in an encrypted migration: a simulated
+ * guest is translated, and its HVM context is its vCPU (sim/port-sim.c).
+ */
+#define MIGRATE_STATE_KIND          XEN_ENCMIG_STATE_hvm_context
 
 /* Who we are and whom we trust (handshake). */
 struct encmig_trust {

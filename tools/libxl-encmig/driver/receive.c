@@ -25,7 +25,9 @@
 #include "../protocol/msg.h"
 #include "../protocol/records.h"
 #include "../protocol/request.h"
+#include "../protocol/state.h"
 #include "../../../hypercalls/encmig_hc.h"
+#include "../../../sim/sim.h"
 
 struct receiver {
     const struct encmig_recv_cfg *cfg;
@@ -50,7 +52,7 @@ struct receiver {
 
     struct stream_reader r;
     struct encmig_core core;      /* keys, transcript, control MACs */
-    bool vcpu_seen, end_seen;
+    bool state_seen, end_seen;
 };
 
 #define fail(s, rc, ...) encmig_fail((s)->err, (s)->errlen, (rc), __VA_ARGS__)
@@ -137,9 +139,9 @@ static int read_pages(struct receiver *s, uint32_t type, uint32_t len)
         return fail(s, -EBADMSG, "%s record in a%s stream",
                     encmig_rec_type_str(type),
                     s->encrypted ? "n encrypted" : " plain");
-    /* The order is fixed: pages, then the vCPU, then the end. */
-    if (s->vcpu_seen)
-        return fail(s, -EBADMSG, "page record after the vCPU state");
+    /* The order is fixed: pages, then the guest's state, then the end. */
+    if (s->state_seen)
+        return fail(s, -EBADMSG, "page record after the guest's state");
 
     /* The length says how many pages; the header must say the same. */
     item = s->encrypted ? XEN_ENCMIG_REC_SIZE
@@ -178,44 +180,71 @@ static int read_pages(struct receiver *s, uint32_t type, uint32_t len)
     return 0;
 }
 
-static int read_vcpu(struct receiver *s, uint32_t type, uint32_t len)
+/* Plain: the vCPU as dom0 read it on the source, written as it came. */
+static int load_vcpu(struct receiver *s, uint32_t len)
 {
-    uint8_t body[ENCMIG_VCPU_SIZE];
-    uint8_t state[SIM_VCPU_STATE_SIZE];
+    uint8_t vcpu[SIM_VCPU_STATE_SIZE];
     struct iovec iov;
-    uint32_t vcpu;
     int rc;
 
-    if ((type == REC_TYPE_ENCMIG_VCPU) != s->encrypted)
+    /* The header check bounded len to exactly this. */
+    iov.iov_base = vcpu;
+    iov.iov_len = len;
+    rc = stream_read_record_body(&s->r, REC_TYPE_ENCMIG_SIM_VCPU, len, &iov,
+                                 1);
+    if (rc)
+        return fail(s, rc, "reading the vCPU record: %s", strerror(-rc));
+    rc = s->ops->vcpu_set(s->plat, s->domid, vcpu);
+    OPENSSL_cleanse(vcpu, sizeof(vcpu));
+    return rc ? fail(s, rc, "loading the vCPU state: %s", strerror(-rc)) : 0;
+}
+
+/*
+ * Encrypted: the hypervisor's sealed record, read straight into a
+ * hypercall buffer; only the hypervisor opens it, and it refuses one
+ * that was altered, replayed or sealed for another session or guest.
+ */
+static int load_sealed_state(struct receiver *s, uint32_t len)
+{
+    struct iovec iov;
+    void *buf;
+    int rc;
+
+    /* The header check bounded len to one sealed state (4 MiB + 48). */
+    buf = encmig_hc_buf_alloc(s->hc, len);
+    if (!buf)
+        return fail(s, -ENOMEM, "a buffer of %u bytes for the guest's "
+                    "state", len);
+    iov.iov_base = buf;
+    iov.iov_len = len;
+    rc = stream_read_record_body(&s->r, REC_TYPE_ENCMIG_STATE, len, &iov, 1);
+    if (rc)
+        fail(s, rc, "reading the state record: %s", strerror(-rc));
+    else
+        rc = encmig_state_load(s->hc, s->domid, MIGRATE_STATE_KIND, 0, buf,
+                               len, s->err, s->errlen);
+    encmig_hc_buf_free(s->hc, buf, len);
+    return rc;
+}
+
+/* The guest's state: one record, after the last page and before the end. */
+static int read_state(struct receiver *s, uint32_t type, uint32_t len)
+{
+    int rc;
+
+    if ((type == REC_TYPE_ENCMIG_STATE) != s->encrypted)
         return fail(s, -EBADMSG, "%s record in a%s stream",
                     encmig_rec_type_str(type),
                     s->encrypted ? "n encrypted" : " plain");
-    if (s->vcpu_seen)
-        return fail(s, -EBADMSG, "a second vCPU record");
+    if (s->state_seen)
+        return fail(s, -EBADMSG, "a second state record");
     if ((rc = drain(s)))
         return rc;
 
-    /* The header check bounded len to exactly one of these. */
-    iov.iov_base = s->encrypted ? body : state;
-    iov.iov_len = len;
-    rc = stream_read_record_body(&s->r, type, len, &iov, 1);
-    if (rc)
-        return fail(s, rc, "reading the vCPU record: %s", strerror(-rc));
-    if (s->encrypted) {
-        rc = encmig_vcpu_open(s->core.k.state, body, len, &vcpu, state);
-        if (rc)
-            return fail(s, rc, "the vCPU record failed authentication");
-        if (vcpu != 0)
-            return fail(s, -EBADMSG, "vCPU record for vCPU %u: the guest "
-                        "has one, vCPU 0", vcpu);
-    }
-
-    rc = s->ops->vcpu_set(s->plat, s->domid, state);
-    OPENSSL_cleanse(state, sizeof(state));
-    if (rc)
-        return fail(s, rc, "loading the vCPU state: %s", strerror(-rc));
-    s->vcpu_seen = true;
-    return 0;
+    rc = s->encrypted ? load_sealed_state(s, len) : load_vcpu(s, len);
+    if (!rc)
+        s->state_seen = true;
+    return rc;
 }
 
 static int read_end(struct receiver *s, uint32_t len)
@@ -230,8 +259,8 @@ static int read_end(struct receiver *s, uint32_t len)
         return fail(s, -EBADMSG, "ENCMIG_END record in a plain stream");
     if (s->end_seen)
         return fail(s, -EBADMSG, "a second end record");
-    if (!s->vcpu_seen)
-        return fail(s, -EBADMSG, "end record before the vCPU state");
+    if (!s->state_seen)
+        return fail(s, -EBADMSG, "end record before the guest's state");
     if ((rc = drain(s)))
         return rc;
     if (len != sizeof(body))
@@ -307,9 +336,9 @@ static int read_stream(struct receiver *s)
         case REC_TYPE_PAGE_DATA:
             rc = read_pages(s, type, len);
             break;
-        case REC_TYPE_ENCMIG_VCPU:
+        case REC_TYPE_ENCMIG_STATE:
         case REC_TYPE_ENCMIG_SIM_VCPU:
-            rc = read_vcpu(s, type, len);
+            rc = read_state(s, type, len);
             break;
         case REC_TYPE_ENCMIG_END:
             rc = read_end(s, len);
@@ -317,9 +346,9 @@ static int read_stream(struct receiver *s)
         case REC_TYPE_END:
             if ((rc = drain(s)))
                 return rc;
-            if (!s->vcpu_seen)
+            if (!s->state_seen)
                 return fail(s, -EBADMSG, "the stream ended without the "
-                            "vCPU state");
+                            "guest's state");
             if (s->encrypted && !s->end_seen)
                 return fail(s, -EBADMSG, "the stream ended without its "
                             "authenticated end record");
@@ -482,13 +511,13 @@ static int setup(struct receiver *s)
     s->domain = true;
 
     if (s->encrypted) {
-        if (encmig_hc_setup(s->hc, s->domid, XEN_ENCMIG_DIR_IMPORT, 1,
-                             &s->core.k.pages)) {
-            rc = fail(s, -errno, "setting up the import session: %s",
-                      strerror(errno));
+        /* The page and state keys go to the hypervisor; we keep neither. */
+        rc = encmig_core_hv_setup(&s->core, s->hc, s->domid,
+                                  XEN_ENCMIG_DIR_IMPORT, 1);
+        if (rc) {
+            fail(s, rc, "setting up the import session: %s", strerror(-rc));
             goto out;
         }
-        OPENSSL_cleanse(&s->core.k.pages, sizeof(s->core.k.pages));
     }
 
     rc = ring_init(&s->ring, s->hc,

@@ -24,7 +24,9 @@
 #include "../protocol/msg.h"
 #include "../protocol/records.h"
 #include "../protocol/request.h"
+#include "../protocol/state.h"
 #include "../../../hypercalls/encmig_hc.h"
+#include "../../../sim/sim.h"
 
 struct sender {
     const struct encmig_send_cfg *cfg;
@@ -259,30 +261,28 @@ static int precopy(struct sender *s)
               : 0;
 }
 
-static int send_vcpu(struct sender *s)
+/*
+ * The guest's state, once it is paused and its last pages are out.
+ * Encrypted, the hypervisor seals it and we pass on ciphertext that we
+ * hold no key to; plain, dom0 reads the vCPU, as xl does today.
+ */
+static int send_state(struct sender *s)
 {
-    uint8_t state[SIM_VCPU_STATE_SIZE];
-    uint8_t body[ENCMIG_VCPU_SIZE];
+    uint8_t vcpu[SIM_VCPU_STATE_SIZE];
     struct iovec iov;
     int rc;
 
-    rc = s->ops->vcpu_get(s->plat, s->cfg->domid, state);
+    if (!s->cfg->plain)
+        return encmig_state_send(&s->w, s->hc, s->cfg->domid,
+                                 MIGRATE_STATE_KIND, 0, s->err, s->errlen);
+
+    rc = s->ops->vcpu_get(s->plat, s->cfg->domid, vcpu);
     if (rc)
         return fail(s, rc, "reading the vCPU state: %s", strerror(-rc));
-
-    if (s->cfg->plain) {
-        iov.iov_base = state;
-        iov.iov_len = sizeof(state);
-        rc = stream_write_record(&s->w, REC_TYPE_ENCMIG_SIM_VCPU, &iov, 1);
-    } else {
-        rc = encmig_vcpu_seal(s->core.k.state, 0, state, body);
-        if (!rc) {
-            iov.iov_base = body;
-            iov.iov_len = sizeof(body);
-            rc = stream_write_record(&s->w, REC_TYPE_ENCMIG_VCPU, &iov, 1);
-        }
-    }
-    OPENSSL_cleanse(state, sizeof(state));
+    iov.iov_base = vcpu;
+    iov.iov_len = sizeof(vcpu);
+    rc = stream_write_record(&s->w, REC_TYPE_ENCMIG_SIM_VCPU, &iov, 1);
+    OPENSSL_cleanse(vcpu, sizeof(vcpu));
     return rc ? fail(s, rc, "sending the vCPU state: %s", strerror(-rc)) : 0;
 }
 
@@ -396,12 +396,13 @@ static int setup_encryption(struct sender *s)
     encmig_hs_result_wipe(&hs);
     if (rc)
         return fail(s, rc, "deriving keys: %s", strerror(-rc));
-    if (encmig_hc_setup(s->hc, cfg->domid, XEN_ENCMIG_DIR_EXPORT, 1,
-                         &s->core.k.pages))
-        return fail(s, -errno, "setting up the export session: %s",
-                    strerror(errno));
+    /* The page and state keys go to the hypervisor; we keep neither. */
+    rc = encmig_core_hv_setup(&s->core, s->hc, cfg->domid,
+                              XEN_ENCMIG_DIR_EXPORT, 1);
+    if (rc)
+        return fail(s, rc, "setting up the export session: %s",
+                    strerror(-rc));
     s->session = true;
-    OPENSSL_cleanse(&s->core.k.pages, sizeof(s->core.k.pages));
     s->w.core = &s->core;
 
     /* The request sized the guest before there was a key: bind it now. */
@@ -571,7 +572,7 @@ int encmig_migrate_send(const struct encmig_send_cfg *cfg,
     }
     s.thread_on = true;
 
-    if ((rc = precopy(&s)) || (rc = send_vcpu(&s)) ||
+    if ((rc = precopy(&s)) || (rc = send_state(&s)) ||
          (rc = send_end(&s)))
         goto out;
     rc = finish(&s);

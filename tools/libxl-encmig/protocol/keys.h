@@ -48,12 +48,4 @@ void encmig_keys_wipe(struct encmig_keys *k);
 int encmig_hmac(const uint8_t key[32], const void *const *parts,
                 const size_t *lens, unsigned int n, uint8_t mac[32]);
 
-/* AES-256-GCM seal/open of small records in userspace; open: -EBADMSG. */
-int encmig_seal(const uint8_t key[32], const uint8_t iv[12],
-                const void *aad, size_t aad_len, const void *in, size_t len,
-                uint8_t *out, uint8_t tag[16]);
-int encmig_open(const uint8_t key[32], const uint8_t iv[12],
-                const void *aad, size_t aad_len, const void *in, size_t len,
-                const uint8_t tag[16], uint8_t *out);
-
 #endif /* __ENCMIG_KEYS_H__ */

@@ -7,8 +7,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include "keys.h"
-
 #include "records.h"
 #include "wbuf.h"
 
@@ -98,44 +96,4 @@ void encmig_pfns_from_le(uint64_t *pfns, uint32_t n)
 
     for (i = 0; i < n; i++)
         pfns[i] = le64toh(pfns[i]);
-}
-
-/* The IV: be32(vcpu), then eight zero bytes; the AAD: the 8-byte head. */
-static void vcpu_iv(uint32_t vcpu, uint8_t head[8], uint8_t iv[12])
-{
-    struct wbuf b;
-
-    memset(iv, 0, 12);
-    wbuf_init(&b, 12);
-    if (!wbuf_put_u32be(&b, vcpu))
-        memcpy(iv, wbuf_ptr(&b), 4);
-    wbuf_free(&b);
-    encmig_hdr8_put(head, vcpu, 0);
-}
-
-int encmig_vcpu_seal(const uint8_t key[32], uint32_t vcpu,
-                     const uint8_t state[SIM_VCPU_STATE_SIZE],
-                     uint8_t body[ENCMIG_VCPU_SIZE])
-{
-    uint8_t iv[12];
-
-    vcpu_iv(vcpu, body, iv);
-    return encmig_seal(key, iv, body, 8, state, SIM_VCPU_STATE_SIZE,
-                       body + 8, body + 8 + SIM_VCPU_STATE_SIZE);
-}
-
-int encmig_vcpu_open(const uint8_t key[32], const uint8_t *body,
-                     uint32_t len, uint32_t *vcpu,
-                     uint8_t state[SIM_VCPU_STATE_SIZE])
-{
-    uint8_t head[8], iv[12];
-    uint32_t pad;
-
-    if (len != ENCMIG_VCPU_SIZE)
-        return -EBADMSG;
-    encmig_hdr8_get(body, vcpu, &pad);
-    vcpu_iv(*vcpu, head, iv);
-    /* The head is the AAD: a changed vCPU number or pad fails the tag. */
-    return encmig_open(key, iv, body, 8, body + 8, SIM_VCPU_STATE_SIZE,
-                       body + 8 + SIM_VCPU_STATE_SIZE, state);
 }

@@ -17,7 +17,6 @@
 #include <stdint.h>
 
 #include "stream-format.h"
-#include "../../../sim/sim.h"
 
 /*
  * Two u32le: a record's header (type, length) and the batch header that
@@ -52,21 +51,5 @@ uint32_t encmig_batch_count(size_t len, size_t item);
 /* PAGE_DATA's pfns: u64le on the wire. */
 void encmig_pfns_to_le(uint64_t *pfns, uint32_t n);
 void encmig_pfns_from_le(uint64_t *pfns, uint32_t n);
-
-/*
- * ENCMIG_VCPU: u32le vcpu, u32le pad (0), the state sealed with
- * AES-256-GCM under the session's vCPU key, the 16-byte tag.  The IV is
- * be32(vcpu) and eight zero bytes (each vCPU is sealed once per session
- * key); the AAD is the 8-byte head.  open: -EBADMSG when the tag fails,
- * state wiped.
- */
-#define ENCMIG_VCPU_SIZE  (8 + SIM_VCPU_STATE_SIZE + XEN_ENCMIG_TAG_SIZE)
-
-int encmig_vcpu_seal(const uint8_t key[32], uint32_t vcpu,
-                     const uint8_t state[SIM_VCPU_STATE_SIZE],
-                     uint8_t body[ENCMIG_VCPU_SIZE]);
-int encmig_vcpu_open(const uint8_t key[32], const uint8_t *body,
-                     uint32_t len, uint32_t *vcpu,
-                     uint8_t state[SIM_VCPU_STATE_SIZE]);
 
 #endif /* __ENCMIG_RECORDS_H__ */

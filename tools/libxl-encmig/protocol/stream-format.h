@@ -43,7 +43,6 @@
  */
 #define REC_TYPE_ENCMIG_PAGES    0x00000013U  /* batch of encrypted pages */
 #define REC_TYPE_ENCMIG_STATE    0x00000014U  /* state sealed by Xen */
-#define REC_TYPE_ENCMIG_VCPU     REC_TYPE_ENCMIG_STATE /* the simulator's */
 #define REC_TYPE_ENCMIG_END      0x00000015U  /* authenticated end */
 #define REC_TYPE_ENCMIG_SIM_VCPU 0x00000016U  /* simulator vCPU, --plain */
 
@@ -59,16 +58,24 @@
 #define ENCMIG_MAX_BATCH         XEN_ENCMIG_MAX_BATCH
 
 /*
- * ENCMIG_VCPU body: u32 vcpu, u32 pad, sealed state, 16-byte tag.
+ * ENCMIG_STATE body: the hypervisor's sealed state record exactly as
+ * save_state wrote it (struct xen_encmig_state_hdr, ciphertext, tag).
+ */
+#define ENCMIG_STATE_MIN         XEN_ENCMIG_STATE_OVERHEAD
+#define ENCMIG_STATE_MAX \
+    (XEN_ENCMIG_MAX_STATE + XEN_ENCMIG_STATE_OVERHEAD)
+
+/*
  * ENCMIG_END body: u32 nr_streams, u32 pad, u64 records[nr_streams], the
- * 32-byte handshake transcript hash, then HMAC-SHA256 over the migration
- * request, the image and domain headers and the body before it.
+ * 32-byte handshake transcript hash, then HMAC-SHA256 under the end key
+ * over the stream's transcript hash and the body before it (core.h).
  */
 #define ENCMIG_MAX_STREAMS       XEN_ENCMIG_MAX_STREAMS
 #define ENCMIG_END_MAC_SIZE      32
 #define ENCMIG_TRANSCRIPT_SIZE   32
 
-/* Largest body accepted: a full batch of encrypted pages. */
+/* Largest body accepted: a full batch of encrypted pages (more than the
+ * largest sealed state). */
 #define REC_BODY_MAX \
     (ENCMIG_PAGES_HDR_SIZE + ENCMIG_MAX_BATCH * XEN_ENCMIG_REC_SIZE)
 

@@ -17,6 +17,9 @@
 
 #define OPTIONAL_BODY_MAX   (1U << 20)
 
+_Static_assert(ENCMIG_STATE_MAX <= REC_BODY_MAX,
+               "a record can carry the largest sealed state");
+
 const char *encmig_rec_type_str(uint32_t type)
 {
     switch (type) {
@@ -27,7 +30,7 @@ const char *encmig_rec_type_str(uint32_t type)
     case REC_TYPE_STATIC_DATA_END:  return "STATIC_DATA_END";
     case REC_TYPE_X86_MSR_POLICY:   return "X86_MSR_POLICY";
     case REC_TYPE_ENCMIG_PAGES:     return "ENCMIG_PAGES";
-    case REC_TYPE_ENCMIG_VCPU:      return "ENCMIG_VCPU";
+    case REC_TYPE_ENCMIG_STATE:     return "ENCMIG_STATE";
     case REC_TYPE_ENCMIG_END:       return "ENCMIG_END";
     case REC_TYPE_ENCMIG_SIM_VCPU:  return "ENCMIG_SIM_VCPU";
     }
@@ -199,8 +202,9 @@ static int body_limits(uint32_t type, uint32_t *min, uint32_t *max)
         *min = ENCMIG_PAGES_HDR_SIZE + XEN_ENCMIG_REC_SIZE;
         *max = REC_BODY_MAX;
         return 0;
-    case REC_TYPE_ENCMIG_VCPU:
-        *min = *max = 8 + SIM_VCPU_STATE_SIZE + XEN_ENCMIG_TAG_SIZE;
+    case REC_TYPE_ENCMIG_STATE:
+        *min = ENCMIG_STATE_MIN;
+        *max = ENCMIG_STATE_MAX;
         return 0;
     case REC_TYPE_ENCMIG_END:
         *min = 8 + 8 + ENCMIG_TRANSCRIPT_SIZE + ENCMIG_END_MAC_SIZE;

@@ -25,6 +25,7 @@
 #include "../util.h"
 #include "../protocol/core.h"
 #include "../protocol/records.h"
+#include "../protocol/state.h"
 #include "../protocol/stream.h"
 
 #define BATCH_MAX          ENCMIG_MAX_BATCH
@@ -301,49 +302,21 @@ int encmig_xg_save_end(struct encmig_xg *x, int fd)
     return 0;
 }
 
-/*
- * The guest's state: the hypervisor seals it into a buffer of the size
- * it asks for, which goes out as one ENCMIG_STATE record.  Only its
- * ciphertext passes through here.
- */
+/* The guest's state, which only the hypervisor opens (state.h). */
 int encmig_xg_save_state(struct encmig_xg *x, int fd, uint32_t kind,
                          uint32_t instance)
 {
     struct stream_writer w;
-    struct iovec iov;
-    size_t need = 0, size;
-    void *buf;
     int rc;
 
     if (!x->begun || x->direction != XEN_ENCMIG_DIR_EXPORT)
         return fail(x, -EPROTO, "no export session");
-    if (encmig_hc_save_state(x->hc, x->domid, kind, instance, NULL, &need))
-        return fail(x, -errno, "sizing the guest's state: %s",
-                    strerror(errno));
-    buf = encmig_hc_buf_alloc(x->hc, need);
-    if (!buf)
-        return fail(x, -ENOMEM, "a buffer of %zu bytes for the guest's "
-                    "state", need);
-    size = need;
-    if (encmig_hc_save_state(x->hc, x->domid, kind, instance, buf, &size)) {
-        rc = fail(x, -errno, "the hypervisor's sealing of the guest's "
-                  "state: %s", strerror(errno));
-        goto out;
-    }
-
-    iov.iov_base = buf;
-    iov.iov_len = size;
     stream_writer_init(&w, fd);
     w.core = &x->core;
-    rc = stream_write_record(&w, REC_TYPE_ENCMIG_STATE, &iov, 1);
-    if (rc)
-        rc = fail(x, rc, "writing the guest's sealed state: %s",
-                  strerror(-rc));
-    else
+    rc = encmig_state_send(&w, x->hc, x->domid, kind, instance, x->err,
+                           sizeof(x->err));
+    if (!rc)
         x->states++;
-
- out:
-    encmig_hc_buf_free(x->hc, buf, need);
     return rc;
 }
 
@@ -417,41 +390,22 @@ int encmig_xg_restore_state(struct encmig_xg *x, uint32_t kind,
                             uint32_t len)
 {
     void *buf;
-    int rc = 0;
+    int rc;
 
     if (!x->begun || x->direction != XEN_ENCMIG_DIR_IMPORT)
         return fail(x, -EPROTO, "no import session");
-    if (len < XEN_ENCMIG_STATE_OVERHEAD ||
-        len > XEN_ENCMIG_MAX_STATE + XEN_ENCMIG_STATE_OVERHEAD)
-        return fail(x, -EBADMSG, "a malformed sealed state (%u bytes)", len);
+    if (len < ENCMIG_STATE_MIN || len > ENCMIG_STATE_MAX)
+        return fail(x, -EBADMSG, "a sealed state of %u bytes", len);
     buf = encmig_hc_buf_alloc(x->hc, len);
     if (!buf)
         return fail(x, -ENOMEM, "a buffer of %u bytes for the guest's "
                     "state", len);
     memcpy(buf, body, len);
-    if (encmig_hc_load_state(x->hc, x->domid, kind, instance, buf, len)) {
-        rc = -errno;
-        switch (rc) {
-        case -EBADMSG:
-            fail(x, rc, "the guest's sealed state failed authentication: "
-                 "altered in transit, or sealed under another key");
-            break;
-        case -EILSEQ:
-            fail(x, rc, "the guest's sealed state is out of order: "
-                 "dropped, replayed or reordered");
-            break;
-        case -EINVAL:
-            fail(x, rc, "the guest's sealed state is malformed, of another "
-                 "kind, or for a domain of another shape");
-            break;
-        default:
-            fail(x, rc, "loading the guest's sealed state: %s",
-                 strerror(-rc));
-        }
-    } else {
-        x->states++;
-    }
+    rc = encmig_state_load(x->hc, x->domid, kind, instance, buf, len, x->err,
+                           sizeof(x->err));
     encmig_hc_buf_free(x->hc, buf, len);
+    if (!rc)
+        x->states++;
     return rc;
 }
 
