@@ -2,7 +2,7 @@
 # "localhost" and, being its own source too, lists it in its
 # authorized_sources; the guest moves with every data page re-keyed by
 # the hypervisor (an export session on the source, an import session on
-# the destination, both ended).
+# the destination, both ended), and its vCPU state sealed by it.
 set -e
 . /flight/steps/flight-lib.sh
 mkdir -p /etc/encmig
@@ -31,5 +31,10 @@ sessions=$(xl dmesg | grep -c 'encmig session ended')
 echo "sessions ended: $sessions0 before, $sessions after"
 [ "$sessions" -ge $((sessions0 + 2)) ]
 no_session "$new"
+# The vCPU state crossed sealed by the hypervisor: a state record on
+# each side (the helper's closing line for each domain).
+grep 'page records, .* state records' /run/xl-enc.log
+[ "$(grep -c 'page records, [1-9][0-9]* state records' /run/xl-enc.log)" \
+    -eq 2 ]
 echo "ts-migrate-encrypted: $(cat /run/time-enc) s for the guest's 128 MiB" \
      "(plain: $(cat /run/time-plain) s)"

@@ -40,6 +40,20 @@ static bool hvm_context_of(const struct domain *d, uint32_t instance)
     return IS_ENABLED(CONFIG_HVM) && !instance && is_hvm_domain(d);
 }
 
+#ifdef CONFIG_HVM
+/* As get/sethvmcontext: the domain paused around the whole of it. */
+static int hvm_context_xfer(struct domain *d, hvm_domain_context_t *c,
+                            bool load)
+{
+    int rc;
+
+    domain_pause(d);
+    rc = load ? hvm_load(d, c) : hvm_save(d, c);
+    domain_unpause(d);
+    return rc;
+}
+#endif
+
 /*
  * XEN_ENCMIG_STATE_pv_vcpu: the plaintext (docs/abi.md, "State
  * records"), then the FPU area: FXSAVE's 512 bytes, or the XSAVE area in
@@ -244,9 +258,7 @@ int encmig_state_get(struct domain *d, uint32_t kind, uint32_t instance,
         {
             hvm_domain_context_t c = { .size = size, .data = buf };
 
-            domain_pause(d);
-            rc = hvm_save(d, &c);
-            domain_unpause(d);
+            rc = hvm_context_xfer(d, &c, false);
             *len = c.cur;
         }
 #endif
@@ -279,9 +291,7 @@ int encmig_state_set(struct domain *d, uint32_t kind, uint32_t instance,
             /* hvm_load() only reads the buffer. */
             hvm_domain_context_t c = { .size = len, .data = (uint8_t *)buf };
 
-            domain_pause(d);
-            rc = hvm_load(d, &c);
-            domain_unpause(d);
+            rc = hvm_context_xfer(d, &c, true);
         }
 #endif
         return rc;

@@ -79,7 +79,7 @@ int encmig_save_state(struct domain *d, struct xen_encmig_state *arg)
 {
     struct encmig_session *s;
     struct xen_encmig_state_hdr *hdr;
-    struct state_buf b = { NULL };
+    struct state_buf b = { .p = NULL };
     uint8_t iv[ENCMIG_GCM_IV];
     size_t max, len;
     int rc;
@@ -160,7 +160,7 @@ static int check_state_hdr(const struct encmig_session *s, struct domain *d,
 int encmig_load_state(struct domain *d, struct xen_encmig_state *arg)
 {
     struct encmig_session *s;
-    struct state_buf b = { NULL };
+    struct state_buf b = { .p = NULL };
     uint8_t iv[ENCMIG_GCM_IV];
     size_t len;
     int rc;
