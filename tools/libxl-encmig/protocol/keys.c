@@ -60,7 +60,8 @@ int encmig_keys_derive(const struct xen_encmig_keymat *km,
         (rc = derive(km, ENCMIG_KEY_CONTROL_SRC,
                      k->control[ENCMIG_SIDE_SOURCE])) ||
         (rc = derive(km, ENCMIG_KEY_CONTROL_DST,
-                     k->control[ENCMIG_SIDE_DEST])))
+                     k->control[ENCMIG_SIDE_DEST])) ||
+        (rc = derive(km, ENCMIG_KEY_LIBXL, k->libxl)))
         encmig_keys_wipe(k);
     return rc;
 }
