@@ -431,6 +431,16 @@ START_TEST(test_truncation_refused)
     memset(&w, 0, sizeof(w));
     put(&w, wire.p, l.libxc_off + l.libxc_len / 2);
     assert_refused(&in, &w, "cut in libxc's stream");
+    {
+        struct buf out;
+        char err[256];
+
+        ck_assert_int_eq(open_from(&w, &out, NULL, err, sizeof(err)),
+                         -EPIPE);
+        ck_assert_str_eq(err, "the migration stream ended before libxl's "
+                         "END");
+        free(out.p);
+    }
     free(w.p);
     free(wire.p);
     free(in.p);
@@ -631,6 +641,7 @@ START_TEST(test_libxl_gone)
     (void)lfd;
     ck_assert_int_eq(encmig_relay_finish(r, false, err, sizeof(err)),
                      -EPIPE);
+    ck_assert_ptr_nonnull(strstr(err, "writing libxl's stream"));
     close(fd);
     free(wire.p);
     free(in.p);

@@ -110,10 +110,26 @@ static int wr(struct encmig_relay *r, const void *p, size_t len)
     return xfer(r, false, (uint8_t *)p, len);
 }
 
+/* What failed on which fd, in words, as the relay's verdict. */
+static int io_fail(struct encmig_relay *r, int rc, bool input)
+{
+    const char *what = (r->side == ENCMIG_SIDE_SOURCE) == input ?
+                       "libxl's stream" : "the migration stream";
+
+    if (rc == -ECANCELED)
+        return encmig_fail(r->err, sizeof(r->err), rc,
+                           "stopped before libxl's END");
+    if (rc == -EPIPE && input)
+        return encmig_fail(r->err, sizeof(r->err), rc,
+                           "%s ended before libxl's END", what);
+    return encmig_fail(r->err, sizeof(r->err), rc, "%s %s: %s",
+                       input ? "reading" : "writing", what, strerror(-rc));
+}
+
 /*
  * len bytes from the input to the output, untouched: spliced, so that
  * libxc's pages are not copied through the relay, or copied where the
- * kernel cannot splice these fds.
+ * kernel cannot splice these fds.  The relay's verdict on failure.
  */
 static int pass(struct encmig_relay *r, uint64_t len)
 {
@@ -131,42 +147,34 @@ static int pass(struct encmig_relay *r, uint64_t len)
                 continue;
             }
             if (!n)
-                return -EPIPE;
+                return io_fail(r, -EPIPE, true);
             if (errno == EINTR)
                 continue;
             if (errno == EAGAIN) {
                 if ((rc = wait_ready(r, true, true)))
-                    return rc;
+                    return io_fail(r, rc, true);
                 continue;
             }
+            /* Only the output can be a broken pipe. */
+            if (errno == EPIPE)
+                return io_fail(r, -EPIPE, false);
             if (errno != EINVAL)
-                return -errno;
+                return encmig_fail(r->err, sizeof(r->err), -errno,
+                                   "passing libxc's stream through: %s",
+                                   strerror(errno));
             r->no_splice = true;
         }
         if (!r->copy && !(r->copy = malloc(COPY_CHUNK)))
-            return -ENOMEM;
+            return encmig_fail(r->err, sizeof(r->err), -ENOMEM,
+                               "out of memory");
         chunk = len < COPY_CHUNK ? len : COPY_CHUNK;
-        if ((rc = rd(r, r->copy, chunk)) || (rc = wr(r, r->copy, chunk)))
-            return rc;
+        if ((rc = rd(r, r->copy, chunk)))
+            return io_fail(r, rc, true);
+        if ((rc = wr(r, r->copy, chunk)))
+            return io_fail(r, rc, false);
         len -= chunk;
     }
     return 0;
-}
-
-/* What failed on which fd, in words, as the relay's verdict. */
-static int io_fail(struct encmig_relay *r, int rc, bool input)
-{
-    const char *what = (r->side == ENCMIG_SIDE_SOURCE) == input ?
-                       "libxl's stream" : "the migration stream";
-
-    if (rc == -ECANCELED)
-        return encmig_fail(r->err, sizeof(r->err), rc,
-                           "stopped before libxl's END");
-    if (rc == -EPIPE && input)
-        return encmig_fail(r->err, sizeof(r->err), rc,
-                           "%s ended before libxl's END", what);
-    return encmig_fail(r->err, sizeof(r->err), rc, "%s %s: %s",
-                       input ? "reading" : "writing", what, strerror(-rc));
 }
 
 /* libxc's stream from its headers to its END, as it came. */
@@ -192,11 +200,7 @@ static int pass_libxc(struct encmig_relay *r)
         if ((rc = wr(r, rh, sizeof(rh))))
             return io_fail(r, rc, false);
         if ((rc = pass(r, rest)))
-            /* Either side may have failed: the reason names both. */
-            return encmig_fail(r->err, sizeof(r->err), rc,
-                               "passing libxc's stream through: %s",
-                               rc == -EPIPE ? "it ended early"
-                                            : strerror(-rc));
+            return rc;
     } while (type != REC_TYPE_END);
     return 0;
 }
