@@ -166,6 +166,7 @@ START_TEST(test_keys)
     expect("key_config", c.k.config, 32);
     expect("key_control_source", c.k.control[ENCMIG_SIDE_SOURCE], 32);
     expect("key_control_destination", c.k.control[ENCMIG_SIDE_DEST], 32);
+    expect("key_libxl", c.k.libxl, 32);
     encmig_core_fini(&c);
 }
 END_TEST

@@ -200,6 +200,7 @@ int main(int argc, char **argv)
     put_hex(f, "key_control_source", core.k.control[ENCMIG_SIDE_SOURCE], 32);
     put_hex(f, "key_control_destination", core.k.control[ENCMIG_SIDE_DEST],
             32);
+    put_hex(f, "key_libxl", core.k.libxl, 32);
     fprintf(f, "guest_pages %u\n", GUEST_PAGES);
     fprintf(f, "batch %u\n", BATCH);
     put_hex(f, "guest_sha256", hash, 32);

@@ -4,6 +4,7 @@
  */
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -59,7 +60,8 @@ int encmig_keys_derive(const struct xen_encmig_keymat *km,
         (rc = derive(km, ENCMIG_KEY_CONTROL_SRC,
                      k->control[ENCMIG_SIDE_SOURCE])) ||
         (rc = derive(km, ENCMIG_KEY_CONTROL_DST,
-                     k->control[ENCMIG_SIDE_DEST])))
+                     k->control[ENCMIG_SIDE_DEST])) ||
+        (rc = derive(km, ENCMIG_KEY_LIBXL, k->libxl)))
         encmig_keys_wipe(k);
     return rc;
 }
@@ -96,4 +98,50 @@ int encmig_hmac(const uint8_t key[32], const void *const *parts,
     EVP_MAC_CTX_free(ctx);
     EVP_MAC_free(m);
     return rc;
+}
+
+static int gcm(bool enc, const uint8_t key[32], const uint8_t iv[12],
+               const void *aad, size_t aad_len, const void *in, size_t len,
+               uint8_t *out, uint8_t tag[16])
+{
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    int l, rc = -EIO;
+
+    if (!ctx)
+        return -ENOMEM;
+    if (EVP_CipherInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, iv, enc) != 1 ||
+         (aad_len && EVP_CipherUpdate(ctx, NULL, &l, aad, aad_len) != 1) ||
+         EVP_CipherUpdate(ctx, out, &l, in, len) != 1)
+        goto out;
+    if (enc) {
+        if (EVP_CipherFinal_ex(ctx, out + l, &l) == 1 &&
+             EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, 16, tag) == 1)
+            rc = 0;
+    } else {
+        /* EVP compares the tag with CRYPTO_memcmp. */
+        rc = -EBADMSG;
+        if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, 16, tag) == 1 &&
+             EVP_CipherFinal_ex(ctx, out + l, &l) == 1)
+            rc = 0;
+        else
+            OPENSSL_cleanse(out, len);
+    }
+
+ out:
+    EVP_CIPHER_CTX_free(ctx);
+    return rc;
+}
+
+int encmig_seal(const uint8_t key[32], const uint8_t iv[12],
+                const void *aad, size_t aad_len, const void *in, size_t len,
+                uint8_t *out, uint8_t tag[16])
+{
+    return gcm(true, key, iv, aad, aad_len, in, len, out, tag);
+}
+
+int encmig_open(const uint8_t key[32], const uint8_t iv[12],
+                const void *aad, size_t aad_len, const void *in, size_t len,
+                const uint8_t tag[16], uint8_t *out)
+{
+    return gcm(false, key, iv, aad, aad_len, in, len, out, (uint8_t *)tag);
 }

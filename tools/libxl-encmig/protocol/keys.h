@@ -24,6 +24,7 @@
 #define ENCMIG_KEY_CONFIG       "encmig v2 config"
 #define ENCMIG_KEY_CONTROL_SRC  "encmig v2 control source"
 #define ENCMIG_KEY_CONTROL_DST  "encmig v2 control destination"
+#define ENCMIG_KEY_LIBXL        "encmig v2 libxl"
 
 #define ENCMIG_SIDE_SOURCE      0
 #define ENCMIG_SIDE_DEST        1
@@ -36,6 +37,7 @@ struct encmig_keys {
     uint8_t state[32];          /* the hypervisor's, for the guest's state */
     uint8_t config[32];         /* HMAC of the request or xl's config */
     uint8_t control[2][32];     /* HMAC of control messages, by sender */
+    uint8_t libxl[32];          /* AES-256-GCM of libxl's records (xl) */
 };
 
 /* All of a session's keys from the handshake's key material; on failure
@@ -47,5 +49,13 @@ void encmig_keys_wipe(struct encmig_keys *k);
 /* HMAC-SHA256 over the concatenation of n parts.  0 or -errno. */
 int encmig_hmac(const uint8_t key[32], const void *const *parts,
                 const size_t *lens, unsigned int n, uint8_t mac[32]);
+
+/* AES-256-GCM seal/open of small records in userspace; open: -EBADMSG. */
+int encmig_seal(const uint8_t key[32], const uint8_t iv[12],
+                const void *aad, size_t aad_len, const void *in, size_t len,
+                uint8_t *out, uint8_t tag[16]);
+int encmig_open(const uint8_t key[32], const uint8_t iv[12],
+                const void *aad, size_t aad_len, const void *in, size_t len,
+                const uint8_t tag[16], uint8_t *out);
 
 #endif /* __ENCMIG_KEYS_H__ */

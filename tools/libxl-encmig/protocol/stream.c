@@ -113,24 +113,16 @@ int stream_write_headers(struct stream_writer *w, uint32_t dom_type)
     return rc;
 }
 
-int stream_read_headers(struct stream_reader *r, uint32_t *dom_type)
+int stream_parse_headers(const uint8_t h[IHDR_SIZE + DHDR_SIZE],
+                         uint32_t *dom_type)
 {
     struct wbuf b;
-    uint8_t *p;
     uint64_t marker;
     uint32_t id, version, type, major, minor;
     uint16_t options, shift, rsvd16;
     int rc;
 
-    wbuf_init(&b, sizeof(r->headers));
-    if ((rc = wbuf_reserve(&b, sizeof(r->headers), &p)) ||
-         (rc = encmig_read_full(r->fd, p, sizeof(r->headers))))
-        goto out;
-    r->bytes += sizeof(r->headers);
-    memcpy(r->headers, p, sizeof(r->headers));
-    if (r->core)
-        encmig_core_stream_bytes(r->core, r->headers, sizeof(r->headers));
-
+    wbuf_from(&b, h, IHDR_SIZE + DHDR_SIZE);
     if ((rc = wbuf_get_u64be(&b, &marker)) ||
          (rc = wbuf_get_u32be(&b, &id)) ||
          (rc = wbuf_get_u32be(&b, &version)) ||
@@ -141,21 +133,27 @@ int stream_read_headers(struct stream_reader *r, uint32_t *dom_type)
          (rc = wbuf_get_u16le(&b, &rsvd16)) ||
          (rc = wbuf_get_u32le(&b, &major)) ||
          (rc = wbuf_get_u32le(&b, &minor)))
-        goto out;
+        return rc;
 
-    rc = -EBADMSG;
     if (marker != IHDR_MARKER || id != IHDR_ID)
-        goto out;                           /* not a migration stream */
-    rc = -EPROTONOSUPPORT;
+        return -EBADMSG;                    /* not a migration stream */
     if (version != IHDR_VERSION || (options & IHDR_OPT_BIG_ENDIAN) ||
          shift != 12)
-        goto out;
+        return -EPROTONOSUPPORT;
     *dom_type = type;
-    rc = 0;
+    return 0;
+}
 
- out:
-    wbuf_free(&b);
-    return rc;
+int stream_read_headers(struct stream_reader *r, uint32_t *dom_type)
+{
+    int rc = encmig_read_full(r->fd, r->headers, sizeof(r->headers));
+
+    if (rc)
+        return rc;
+    r->bytes += sizeof(r->headers);
+    if (r->core)
+        encmig_core_stream_bytes(r->core, r->headers, sizeof(r->headers));
+    return stream_parse_headers(r->headers, dom_type);
 }
 
 int stream_write_record(struct stream_writer *w, uint32_t type,

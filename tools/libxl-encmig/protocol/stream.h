@@ -49,6 +49,9 @@ void stream_reader_init(struct stream_reader *r, int fd);
 /* Image header and domain header. */
 int stream_write_headers(struct stream_writer *w, uint32_t dom_type);
 int stream_read_headers(struct stream_reader *r, uint32_t *dom_type);
+/* The checks of stream_read_headers on headers already read. */
+int stream_parse_headers(const uint8_t h[IHDR_SIZE + DHDR_SIZE],
+                         uint32_t *dom_type);
 
 /* A record whose body is the concatenation of iov[0..n). */
 int stream_write_record(struct stream_writer *w, uint32_t type,

@@ -116,10 +116,11 @@ int encmig_xg_take(int fd, struct encmig_hc *hc, struct encmig_xg **out,
                       strerror(-rc));
         goto out;
     }
-    /* xl keeps the control and configuration keys; the helper has no use
-     * for them. */
+    /* xl keeps the control, configuration and libxl keys; the helper has
+     * no use for them. */
     OPENSSL_cleanse(x->core.k.config, sizeof(x->core.k.config));
     OPENSSL_cleanse(x->core.k.control, sizeof(x->core.k.control));
+    OPENSSL_cleanse(x->core.k.libxl, sizeof(x->core.k.libxl));
     x->hc = hc;
     x->direction = b.direction;
     *out = x;

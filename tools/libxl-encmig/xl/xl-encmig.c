@@ -18,18 +18,20 @@
 #include "../io.h"
 #include "../util.h"
 
+#include "libxl-relay.h"
 #include "xg-session.h"
 #include "xl-encmig.h"
 #include "../protocol/core.h"
 #include "../protocol/handshake.h"
 
 /*
- * xl's share of the session: the configuration key (used once) and the
- * control keys with the counts each way.  The page and end keys are the
- * helper's.
+ * xl's share of the session: the configuration key (used once), the
+ * control keys with the counts each way, and the libxl key until the
+ * relay takes it.  The page, end and state keys are the helper's.
  */
 static struct encmig_core core;
-static bool have_config_key;
+static bool have_config_key, have_libxl_key;
+static struct encmig_relay *relay;
 
 /*
  * The session into a new memfd for the helper, named in ENCMIG_SESSION_FD.
@@ -90,11 +92,20 @@ static void config(struct encmig_hs_config *cfg)
         cfg->keydir = NULL;
 }
 
-/* The control keys live as long as xl: wiped however xl exits. */
+/*
+ * The control keys live as long as xl: wiped however xl exits, and a
+ * relay still running (xl exits from within libxl on some failures)
+ * is stopped and its key wiped too.
+ */
 static void wipe_keys(void)
 {
+    char err[256];
+
+    if (relay)
+        encmig_relay_finish(relay, true, err, sizeof(err));
+    relay = NULL;
     encmig_core_fini(&core);
-    have_config_key = false;
+    have_config_key = have_libxl_key = false;
 }
 
 static int handover(struct encmig_hs_result *hs, uint32_t direction,
@@ -135,7 +146,7 @@ static int handover(struct encmig_hs_result *hs, uint32_t direction,
     OPENSSL_cleanse(&core.k.pages, sizeof(core.k.pages));
     OPENSSL_cleanse(core.k.end, sizeof(core.k.end));
     OPENSSL_cleanse(core.k.state, sizeof(core.k.state));
-    have_config_key = true;
+    have_config_key = have_libxl_key = true;
     rc = session_handover(hs, direction, &fd, err, sizeof(err));
     encmig_hs_result_wipe(hs);
     if (rc) {
@@ -239,4 +250,40 @@ int encmig_xl_ctl_check(int fd, const void *msg, size_t len)
     int rc = encmig_read_full(fd, mac, sizeof(mac));
 
     return rc ? rc : encmig_core_ctl_check(&core, parts, lens, 1, mac);
+}
+
+int encmig_xl_relay_start(int wire_fd, int *libxl_fd, const char *who)
+{
+    char err[256];
+    int rc;
+
+    if (!have_libxl_key || relay) {
+        fprintf(stderr, "%s: no session for libxl's records\n", who);
+        return -EPROTO;
+    }
+    rc = encmig_relay_start(core.side, core.k.libxl, wire_fd, libxl_fd,
+                            &relay, err, sizeof(err));
+    OPENSSL_cleanse(core.k.libxl, sizeof(core.k.libxl));
+    have_libxl_key = false;
+    if (rc)
+        fprintf(stderr, "%s: starting the relay of libxl's records: %s\n",
+                who, err);
+    return rc;
+}
+
+int encmig_xl_relay_finish(bool abort, const char *who)
+{
+    char err[256];
+    int rc;
+
+    if (!relay) {
+        fprintf(stderr, "%s: no relay of libxl's records\n", who);
+        return -EPROTO;
+    }
+    rc = encmig_relay_finish(relay, abort, err, sizeof(err));
+    relay = NULL;
+    /* Stopped because libxl failed: libxl has said why already. */
+    if (rc && rc != -ECANCELED)
+        fprintf(stderr, "%s: relaying libxl's records: %s\n", who, err);
+    return rc;
 }

@@ -24,6 +24,7 @@
 #ifndef __ENCMIG_XL_ENCMIG_H__
 #define __ENCMIG_XL_ENCMIG_H__
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -65,5 +66,20 @@ int encmig_xl_config_check(const void *hdr, size_t hdr_len, const void *opt,
  */
 int encmig_xl_ctl_send(int fd, const void *msg, size_t len);
 int encmig_xl_ctl_check(int fd, const void *msg, size_t len);
+
+/*
+ * libxl's own records (its header, LIBXC_CONTEXT, the emulator's records,
+ * END) cross sealed under the session's libxl key: libxl is given one
+ * end of a pipe, and a relay (libxl-relay.h) on the other seals them
+ * onto the migration fd (source) or opens them from it (destination),
+ * passing libxc's stream through.  start: before libxl_domain_suspend()
+ * or libxl_domain_create_restore(), with the migration fd; *libxl_fd is
+ * what to give libxl.  The key is used once and wiped.  finish: once
+ * libxl has returned, abort when it failed; it waits for the relay, so
+ * xl's closing messages follow libxl's END on the wire.  Both say why
+ * they failed on stderr after who; finish's verdict is the relay's.
+ */
+int encmig_xl_relay_start(int wire_fd, int *libxl_fd, const char *who);
+int encmig_xl_relay_finish(bool abort, const char *who);
 
 #endif /* __ENCMIG_XL_ENCMIG_H__ */
