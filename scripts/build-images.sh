@@ -49,7 +49,7 @@ FLIGHT_CFLAGS="-std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter
   -DHAVE_XEN=1 -I$top/hypercalls -I$top/tests/flight"
 FLIGHT_LIBS="$(pkg-config --cflags --libs xencall xencontrol xenguest \
   xenforeignmemory libcrypto)"
-for prog in export-check import-check bad-args wiretap; do
+for prog in export-check import-check bad-args wiretap rectap; do
     # shellcheck disable=SC2086
     gcc $FLIGHT_CFLAGS -o "$bdir/flight-$prog" "$top/tests/flight/$prog.c" \
         "$top/hypercalls/hc.c" "$top/hypercalls/hc-xen.c" $FLIGHT_LIBS
@@ -113,6 +113,7 @@ key=$( { sha256sum "$top/scripts/build-images.sh" "$top/scripts/build-lib.sh"
          sha256sum "$bdir/tools/libxl-encmig/encmig" \
                    "$bdir/flight-export-check" "$bdir/flight-import-check" \
                    "$bdir/flight-bad-args" "$bdir/flight-wiretap" \
+                   "$bdir/flight-rectap" \
                    "$tools/xl" "$tools/libxl-save-helper-encmig"
          printf '%s\n' "${debs[@]##*/}" | LC_ALL=C sort
        } | sed "s|$top/||; s|$bdir/||; s|$tools/||" | sha256sum | cut -c1-16)
@@ -194,7 +195,8 @@ install -m 755 "$tools/libxl-save-helper-encmig" \
     "$root/usr/lib/xen-4.17/bin/libxl-save-helper-encmig"
 install -m 755 "$bdir/tools/libxl-encmig/encmig" "$root/flight/bin/encmig"
 install -m 755 "$bdir/flight-export-check" "$bdir/flight-import-check" \
-    "$bdir/flight-bad-args" "$bdir/flight-wiretap" "$root/flight/bin/"
+    "$bdir/flight-bad-args" "$bdir/flight-wiretap" "$bdir/flight-rectap" \
+    "$root/flight/bin/"
 cp "$vmlinuz" "$root/flight/vmlinuz"
 mkdir -p "$root/proc" "$root/sys" "$root/dev" "$root/run" "$root/tmp" \
     "$root/etc" "$root/var/lib/xen" "$root/var/log/xen"

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * rectap: an attacker on the wire who knows libxc's record framing.
+ *
+ *   flight-rectap REPORT TYPE:ACTION
+ *
+ * Copies standard input to standard output, as the wire between xl and
+ * xl migrate-receive, until libxc's image header (Xen's
+ * docs/specs/libxc-migration-stream.pandoc: 8 bytes 0xff, "XENF"), then
+ * record by record up to libxc's END, then the rest as it comes.  The
+ * first record of TYPE (e.g. 0x14, ENCMIG_STATE) suffers ACTION:
+ *
+ *   flip:OFF   one bit of its body's byte OFF flipped
+ *   drop       left out
+ *   dup        sent twice (a replay)
+ *   swap       sent after the record that follows it (a reorder)
+ *
+ * and REPORT gets "done ACTION TYPE at OFFSET" or "done none".  Nothing
+ * of the stream is kept.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define IHDR_SIZE   24           /* libxc's image header */
+#define DHDR_SIZE   16           /* and its domain header */
+#define BODY_MAX    (128U << 20) /* libxc's own limit on a record */
+#define REC_END     0
+
+static const uint8_t magic[12] = {
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 'X', 'E', 'N', 'F',
+};
+
+struct rec {
+    uint8_t hdr[8];
+    uint8_t *body;
+    uint32_t type, padded;
+};
+
+static uint64_t out_off;
+
+static int read_full(uint8_t *p, size_t len)
+{
+    while ( len )
+    {
+        ssize_t n = read(0, p, len);
+
+        if ( n < 0 && errno == EINTR )
+            continue;
+        if ( n <= 0 )
+            return -1;
+        p += n;
+        len -= n;
+    }
+    return 0;
+}
+
+static int write_full(const uint8_t *p, size_t len)
+{
+    out_off += len;
+    while ( len )
+    {
+        ssize_t n = write(1, p, len);
+
+        if ( n < 0 && errno == EINTR )
+            continue;
+        if ( n <= 0 )
+            return -1;
+        p += n;
+        len -= n;
+    }
+    return 0;
+}
+
+/* Copy up to and including libxc's two headers; -1 if they never come. */
+static int to_libxc(void)
+{
+    uint8_t win[sizeof(magic)], rest[IHDR_SIZE + DHDR_SIZE - sizeof(magic)];
+    size_t have = 0;
+
+    for ( ;; )
+    {
+        uint8_t c;
+
+        if ( read_full(&c, 1) )
+            return -1;
+        if ( have == sizeof(win) )
+        {
+            if ( write_full(win, 1) )
+                return -1;
+            memmove(win, win + 1, --have);
+        }
+        win[have++] = c;
+        if ( have == sizeof(win) && !memcmp(win, magic, sizeof(magic)) )
+            break;
+    }
+    if ( write_full(win, have) || read_full(rest, sizeof(rest)) ||
+         write_full(rest, sizeof(rest)) )
+        return -1;
+    return 0;
+}
+
+static int rec_read(struct rec *r)
+{
+    uint32_t len;
+
+    if ( read_full(r->hdr, sizeof(r->hdr)) )
+        return -1;
+    memcpy(&r->type, r->hdr, 4);
+    memcpy(&len, r->hdr + 4, 4);
+    if ( len > BODY_MAX )
+        return -1;
+    r->padded = (len + 7) & ~7U;
+    r->body = malloc(r->padded ? r->padded : 1);
+    if ( !r->body || read_full(r->body, r->padded) )
+        return -1;
+    return 0;
+}
+
+static int rec_write(const struct rec *r)
+{
+    return write_full(r->hdr, sizeof(r->hdr)) ||
+           write_full(r->body, r->padded) ? -1 : 0;
+}
+
+/* The rest of the stream (libxl's and xl's bytes), as it comes. */
+static int copy_rest(void)
+{
+    static uint8_t buf[64 * 1024];
+    ssize_t n;
+
+    while ( (n = read(0, buf, sizeof(buf))) != 0 )
+    {
+        if ( n < 0 && errno == EINTR )
+            continue;
+        if ( n < 0 || write_full(buf, n) )
+            return -1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *action;
+    char *end;
+    unsigned long type, flip = 0;
+    struct rec r, held = { .body = NULL };
+    int done = 0, rc = 1;
+    uint64_t done_at = 0;
+    FILE *f;
+
+    signal(SIGPIPE, SIG_IGN);
+    if ( argc != 3 || !(action = strchr(argv[2], ':')) )
+    {
+        fprintf(stderr, "usage: flight-rectap REPORT TYPE:ACTION\n");
+        return 2;
+    }
+    type = strtoul(argv[2], &end, 0);
+    action++;
+    if ( end != action - 1 ||
+         (strncmp(action, "flip:", 5) && strcmp(action, "drop") &&
+          strcmp(action, "dup") && strcmp(action, "swap")) )
+    {
+        fprintf(stderr, "flight-rectap: bad action %s\n", argv[2]);
+        return 2;
+    }
+    if ( !strncmp(action, "flip:", 5) )
+        flip = strtoul(action + 5, NULL, 0);
+
+    if ( to_libxc() )
+        goto out;
+    for ( ;; )
+    {
+        if ( rec_read(&r) )
+            goto out;
+        if ( !done && r.type == type &&
+             (strncmp(action, "flip:", 5) || flip < r.padded) )
+        {
+            done = 1;
+            done_at = out_off;
+            if ( !strcmp(action, "drop") )
+            {
+                free(r.body);
+                continue;
+            }
+            if ( !strcmp(action, "swap") )
+            {
+                held = r;
+                continue;
+            }
+            if ( !strcmp(action, "dup") && rec_write(&r) )
+                goto out;
+            if ( !strncmp(action, "flip:", 5) )
+                r.body[flip] ^= 0x04;
+        }
+        if ( rec_write(&r) )
+            goto out;
+        if ( held.body && held.body != r.body )
+        {
+            if ( rec_write(&held) )
+                goto out;
+            free(held.body);
+            held.body = NULL;
+        }
+        free(r.body);
+        if ( r.type == REC_END )
+            break;
+    }
+    rc = copy_rest();
+
+ out:
+    f = fopen(argv[1], "w");
+    if ( f )
+    {
+        if ( done )
+            fprintf(f, "done %s %#lx at %llu\n", action, type,
+                    (unsigned long long)done_at);
+        else
+            fprintf(f, "done none\n");
+        fclose(f);
+    }
+    return rc;
+}
