@@ -45,18 +45,28 @@ struct rec {
 
 static uint64_t out_off;
 
+/* Bytes read ahead while looking for libxc's header, served first. */
+static uint8_t ahead[64 * 1024];
+static size_t ahead_at, ahead_len;
+
 static int read_full(uint8_t *p, size_t len)
 {
+    size_t n = ahead_len - ahead_at < len ? ahead_len - ahead_at : len;
+
+    memcpy(p, ahead + ahead_at, n);
+    ahead_at += n;
+    p += n;
+    len -= n;
     while ( len )
     {
-        ssize_t n = read(0, p, len);
+        ssize_t r = read(0, p, len);
 
-        if ( n < 0 && errno == EINTR )
+        if ( r < 0 && errno == EINTR )
             continue;
-        if ( n <= 0 )
+        if ( r <= 0 )
             return -1;
-        p += n;
-        len -= n;
+        p += r;
+        len -= r;
     }
     return 0;
 }
@@ -78,30 +88,56 @@ static int write_full(const uint8_t *p, size_t len)
     return 0;
 }
 
-/* Copy up to and including libxc's two headers; -1 if they never come. */
+/*
+ * Copy up to and including libxc's two headers; -1 if they never come.
+ * Every byte is passed on as soon as it is read: the handshake before
+ * them is a conversation, and a byte held back could stall it.
+ */
 static int to_libxc(void)
 {
-    uint8_t win[sizeof(magic)], rest[IHDR_SIZE + DHDR_SIZE - sizeof(magic)];
-    size_t have = 0;
+    uint8_t rest[IHDR_SIZE + DHDR_SIZE - sizeof(magic)];
+    unsigned int ffs = 0, tail = 0;
+    ssize_t n;
+    size_t i;
 
     for ( ;; )
     {
-        uint8_t c;
-
-        if ( read_full(&c, 1) )
+        n = read(0, ahead, sizeof(ahead));
+        if ( n < 0 && errno == EINTR )
+            continue;
+        if ( n <= 0 )
             return -1;
-        if ( have == sizeof(win) )
+        for ( i = 0; i < (size_t)n; i++ )
         {
-            if ( write_full(win, 1) )
-                return -1;
-            memmove(win, win + 1, --have);
+            uint8_t c = ahead[i];
+
+            if ( tail && c == magic[8 + tail] )
+            {
+                if ( ++tail == 4 )
+                    break;
+                continue;
+            }
+            tail = 0;
+            if ( c == 0xff )
+                ffs += ffs < 8;
+            else
+            {
+                tail = c == magic[8] && ffs == 8;
+                ffs = 0;
+            }
         }
-        win[have++] = c;
-        if ( have == sizeof(win) && !memcmp(win, magic, sizeof(magic)) )
+        if ( i < (size_t)n )
+        {
+            ahead_at = i + 1;
+            ahead_len = n;
+            if ( write_full(ahead, ahead_at) )
+                return -1;
             break;
+        }
+        if ( write_full(ahead, n) )
+            return -1;
     }
-    if ( write_full(win, have) || read_full(rest, sizeof(rest)) ||
-         write_full(rest, sizeof(rest)) )
+    if ( read_full(rest, sizeof(rest)) || write_full(rest, sizeof(rest)) )
         return -1;
     return 0;
 }
@@ -134,6 +170,11 @@ static int copy_rest(void)
 {
     static uint8_t buf[64 * 1024];
     ssize_t n;
+
+    if ( ahead_at < ahead_len &&
+         write_full(ahead + ahead_at, ahead_len - ahead_at) )
+        return -1;
+    ahead_at = ahead_len;
 
     while ( (n = read(0, buf, sizeof(buf))) != 0 )
     {
