@@ -50,9 +50,12 @@ FLIGHT_CFLAGS="-std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter
 FLIGHT_LIBS="$(pkg-config --cflags --libs xencall xencontrol xenguest \
   xenforeignmemory libcrypto)"
 for prog in export-check import-check bad-args wiretap rectap; do
+    extra=()
+    [ $prog = wiretap ] && extra=("$top/tests/flight/wire-records.c")
     # shellcheck disable=SC2086
     gcc $FLIGHT_CFLAGS -o "$bdir/flight-$prog" "$top/tests/flight/$prog.c" \
-        "$top/hypercalls/hc.c" "$top/hypercalls/hc-xen.c" $FLIGHT_LIBS
+        "${extra[@]}" "$top/hypercalls/hc.c" "$top/hypercalls/hc-xen.c" \
+        $FLIGHT_LIBS
 done
 log "dom0 programs built ($(since "$t_tools") s)"
 tools=$(bash "$top/scripts/build-tools.sh" | sed -n 's/^tools: //p')
