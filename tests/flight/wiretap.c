@@ -26,6 +26,7 @@
  *   libxc-end yes|no|broken            (its END seen; a record made no sense)
  *   markers-in PART N                  (a line for each part with any)
  *   regmarkers-in PART N
+ *   vcpu-records TYPE N                (records of vCPU state, by type)
  *   regmarkers-at PART+OFFSET ...      (the first few in vCPU-state records,
  *                                       OFFSET from the start of the body)
  *
@@ -56,10 +57,14 @@ struct marker {
     uint64_t total, vcpu;
 };
 
-/* How many of each marker (0: memory, 1: register) each part held. */
-static struct {
+/*
+ * How many of each marker (0: memory, 1: register) each part held, and
+ * how many records of the part's type there were.
+ */
+static struct tally {
     uint32_t type;
     uint64_t hits[2];
+    uint64_t records;
 } parts[MAX_PARTS];
 static size_t nr_parts;
 
@@ -83,18 +88,26 @@ static int write_all(int fd, const uint8_t *p, size_t len)
     return 0;
 }
 
-static void tally(struct marker *m, int which, struct wire_part part,
-                  uint64_t at)
+/* The part's line in parts[], or NULL when they are all taken. */
+static struct tally *part_of(uint32_t type)
 {
     size_t i;
 
-    m->total++;
-    for ( i = 0; i < nr_parts && parts[i].type != part.type; i++ )
+    for ( i = 0; i < nr_parts && parts[i].type != type; i++ )
         ;
     if ( i == nr_parts && nr_parts < MAX_PARTS )
-        parts[nr_parts++].type = part.type;
-    if ( i < nr_parts )
-        parts[i].hits[which]++;
+        parts[nr_parts++].type = type;
+    return i < nr_parts ? &parts[i] : NULL;
+}
+
+static void count_hit(struct marker *m, int which, struct wire_part part,
+                      uint64_t at)
+{
+    struct tally *p = part_of(part.type);
+
+    m->total++;
+    if ( p )
+        p->hits[which]++;
     if ( !wire_is_vcpu(part.type) )
         return;
     m->vcpu++;
@@ -116,7 +129,7 @@ static void find(struct marker *m, int which, const struct wire_walk *w,
     const uint8_t *p = buf + (carry > m->len - 1 ? carry - (m->len - 1) : 0);
 
     for ( ; (p = memmem(p, end - p, m->text, m->len)); p += m->len )
-        tally(m, which, wire_where(w, base + (p - buf)), base + (p - buf));
+        count_hit(m, which, wire_where(w, base + (p - buf)), base + (p - buf));
 }
 
 static int by_type(const void *a, const void *b)
@@ -172,6 +185,12 @@ static int report(const char *path, const struct marker *mem,
             fprintf(f, "%s-in %s %llu\n", reg->name, name,
                     (unsigned long long)parts[i].hits[1]);
     }
+    /* Which records carried vCPU state: in the clear, or sealed. */
+    for ( i = 0; i < nr_parts; i++ )
+        if ( wire_is_vcpu(parts[i].type) && parts[i].records )
+            fprintf(f, "vcpu-records %s %llu\n",
+                    part_name(parts[i].type, n1, sizeof(n1)),
+                    (unsigned long long)parts[i].records);
     if ( nr_at )
     {
         fprintf(f, "%s-at", reg->name);
@@ -194,7 +213,7 @@ int main(int argc, char **argv)
                           .text = getenv("FLIGHT_REG_MARKER") };
     uint64_t bytes = 0, flip_at = UINT64_MAX, skip = 0;
     char after[MAX_MARK + 1] = "";
-    size_t keep, alen = 0, carry = 0;
+    size_t keep, alen = 0, carry = 0, begun;
     int flipped = 0, rc = 0;
     struct wire_walk w;
 
@@ -252,10 +271,18 @@ int main(int argc, char **argv)
             flipped = 1;
         }
         /* The walk and the markers see the bytes as they go on. */
+        begun = w.n;
         if ( wire_feed(&w, bytes, buf + carry, n) )
         {
             rc = 1;
             break;
+        }
+        for ( ; begun < w.n; begun++ )
+        {
+            struct tally *p = part_of(w.q[begun].type);
+
+            if ( p )
+                p->records++;
         }
         bytes += n;
         find(&mem, 0, &w, buf, carry, end, base);

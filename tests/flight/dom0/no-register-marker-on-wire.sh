@@ -15,8 +15,8 @@ for t in plain enc; do
          "($(tap $t regmarkers-vcpu) in vCPU state), memory marker" \
          "$(tap $t markers); libxc records $(tap $t libxc-records)," \
          "END $(tap $t libxc-end)"
-    grep -e '^markers-in ' -e '^regmarkers-in ' -e '^regmarkers-at ' \
-        "/run/tap-$t" | sed 's/^/    /'
+    grep -e '^markers-in ' -e '^regmarkers-in ' -e '^vcpu-records ' \
+        -e '^regmarkers-at ' "/run/tap-$t" | sed 's/^/    /'
 done
 [ "$(tap plain regmarkers)" -gt 0 ]
 [ "$(tap enc regmarkers)" -eq 0 ]
