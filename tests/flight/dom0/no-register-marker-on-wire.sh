@@ -4,6 +4,9 @@
 # nor the memory marker.  Where the wiretap found it is printed: in a
 # vCPU's saved state (HVM_CONTEXT, X86_PV_VCPU_*) it is the registers
 # themselves; in page data, a copy the guest's kernel made of them.
+# The vCPU state holds the process's XMM registers only when it was the
+# last task in user mode before the save: most of the time, not always,
+# so a pass does not always show them protected (docs/xen.md).
 set -e
 # shellcheck source=tests/flight/dom0/flight-lib.sh
 . /flight/steps/flight-lib.sh
