@@ -2,7 +2,8 @@
 # Build what the flight boots besides the hypervisor: dom0's kernel and
 # initramfs (Debian's Xen 4.17.5 tools, with xl and the encmig save helper
 # from scripts/build-tools.sh, the encmig command and the flight's dom0
-# programs), with a busybox initramfs for a PV guest inside it.
+# programs), with a busybox initramfs for the guest inside it (and in that
+# the flight's register-marker process, built static here).
 #
 # Every Xen package is taken at exactly the pinned version: Debian's
 # dependencies only say ">=", and libxenguest reaches into libxenctrl's
@@ -50,11 +51,26 @@ FLIGHT_CFLAGS="-std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter
 FLIGHT_LIBS="$(pkg-config --cflags --libs xencall xencontrol xenguest \
   xenforeignmemory libcrypto)"
 for prog in export-check import-check bad-args wiretap rectap; do
+    extra=()
+    [ $prog = wiretap ] && extra=("$top/tests/flight/wire-records.c")
     # shellcheck disable=SC2086
     gcc $FLIGHT_CFLAGS -o "$bdir/flight-$prog" "$top/tests/flight/$prog.c" \
-        "$top/hypercalls/hc.c" "$top/hypercalls/hc-xen.c" $FLIGHT_LIBS
+        "${extra[@]}" "$top/hypercalls/hc.c" "$top/hypercalls/hc-xen.c" \
+        $FLIGHT_LIBS
 done
 log "dom0 programs built ($(since "$t_tools") s)"
+# The guest's process that keeps the register marker in its registers:
+# static, with the build host's gcc.  Its marker must never be whole in
+# the binary (only halves), or the guest's memory would hold it too.
+gcc -std=gnu11 -static -O2 -Wall -Wextra -Werror -I"$top/tests/flight" \
+    -o "$bdir/flight-regmarker" "$top/tests/flight/guest/regmarker.c"
+regmark=$(sed -n 's/^#define FLIGHT_REG_MARK_\(LO\|HI\) "\(.*\)"$/\2/p' \
+          "$top/tests/flight/regmarker.h" | tr -d '\n')
+[ ${#regmark} -eq 16 ] || { log "no register marker in regmarker.h"; exit 1; }
+if grep -qF -- "$regmark" "$bdir/flight-regmarker"; then
+    log "flight-regmarker holds its marker whole"
+    exit 1
+fi
 tools=$(bash "$top/scripts/build-tools.sh" | sed -n 's/^tools: //p')
 [ -x "$tools/xl" ] || { log "no xl from build-tools.sh"; exit 1; }
 
@@ -113,7 +129,7 @@ key=$( { sha256sum "$top/scripts/build-images.sh" "$top/scripts/build-lib.sh"
          sha256sum "$bdir/tools/libxl-encmig/encmig" \
                    "$bdir/flight-export-check" "$bdir/flight-import-check" \
                    "$bdir/flight-bad-args" "$bdir/flight-wiretap" \
-                   "$bdir/flight-rectap" \
+                   "$bdir/flight-rectap" "$bdir/flight-regmarker" \
                    "$tools/xl" "$tools/libxl-save-helper-encmig"
          printf '%s\n' "${debs[@]##*/}" | LC_ALL=C sort
        } | sed "s|$top/||; s|$bdir/||; s|$tools/||" | sha256sum | cut -c1-16)
@@ -168,12 +184,14 @@ busybox_links() {
 }
 busybox_links "$root"
 
-# The PV guest: busybox and an /init that ticks on its console.
+# The guest (PV or PVH): busybox, an /init that ticks on its console,
+# and the process that holds the register marker.
 groot="$work/guest"
 mkdir -p "$groot/bin" "$groot/proc" "$groot/sys" "$groot/dev" "$groot/tmp"
 cp "$root/bin/busybox" "$groot/bin/"
 busybox_links "$groot"
 install -m 755 "$top/tests/flight/guest/init" "$groot/init"
+install -m 755 "$bdir/flight-regmarker" "$groot/bin/regmarker"
 (cd "$groot" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -9) \
     > "$root/flight/guest-initrd.gz"
 
