@@ -28,7 +28,7 @@ wait_tick() {
 # The pattern's checksum as the guest printed it at boot.
 boot_sum() {
     cat "$logs"/guest-*.log 2>/dev/null | tr -d '\r' |
-        sed -n 's/^GUEST-PATTERN \([0-9a-f]*\) .*/\1/p' | head -n 1
+        sed -n 's/.*GUEST-PATTERN \([0-9a-f]*\) .*/\1/p' | head -n 1
 }
 
 # check_after N TIMEOUT: the first pattern check of a tick above N, "TICK SUM".

@@ -7,5 +7,6 @@ want=$(boot_sum)
 got=$(check_after "$before" 120)
 echo "boot checksum $want"
 echo "after the move (tick ${got% *}): ${got#* }"
-[ -n "$want" ] && [ "${got#* }" = "$want" ]
+[ -n "$want" ]
+[ "${got#* }" = "$want" ]
 echo "ts-guest-memory-intact: 4 MiB pattern checksum unchanged"

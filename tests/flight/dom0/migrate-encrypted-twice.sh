@@ -7,7 +7,8 @@ old=$(guest_domid)
 migrate enc2 --encrypted
 new=$(guest_domid)
 echo "domid $old -> $new; migration took $(cat /run/time-enc2) s"
-[ -n "$new" ] && [ "$new" != "$old" ]
+[ -n "$new" ]
+[ "$new" != "$old" ]
 guest_running
 wait_tick "$before" 120
 got=$(check_after "$before" 120)

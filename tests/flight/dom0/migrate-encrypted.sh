@@ -20,7 +20,8 @@ sessions0=$(xl dmesg | grep -c 'encmig session ended' || true)
 migrate enc --encrypted
 new=$(guest_domid)
 echo "domid $old -> $new; migration took $(cat /run/time-enc) s"
-[ -n "$new" ] && [ "$new" != "$old" ]
+[ -n "$new" ]
+[ "$new" != "$old" ]
 guest_running
 grep -q 'host key verified' /run/xl-enc.log
 grep -q "source 'localhost' (SHA256:.*) authenticated" /run/xl-enc.log

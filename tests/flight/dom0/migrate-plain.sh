@@ -8,7 +8,8 @@ old=$(guest_domid)
 migrate plain
 new=$(guest_domid)
 echo "domid $old -> $new; migration took $(cat /run/time-plain) s"
-[ -n "$new" ] && [ "$new" != "$old" ]
+[ -n "$new" ]
+[ "$new" != "$old" ]
 guest_running
 wait_tick "$before" 120
 echo "ticks: $before before, $(last_tick) after"
