@@ -46,10 +46,34 @@ START_TEST(test_pv_and_pvh_move)
 }
 END_TEST
 
-START_TEST(test_hvm_refused)
+START_TEST(test_hvm_with_qemu_xen_moves)
 {
     config_new(LIBXL_DOMAIN_TYPE_HVM);
-    assert_refused("device model");
+    ck_assert_int_eq(encmig_guest_check(&c, why, sizeof(why)), 0);
+    c.b_info.device_model_version = LIBXL_DEVICE_MODEL_VERSION_QEMU_XEN;
+    libxl_defbool_set(&c.b_info.device_model_stubdomain, false);
+    ck_assert_int_eq(encmig_guest_check(&c, why, sizeof(why)), 0);
+    config_free();
+}
+END_TEST
+
+START_TEST(test_hvm_other_device_model_refused)
+{
+    config_new(LIBXL_DOMAIN_TYPE_HVM);
+    c.b_info.device_model_version =
+        LIBXL_DEVICE_MODEL_VERSION_QEMU_XEN_TRADITIONAL;
+    assert_refused("qemu_xen_traditional device model");
+    config_free();
+
+    config_new(LIBXL_DOMAIN_TYPE_HVM);
+    libxl_defbool_set(&c.b_info.device_model_stubdomain, true);
+    assert_refused("stub domain");
+    config_free();
+
+    config_new(LIBXL_DOMAIN_TYPE_HVM);
+    c.b_info.device_model = strdup("/opt/qemu/bin/qemu-system-i386");
+    ck_assert_ptr_nonnull(c.b_info.device_model);
+    assert_refused("own device model binary");
     config_free();
 }
 END_TEST
@@ -125,7 +149,8 @@ int main(void)
     int failed;
 
     tcase_add_test(tc, test_pv_and_pvh_move);
-    tcase_add_test(tc, test_hvm_refused);
+    tcase_add_test(tc, test_hvm_with_qemu_xen_moves);
+    tcase_add_test(tc, test_hvm_other_device_model_refused);
     tcase_add_test(tc, test_assigned_devices_refused);
     tcase_add_test(tc, test_hardware_access_refused);
     tcase_add_test(tc, test_vtpm_refused);
