@@ -23,6 +23,16 @@ XEN_DEBS="xen-utils-4.17 xen-utils-common xenstore-utils libxenmisc4.17
   libxengnttab1 libxenhypfs1 libxenstore4 libxentoolcore1 libxentoollog1"
 OTHER_DEBS="libc6 libgcc-s1 libyajl2 liblzma5 libncurses6 libtinfo6 libuuid1
   zlib1g libzstd1 libbz2-1.0 libssl3 busybox-static"
+# The HVM guest's device model (Debian's qemu-system-xen, which Debian's
+# libxl runs as /usr/libexec/xen-qemu-system-i386), its firmware and data,
+# and the libraries it and libspice-server1 load.  hvmloader itself is in
+# xen-utils-4.17.
+HVM_DEBS="qemu-system-xen qemu-system-data seabios libpixman-1-0
+  libspice-server1 libjpeg62-turbo libusb-1.0-0 libfdt1 libglib2.0-0
+  libffi8 libpcre2-8-0 libmount1 libblkid1 libselinux1 libopus0 liblz4-1
+  libsasl2-2 libsasl2-modules-db libdb5.3 libgstreamer1.0-0
+  libgstreamer-plugins-base1.0-0 liborc-0.4-0 libstdc++6 libudev1 libdw1
+  libelf1 libunwind8 libcap2"
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${ENCMIG_CACHE:-/var/cache/encmig}
@@ -90,10 +100,10 @@ want=()
 for p in $XEN_DEBS; do want+=("$p=$XEN_VERSION"); done
 # One apt-cache call for every candidate version: each call reads the cache.
 # shellcheck disable=SC2086
-candidates=$(apt-cache policy $OTHER_DEBS "$kernel" |
+candidates=$(apt-cache policy $OTHER_DEBS $HVM_DEBS "$kernel" |
              awk '/^[^ ].*:$/ { p = substr($0, 1, length($0) - 1) }
                   /^  Candidate: / { print p "=" $2 }')
-for p in $OTHER_DEBS "$kernel"; do
+for p in $OTHER_DEBS $HVM_DEBS "$kernel"; do
     pv=$(grep -m1 "^$p=" <<<"$candidates" || true)
     [ -n "$pv" ] && [ "${pv#*=}" != "(none)" ] || {
         log "no candidate for $p"; exit 1; }
@@ -168,7 +178,10 @@ for m in xen-evtchn xen-privcmd xen-gntdev xen-gntalloc xenfs; do
     esac
 done
 
-# Trim what dom0 never reads.
+# Trim what dom0 never reads (the device model's firmware for other
+# architectures among it).
+rm -rf "$root"/usr/share/qemu/{openbios-*,slof.bin,skiboot.lid,hppa-*,s390-*} \
+    "$root"/usr/share/qemu/{opensbi-*,palcode-*,u-boot*,qemu_vga.ndrv}
 rm -rf "$root"/usr/share/doc "$root"/usr/share/man "$root"/usr/share/locale \
     "$root"/usr/share/info "$root"/usr/share/lintian "$root"/usr/lib/python3* \
     "$root"/usr/lib/x86_64-linux-gnu/gconv "$root"/etc/init.d \
@@ -198,7 +211,9 @@ install -m 755 "$bdir/flight-regmarker" "$groot/bin/regmarker"
 # The flight in dom0.
 install -m 755 "$top/tests/flight/dom0/init" "$root/init"
 # Every list of steps (order: the PV host; order-svm: the SVM host model)
-# with its steps, and the guests' configurations.
+# with its steps, and the guests' configurations.  The HVM guest boots
+# the same kernel through the device model (-kernel), whose serial port
+# it writes its console to.
 cp "$top"/tests/flight/dom0/order* "$top"/tests/flight/dom0/guest*.cfg \
     "$root/flight/"
 for s in $(cat "$top"/tests/flight/dom0/order* | LC_ALL=C sort -u); do
@@ -237,6 +252,8 @@ needed_missing() {
 missing=$(needed_missing "$root"/flight/bin/flight-* "$root"/flight/bin/encmig \
     "$root"/usr/lib/xen-4.17/bin/{xl,xenstored,xenconsoled,xen-init-dom0} \
     "$root"/usr/lib/xen-4.17/bin/libxl-save-helper-encmig \
+    "$root"/usr/libexec/xen-qemu-system-i386 \
+    "$root"/usr/lib/x86_64-linux-gnu/lib{spice-server,gst}*.so.* \
     "$root"/usr/lib/x86_64-linux-gnu/libxen*.so.* \
     "$root"/usr/lib/x86_64-linux-gnu/libxl*.so.* | sort -u)
 if [ -n "$missing" ]; then

@@ -68,12 +68,35 @@ step_result() {
         tail -n 1
 }
 
+# xen_keys KEYS: type Xen debug keys on its serial console (three
+# Ctrl-A hand the input to Xen, three more give it back to dom0).
+xen_keys() {
+    [ -S "$out/serial.sock" ] || return 0
+    printf '\001\001\001%s\001\001\001' "$1" |
+        socat -t 2 - "UNIX-CONNECT:$out/serial.sock" >/dev/null 2>&1 || true
+}
+
+# A host that stopped answering: what Xen says of its domains, vCPUs and
+# run queues, and where QEMU's CPU is, into the serial log and hang.txt;
+# then QEMU is stopped, so that the later steps fail at once.
+host_hung() {
+    qemu_running || return 0
+    say "the host is wedged: Xen's state in serial.log, QEMU's in hang.txt"
+    xen_keys qdr
+    sleep 10
+    [ -S "$out/monitor.sock" ] &&
+        printf 'info registers\ninfo cpus\n' |
+        socat -t 5 - "UNIX-CONNECT:$out/monitor.sock" > "$out/hang.txt" 2>&1
+    kill "$(cat "$out/qemu.pid")" 2>/dev/null || true
+}
+
 # dom0_step STEP TIMEOUT: the whole host side of a step run in dom0.
 dom0_step() {
     local step=$1 timeout=$2 r rc secs
     wait_marker "$step" "$timeout" || {
         section "$step" > "$out/$step.log"
         tail -n 20 "$out/$step.log"
+        host_hung
         die "$step did not finish"
     }
     section "$step" > "$out/$step.log"

@@ -2,13 +2,16 @@
 /*
  * rectap: an attacker on the wire who knows libxc's record framing.
  *
- *   flight-rectap REPORT TYPE:ACTION
+ *   flight-rectap REPORT [libxl:]TYPE:ACTION
  *
  * Copies standard input to standard output, as the wire between xl and
  * xl migrate-receive, until libxc's image header (Xen's
  * docs/specs/libxc-migration-stream.pandoc: 8 bytes 0xff, "XENF"), then
- * record by record up to libxc's END, then the rest as it comes.  The
- * first record of TYPE (e.g. 0x14, ENCMIG_STATE) suffers ACTION:
+ * record by record up to libxc's END, then, for a libxl: target, libxl's
+ * sealed frames up to libxl's END (docs/stream.md: u32le type, u32le
+ * length, ciphertext, 16-byte tag; no padding), then the rest as it
+ * comes.  The first record of TYPE (e.g. 0x14, ENCMIG_STATE; libxl:3,
+ * the device model's EMULATOR_CONTEXT) suffers ACTION:
  *
  *   flip:OFF   one bit of its body's byte OFF flipped
  *   drop       left out
@@ -31,7 +34,8 @@
 #define IHDR_SIZE   24           /* libxc's image header */
 #define DHDR_SIZE   16           /* and its domain header */
 #define BODY_MAX    (128U << 20) /* libxc's own limit on a record */
-#define REC_END     0
+#define REC_END     0            /* libxc's END, and libxl's */
+#define FRAME_TAG   16           /* after each of libxl's sealed frames */
 
 static const uint8_t magic[12] = {
     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 'X', 'E', 'N', 'F',
@@ -40,7 +44,17 @@ static const uint8_t magic[12] = {
 struct rec {
     uint8_t hdr[8];
     uint8_t *body;
-    uint32_t type, padded;
+    uint32_t type, padded;      /* padded: all that follows the header */
+};
+
+/* What is attacked, and how. */
+struct attack {
+    unsigned long type;
+    const char *action;
+    unsigned long flip;
+    int done;
+    uint64_t at;
+    struct rec held;            /* swap: waits for the next record */
 };
 
 static uint64_t out_off;
@@ -142,7 +156,8 @@ static int to_libxc(void)
     return 0;
 }
 
-static int rec_read(struct rec *r)
+/* A record of libxc's, or (frame) one of libxl's sealed frames. */
+static int rec_read(struct rec *r, int frame)
 {
     uint32_t len;
 
@@ -152,7 +167,7 @@ static int rec_read(struct rec *r)
     memcpy(&len, r->hdr + 4, 4);
     if ( len > BODY_MAX )
         return -1;
-    r->padded = (len + 7) & ~7U;
+    r->padded = frame ? len + FRAME_TAG : (len + 7) & ~7U;
     r->body = malloc(r->padded ? r->padded : 1);
     if ( !r->body || read_full(r->body, r->padded) )
         return -1;
@@ -186,85 +201,105 @@ static int copy_rest(void)
     return 0;
 }
 
-int main(int argc, char **argv)
+/*
+ * Records (or frames) up to and including the END, the first of the
+ * attack's type attacked when armed.  0 at the END, -1 if the stream
+ * broke first.
+ */
+static int pass_records(struct attack *a, int frame, int armed)
 {
-    const char *action;
-    char *end;
-    unsigned long type, flip = 0;
-    struct rec r, held = { .body = NULL };
-    int done = 0, rc = 1;
-    uint64_t done_at = 0;
-    FILE *f;
+    struct rec r;
 
-    signal(SIGPIPE, SIG_IGN);
-    if ( argc != 3 || !(action = strchr(argv[2], ':')) )
-    {
-        fprintf(stderr, "usage: flight-rectap REPORT TYPE:ACTION\n");
-        return 2;
-    }
-    type = strtoul(argv[2], &end, 0);
-    action++;
-    if ( end != action - 1 ||
-         (strncmp(action, "flip:", 5) && strcmp(action, "drop") &&
-          strcmp(action, "dup") && strcmp(action, "swap")) )
-    {
-        fprintf(stderr, "flight-rectap: bad action %s\n", argv[2]);
-        return 2;
-    }
-    if ( !strncmp(action, "flip:", 5) )
-        flip = strtoul(action + 5, NULL, 0);
-
-    if ( to_libxc() )
-        goto out;
     for ( ;; )
     {
-        if ( rec_read(&r) )
-            goto out;
-        if ( !done && r.type == type &&
-             (strncmp(action, "flip:", 5) || flip < r.padded) )
+        if ( rec_read(&r, frame) )
+            return -1;
+        if ( armed && !a->done && r.type == a->type &&
+             (strncmp(a->action, "flip:", 5) || a->flip < r.padded) )
         {
-            done = 1;
-            done_at = out_off;
-            if ( !strcmp(action, "drop") )
+            a->done = 1;
+            a->at = out_off;
+            if ( !strcmp(a->action, "drop") )
             {
                 free(r.body);
                 continue;
             }
-            if ( !strcmp(action, "swap") )
+            if ( !strcmp(a->action, "swap") )
             {
-                held = r;
+                a->held = r;
                 continue;
             }
-            if ( !strcmp(action, "dup") && rec_write(&r) )
-                goto out;
-            if ( !strncmp(action, "flip:", 5) )
-                r.body[flip] ^= 0x04;
+            if ( !strcmp(a->action, "dup") && rec_write(&r) )
+                return -1;
+            if ( !strncmp(a->action, "flip:", 5) )
+                r.body[a->flip] ^= 0x04;
         }
         if ( rec_write(&r) )
-            goto out;
-        if ( held.body && held.body != r.body )
+            return -1;
+        if ( a->held.body && a->held.body != r.body )
         {
-            if ( rec_write(&held) )
-                goto out;
-            free(held.body);
-            held.body = NULL;
+            if ( rec_write(&a->held) )
+                return -1;
+            free(a->held.body);
+            a->held.body = NULL;
         }
         free(r.body);
         if ( r.type == REC_END )
-            break;
+            return 0;
     }
+}
+
+int main(int argc, char **argv)
+{
+    struct attack a = { .held.body = NULL };
+    const char *spec;
+    char *end;
+    int libxl = 0, rc = 1;
+    FILE *f;
+
+    signal(SIGPIPE, SIG_IGN);
+    if ( argc != 3 )
+        goto usage;
+    spec = argv[2];
+    if ( !strncmp(spec, "libxl:", 6) )
+    {
+        libxl = 1;
+        spec += 6;
+    }
+    if ( !(a.action = strchr(spec, ':')) )
+        goto usage;
+    a.type = strtoul(spec, &end, 0);
+    a.action++;
+    if ( end != a.action - 1 ||
+         (strncmp(a.action, "flip:", 5) && strcmp(a.action, "drop") &&
+          strcmp(a.action, "dup") && strcmp(a.action, "swap")) )
+    {
+        fprintf(stderr, "flight-rectap: bad action %s\n", argv[2]);
+        return 2;
+    }
+    if ( !strncmp(a.action, "flip:", 5) )
+        a.flip = strtoul(a.action + 5, NULL, 0);
+
+    if ( to_libxc() || pass_records(&a, 0, !libxl) ||
+         (libxl && pass_records(&a, 1, 1)) )
+        goto out;
     rc = copy_rest();
 
  out:
     f = fopen(argv[1], "w");
     if ( f )
     {
-        if ( done )
-            fprintf(f, "done %s %#lx at %llu\n", action, type,
-                    (unsigned long long)done_at);
+        if ( a.done )
+            fprintf(f, "done %s %s%#lx at %llu\n", a.action,
+                    libxl ? "libxl:" : "", a.type,
+                    (unsigned long long)a.at);
         else
             fprintf(f, "done none\n");
         fclose(f);
     }
     return rc;
+
+ usage:
+    fprintf(stderr, "usage: flight-rectap REPORT [libxl:]TYPE:ACTION\n");
+    return 2;
 }

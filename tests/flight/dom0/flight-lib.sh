@@ -87,3 +87,34 @@ tap() {
     done
     sed -n "s/^$2 //p" "/run/tap-$1"
 }
+
+# refused_each WHAT TARGET REASON [ACTIONS]: the encrypted migration,
+# its first TARGET record (flight-rectap's [libxl:]TYPE, in hex as it
+# reports it: 0x14, libxl:0x3) attacked by each of ACTIONS in turn
+# (default: flipped, dropped, replayed and moved after the next one).
+# Each must fail with REASON (an extended regular expression) in xl's
+# log, leave the source's guest where it was, with no session, ticking on.
+refused_each() {
+    what=$1
+    target=$2
+    reason=$3
+    old=$(guest_domid)
+    for action in ${4:-flip:40 drop dup swap}; do
+        name=tamper-${target##*:}-${action%%:*}
+        before=$(last_tick)
+        if FLIGHT_TAP_RECORD="$target:$action" migrate "$name" --encrypted; then
+            echo "FAIL: a migration with its $what ${action} succeeded"
+            return 1
+        fi
+        cat "/run/tap-$name.rec"
+        grep -q "^done $action $target " "/run/tap-$name.rec" || return 1
+        grep -E "$reason" "/run/xl-$name.log" | head -n 2
+        grep -qE "$reason" "/run/xl-$name.log" || return 1
+        [ "$(guest_domid)" = "$old" ] || return 1
+        no_session "$old" || return 1
+        sleep 2
+        guest_running || return 1
+        wait_tick "$before" 120 || return 1
+        echo "$what $action: refused; source guest ticking at $(last_tick)"
+    done
+}
