@@ -91,6 +91,8 @@ host_hung() {
 }
 
 # dom0_step STEP TIMEOUT: the whole host side of a step run in dom0.
+# TIMEOUT stays below the step's limit in run, so that a wedged host is
+# looked at (host_hung) before run stops the step.
 dom0_step() {
     local step=$1 timeout=$2 r rc secs
     wait_marker "$step" "$timeout" || {
