@@ -76,17 +76,19 @@ xen_keys() {
         socat -t 2 - "UNIX-CONNECT:$out/serial.sock" >/dev/null 2>&1 || true
 }
 
-# A host that stopped answering: what Xen says of its domains, vCPUs and
-# run queues, and where QEMU's CPU is, into the serial log and hang.txt;
-# then QEMU is stopped, so that the later steps fail at once.
+# A host that stopped answering: where QEMU's CPU is and what its LAPIC
+# holds in service (first: the keys below raise an interrupt) into
+# hang.txt, then what Xen says of its domains, vCPUs and run queues into
+# the serial log; then QEMU is stopped, so that the later steps fail at
+# once.
 host_hung() {
     qemu_running || return 0
-    say "the host is wedged: Xen's state in serial.log, QEMU's in hang.txt"
+    say "the host is wedged: QEMU's state in hang.txt, Xen's in serial.log"
+    [ -S "$out/monitor.sock" ] &&
+        printf 'info registers\ninfo lapic\ninfo pic\ninfo cpus\n' |
+        socat -t 5 - "UNIX-CONNECT:$out/monitor.sock" > "$out/hang.txt" 2>&1
     xen_keys qdr
     sleep 10
-    [ -S "$out/monitor.sock" ] &&
-        printf 'info registers\ninfo cpus\n' |
-        socat -t 5 - "UNIX-CONNECT:$out/monitor.sock" > "$out/hang.txt" 2>&1
     kill "$(cat "$out/qemu.pid")" 2>/dev/null || true
 }
 
