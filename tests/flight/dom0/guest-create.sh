@@ -7,6 +7,6 @@ for _ in $(seq 1 300); do
     sleep 1
 done
 xl list
-grep GUEST-UP "$log"
+grep GUEST-UP "$log" || { tail -n 30 "$log"; exit 1; }
 xl domid guest > /run/guest-domid
 echo "guest domid $(cat /run/guest-domid)"
