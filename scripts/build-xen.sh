@@ -122,12 +122,20 @@ mkdir -p "$tree/xen/arch/x86/encmig"
     cp "$top/$f" "$tree/xen/arch/x86/encmig/"
 done
 
-# Debian's config plus the component.
+# Debian's config plus the component, and FLASK built in (its hooks for
+# encmig are compiled on every build) but not chosen: the dummy module
+# stays the default, as in Debian's build; xsm=flask selects FLASK.
 cp "$tree/debian/xen-kconfig" "$tree/xen/.config"
-echo "CONFIG_ENCMIG=y" >> "$tree/xen/.config"
+# No policy built in (that would depend on this machine's checkpolicy):
+# a policy is a boot module.
+printf '%s\n' CONFIG_ENCMIG=y CONFIG_XSM=y CONFIG_XSM_FLASK=y \
+    CONFIG_XSM_DUMMY_DEFAULT=y '# CONFIG_XSM_FLASK_POLICY is not set' \
+    >> "$tree/xen/.config"
 make -s -C "$tree/xen" XEN_TARGET_ARCH=x86_64 olddefconfig >/dev/null
-grep -qx 'CONFIG_ENCMIG=y' "$tree/xen/.config" || {
-    log "CONFIG_ENCMIG did not stay set"; exit 1; }
+for opt in CONFIG_ENCMIG CONFIG_XSM_FLASK CONFIG_XSM_DUMMY_DEFAULT; do
+    grep -qx "$opt=y" "$tree/xen/.config" || {
+        log "$opt did not stay set"; exit 1; }
+done
 
 t_build=$(now)
 log "building the hypervisor (make -j$jobs)"

@@ -329,14 +329,6 @@ int encmig_copy_to_buf(XEN_GUEST_HANDLE_64(uint8) buf, uint64_t off,
     return 0;
 }
 
-void *encmig_buf_window(XEN_GUEST_HANDLE_64(uint8) buf, uint64_t off,
-                        size_t len)
-{
-    if ( (cur_host && cur_host->copy_only) || !buf_ok(buf.p, off, len) )
-        return NULL;
-    return buf.p + off;
-}
-
 int encmig_copy_from_buf(void *dst, XEN_GUEST_HANDLE_64(uint8) buf,
                          uint64_t off, size_t len)
 {

@@ -17,7 +17,6 @@ struct sim_host {
     unsigned int id;
     const struct encmig_cipher_ops *cipher;
     unsigned int preempt_every;
-    bool copy_only;                    /* model Xen's copy_to_guest path */
     pthread_mutex_t lock;              /* domains[], next_pfn */
     struct domain *domains[SIM_MAX_DOMAINS];
     uint64_t next_pfn;                 /* host frame allocator */

@@ -66,11 +66,6 @@ void sim_host_set_cipher(struct sim_host *h,
     h->cipher = cipher;
 }
 
-void sim_host_set_copy_only(struct sim_host *h, bool copy_only)
-{
-    h->copy_only = copy_only;
-}
-
 void sim_host_set_preempt(struct sim_host *h, unsigned int every)
 {
     h->preempt_every = every;

@@ -45,12 +45,6 @@ void sim_host_set_cipher(struct sim_host *h,
                          const struct encmig_cipher_ops *cipher);
 
 /*
- * Test knob: no in-place writes to caller buffers, every record goes
- * through the copy path, as with Xen's copy_to_guest.
- */
-void sim_host_set_copy_only(struct sim_host *h, bool copy_only);
-
-/*
  * Test knob: from now on count the blocks the engine frees without having
  * wiped them first (sessions, scratch, key schedules).
  */

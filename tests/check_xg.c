@@ -14,11 +14,14 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "testutil.h"
 #include "../tools/libxl-encmig/protocol/records.h"
 #include "../tools/libxl-encmig/protocol/stream.h"
+#include "../tools/libxl-encmig/xl/session-fd.h"
 #include "../tools/libxl-encmig/xl/xg-session.h"
 
 #define PAGES   100U
@@ -454,6 +457,77 @@ START_TEST(test_take_wipes_and_checks)
 }
 END_TEST
 
+/* The exit status of CMD run by /bin/sh in a child (exec'd, as libxl's). */
+static int run_child(const char *cmd)
+{
+    pid_t pid = fork();
+    int status;
+
+    ck_assert_int_ge(pid, 0);
+    if ( pid == 0 )
+    {
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+START_TEST(test_session_reaches_only_the_helper)
+{
+    static const char blob[] = "a session, for the helper alone";
+    char err[256], cmd[64], got[sizeof(blob)];
+    int fd, hfd, status;
+    pid_t pid;
+
+    ck_assert_int_eq(encmig_session_publish(blob, sizeof(blob), &fd, err,
+                                            sizeof(err)), 0);
+    ck_assert_int_ge(fd, 3);
+    ck_assert_ptr_nonnull(getenv(ENCMIG_SESSION_FD_ENV));
+
+    /* A program xl's children exec (a hotplug script, QEMU) holds none. */
+    snprintf(cmd, sizeof(cmd), "test ! -e /proc/self/fd/%d", fd);
+    ck_assert_int_eq(run_child(cmd), 0);
+
+    /* The helper, forked from xl, opens xl's own descriptor. */
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if ( pid == 0 )
+    {
+        int rc = encmig_session_open_published(&hfd, err, sizeof(err));
+
+        if ( rc != 1 || getenv(ENCMIG_SESSION_FD_ENV) ||
+             pread(hfd, got, sizeof(got), 0) != (ssize_t)sizeof(got) ||
+             memcmp(got, blob, sizeof(got)) )
+            _exit(1);
+        _exit(0);
+    }
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+    /* Once libxl has returned: closed, and no child is told of it. */
+    encmig_session_unpublish(&fd);
+    ck_assert_int_eq(fd, -1);
+    ck_assert_ptr_null(getenv(ENCMIG_SESSION_FD_ENV));
+    ck_assert_int_eq(encmig_session_open_published(&hfd, err, sizeof(err)),
+                     0);
+
+    /* A variable that names no descriptor: refused, and dropped. */
+    setenv(ENCMIG_SESSION_FD_ENV, "2", 1);
+    ck_assert_int_eq(encmig_session_open_published(&hfd, err, sizeof(err)),
+                     -EINVAL);
+    ck_assert_ptr_null(getenv(ENCMIG_SESSION_FD_ENV));
+    setenv(ENCMIG_SESSION_FD_ENV, "7x", 1);
+    ck_assert_int_eq(encmig_session_open_published(&hfd, err, sizeof(err)),
+                     -EINVAL);
+    /* One that names a descriptor the parent does not have. */
+    setenv(ENCMIG_SESSION_FD_ENV, "999999", 1);
+    ck_assert_int_eq(encmig_session_open_published(&hfd, err, sizeof(err)),
+                     -ENOENT);
+    ck_assert_int_eq(hfd, -1);
+}
+END_TEST
+
 static Suite *xg_suite(void)
 {
     Suite *s = suite_create("xg-session");
@@ -467,6 +541,7 @@ static Suite *xg_suite(void)
     tcase_add_test(tc, test_other_session_refused);
     tcase_add_test(tc, test_misnamed_page_stops_the_source);
     tcase_add_test(tc, test_take_wipes_and_checks);
+    tcase_add_test(tc, test_session_reaches_only_the_helper);
     tcase_add_test(tc, test_unknown_optional_record_refused_at_end);
     suite_add_tcase(s, tc);
     return s;

@@ -263,7 +263,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     buf_fill(&b[1], mode[1], in.p, in.left);
 
     sim_host_set_cipher(host, cipher);
-    sim_host_set_copy_only(host, cfg & FI_CFG_COPY_ONLY);
     sim_host_set_preempt(host, cfg >> 5);
     session = cfg & 3;
     if (session == 3)
@@ -324,7 +323,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                "the guest's memory changed");
 
     sim_host_set_preempt(host, 0);
-    sim_host_set_copy_only(host, false);
     sim_host_set_cipher(host, &encmig_cipher_openssl);
     sim_buf_free(b[0].p, b[0].size);
     sim_buf_free(b[1].p, b[1].size);

@@ -34,7 +34,7 @@
 #define FI_SESSION_EXPORT   1
 #define FI_SESSION_IMPORT   2
 
-#define FI_CFG_COPY_ONLY    (1U << 2)
+#define FI_CFG_UNUSED       (1U << 2)   /* was: records by copy only */
 #define FI_CFG_PORTABLE     (1U << 3)
 #define FI_CFG_RUNNING      (1U << 4)
 #define FI_CFG_PREEMPT(n)   ((unsigned int)(n) << 5)

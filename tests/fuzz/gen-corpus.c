@@ -1121,7 +1121,7 @@ static void import_seeds(void)
 
     /* An import batch whose buffer ends a byte short. */
     b.n = 0;
-    b_u8(&b, FI_SESSION_IMPORT | FI_CFG_COPY_ONLY);
+    b_u8(&b, FI_SESSION_IMPORT | FI_CFG_UNUSED);
     b_u8(&b, 0);
     b_buffer(&b, 2, -1, FI_BUF_SEQ);
     b_buffer(&b, 0, 64, 0);
@@ -1148,7 +1148,7 @@ static void import_seeds(void)
 
     /* Export through the copy path into a buffer too small by a record. */
     b.n = 0;
-    b_u8(&b, FI_SESSION_EXPORT | FI_CFG_COPY_ONLY | FI_CFG_PORTABLE);
+    b_u8(&b, FI_SESSION_EXPORT | FI_CFG_UNUSED | FI_CFG_PORTABLE);
     b_u8(&b, 0);
     b_buffer(&b, 1, 100, 0);
     b_buffer(&b, 0, 16, 0);
@@ -1160,7 +1160,7 @@ static void import_seeds(void)
 
     chain_seed("chain-1", FI_SESSION_NONE, 0, 1);
     chain_seed("chain-2-portable", FI_SESSION_NONE | FI_CFG_PORTABLE |
-               FI_CFG_PREEMPT(1) | FI_CFG_COPY_ONLY, 0, 2);
+               FI_CFG_PREEMPT(1) | FI_CFG_UNUSED, 0, 2);
     chain_seed("chain-2-aesni", FI_SESSION_NONE | FI_CFG_PREEMPT(1),
                FI_STREAMS_AESNI, 2);
 

@@ -422,6 +422,11 @@ int encmig_relay_start(unsigned int side, const uint8_t key[32], int wire,
     return rc;
 }
 
+void encmig_relay_forget(struct encmig_relay *r)
+{
+    encmig_lxr_wipe(&r->lxr);
+}
+
 int encmig_relay_finish(struct encmig_relay *r, bool abort, char *err,
                         size_t errlen)
 {

@@ -66,4 +66,10 @@ int encmig_relay_start(unsigned int side, const uint8_t key[32], int wire,
 int encmig_relay_finish(struct encmig_relay *r, bool abort, char *err,
                         size_t errlen);
 
+/*
+ * In a child forked while the relay ran: wipe this copy's key and leave
+ * the rest (the thread, the descriptors) to the parent that owns them.
+ */
+void encmig_relay_forget(struct encmig_relay *r);
+
 #endif /* __ENCMIG_LIBXL_RELAY_H__ */

@@ -7,13 +7,13 @@
  */
 
 #include <errno.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "encmig-xg.h"
+#include "session-fd.h"
 #include "xg-session.h"
 
 _Static_assert(sizeof(xen_pfn_t) == sizeof(uint64_t),
@@ -133,26 +133,19 @@ static int restore_state(void *data, uint32_t kind, uint32_t instance,
 int encmig_xg_hooks_from_env(xentoollog_logger *lg,
                              struct xc_encmig_hooks **out)
 {
-    const char *s = getenv(ENCMIG_SESSION_FD_ENV);
     struct encmig_hc *hc;
     struct hooks *h;
-    char err[256], *end;
-    long fd;
-    int rc;
+    char err[256];
+    int fd, rc;
 
     *out = NULL;
-    if (!s)
-        return 0;
-    errno = 0;
-    fd = strtol(s, &end, 10);
-    if (errno || end == s || *end || fd < 3 || fd > INT_MAX) {
-        xtl_log(lg, XTL_ERROR, -1, "encmig", "%s=%s is not a descriptor",
-                ENCMIG_SESSION_FD_ENV, s);
-        errno = EINVAL;
-        return -1;
+    rc = encmig_session_open_published(&fd, err, sizeof(err));
+    if (rc <= 0) {
+        if (rc)
+            xtl_log(lg, XTL_ERROR, -rc, "encmig", "%s", err);
+        errno = -rc;
+        return rc ? -1 : 0;
     }
-    /* Whatever follows, no child of ours is to look for it again. */
-    unsetenv(ENCMIG_SESSION_FD_ENV);
 
     hc = encmig_hc_open_xen();
     h = calloc(1, sizeof(*h));
@@ -160,14 +153,14 @@ int encmig_xg_hooks_from_env(xentoollog_logger *lg,
         rc = -(errno ? errno : ENOMEM);
         xtl_log(lg, XTL_ERROR, -rc, "encmig", "opening the hypervisor "
                 "interface");
-        close((int)fd);
+        close(fd);
         free(h);
         if (hc)
             encmig_hc_close(hc);
         errno = -rc;
         return -1;
     }
-    rc = encmig_xg_take((int)fd, hc, &h->x, err, sizeof(err));
+    rc = encmig_xg_take(fd, hc, &h->x, err, sizeof(err));
     if (rc) {
         xtl_log(lg, XTL_ERROR, -rc, "encmig", "taking the session: %s", err);
         encmig_hc_close(hc);

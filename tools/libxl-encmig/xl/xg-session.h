@@ -4,8 +4,7 @@
  *
  * `xl migrate --encrypted` runs the key handshake on its migration pipe
  * (xl-encmig.c) and hands the session over to libxl's save/restore helper
- * in a memfd that the helper inherits, its number in ENCMIG_SESSION_FD.
- * The helper takes the session (wiping the memfd) and libxenguest's
+ * (session-fd.h).  The helper takes the session (wiping it) and libxenguest's
  * hooks (xg-hooks.c) drive it through the functions here:
  *
  *   source: begin (setup, export) -> save_pages ... -> save_end -> finish
@@ -28,8 +27,6 @@
 
 #include "../protocol/handshake.h"
 #include "../../../hypercalls/encmig_hc.h"
-
-#define ENCMIG_SESSION_FD_ENV    "ENCMIG_SESSION_FD"
 
 /* The handed-over session: fixed size, nothing optional. */
 #define ENCMIG_SESSION_MAGIC     "encmig session 1"   /* 16 bytes, no NUL */

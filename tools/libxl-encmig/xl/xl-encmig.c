@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -19,6 +18,7 @@
 #include "../util.h"
 
 #include "libxl-relay.h"
+#include "session-fd.h"
 #include "xg-session.h"
 #include "xl-encmig.h"
 #include "../protocol/core.h"
@@ -34,54 +34,31 @@ static bool have_config_key, have_libxl_key;
 static struct encmig_relay *relay;
 
 /*
- * The session into a new memfd for the helper, named in ENCMIG_SESSION_FD.
- * xl keeps its own descriptor open until it exits; the helper wipes the
- * file when it takes the session.
+ * The session for the helper (session-fd.h).  xl closes its descriptor
+ * once libxl's save or restore has returned (the helper has wiped the
+ * file by then), or when it exits.
  */
+static int session_fd = -1;
+
 static int session_handover(const struct encmig_hs_result *hs,
-                            uint32_t direction, int *fd, char *err,
-                            size_t errlen)
+                            uint32_t direction, char *err, size_t errlen)
 {
     struct encmig_session_blob b;
-    char num[16];
-    int rc, mfd;
+    int rc;
 
-    *fd = -1;
     if (direction != XEN_ENCMIG_DIR_EXPORT &&
         direction != XEN_ENCMIG_DIR_IMPORT) {
         encmig_seterr(err, errlen, "bad direction %u", direction);
         return -EINVAL;
     }
-    /* Not close-on-exec: libxl's helper is to inherit it. */
-    mfd = memfd_create("encmig-session", 0);
-    if (mfd < 0) {
-        rc = -errno;
-        encmig_seterr(err, errlen, "memfd_create: %s", strerror(-rc));
-        return rc;
-    }
-
     memset(&b, 0, sizeof(b));
     memcpy(b.magic, ENCMIG_SESSION_MAGIC, sizeof(b.magic));
     b.direction = direction;
     b.km = hs->km;
     memcpy(b.transcript, hs->transcript, sizeof(b.transcript));
-    rc = encmig_write_full(mfd, &b, sizeof(b));
+    rc = encmig_session_publish(&b, sizeof(b), &session_fd, err, errlen);
     OPENSSL_cleanse(&b, sizeof(b));
-    if (rc) {
-        encmig_seterr(err, errlen, "writing the session: %s", strerror(-rc));
-        close(mfd);
-        return rc;
-    }
-
-    snprintf(num, sizeof(num), "%d", mfd);
-    if (setenv(ENCMIG_SESSION_FD_ENV, num, 1)) {
-        rc = -errno;
-        encmig_seterr(err, errlen, "setenv: %s", strerror(-rc));
-        close(mfd);
-        return rc;
-    }
-    *fd = mfd;
-    return 0;
+    return rc;
 }
 
 static void config(struct encmig_hs_config *cfg)
@@ -106,6 +83,18 @@ static void wipe_keys(void)
     relay = NULL;
     encmig_core_fini(&core);
     have_config_key = have_libxl_key = false;
+    encmig_session_unpublish(&session_fd);
+}
+
+void encmig_xl_forget(void)
+{
+    /* The relay's thread is the parent's: its memory is only wiped here. */
+    if (relay)
+        encmig_relay_forget(relay);
+    relay = NULL;
+    encmig_core_fini(&core);
+    have_config_key = have_libxl_key = false;
+    encmig_session_unpublish(&session_fd);
 }
 
 static int handover(struct encmig_hs_result *hs, uint32_t direction,
@@ -113,7 +102,7 @@ static int handover(struct encmig_hs_result *hs, uint32_t direction,
 {
     const char *helper = getenv("ENCMIG_SAVE_HELPER");
     char err[256];
-    int fd, rc;
+    int rc;
 
     /*
      * Any other helper would ignore the session and send the guest in the
@@ -147,7 +136,7 @@ static int handover(struct encmig_hs_result *hs, uint32_t direction,
     OPENSSL_cleanse(core.k.end, sizeof(core.k.end));
     OPENSSL_cleanse(core.k.state, sizeof(core.k.state));
     have_config_key = have_libxl_key = true;
-    rc = session_handover(hs, direction, &fd, err, sizeof(err));
+    rc = session_handover(hs, direction, err, sizeof(err));
     encmig_hs_result_wipe(hs);
     if (rc) {
         wipe_keys();
@@ -282,6 +271,8 @@ int encmig_xl_relay_finish(bool abort, const char *who)
     }
     rc = encmig_relay_finish(relay, abort, err, sizeof(err));
     relay = NULL;
+    /* libxl's save or restore is over: so is the helper's use of it. */
+    encmig_session_unpublish(&session_fd);
     /* Stopped because libxl failed: libxl has said why already. */
     if (rc && rc != -ECANCELED)
         fprintf(stderr, "%s: relaying libxl's records: %s\n", who, err);

@@ -8,7 +8,7 @@
  * encmig helper (ENCMIG_SAVE_HELPER in the environment, or the path
  * below), which xl names in LIBXL_SAVE_HELPER over any value there (any
  * other helper would ignore the session and send the guest in the clear),
- * takes it from ENCMIG_SESSION_FD (xg-session.h).
+ * takes it from ENCMIG_SESSION_FD (session-fd.h).
  *
  * Host keys live in ENCMIG_KEYDIR (environment; default /etc/encmig):
  * each host's host_ed25519_key, the source's known_hosts, the
@@ -81,5 +81,13 @@ int encmig_xl_ctl_check(int fd, const void *msg, size_t len);
  */
 int encmig_xl_relay_start(int wire_fd, int *libxl_fd, const char *who);
 int encmig_xl_relay_finish(bool abort, const char *who);
+
+/*
+ * In xl's daemon, forked to watch the migrated guest for as long as it
+ * lives: wipe every key of the migration, which it never uses, and drop
+ * the session's descriptor and variable, so that nothing it runs later
+ * (the device model on a reboot, hotplug scripts) finds them.
+ */
+void encmig_xl_forget(void);
 
 #endif /* __ENCMIG_XL_ENCMIG_H__ */

@@ -25,6 +25,20 @@ static inline void store_le64(uint8_t *p, uint64_t v)
         p[i] = v >> (8 * i);
 }
 
+static inline uint32_t load_be32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+           ((uint32_t)p[2] << 8) | p[3];
+}
+
+static inline void store_be32(uint8_t *p, uint32_t v)
+{
+    unsigned int i;
+
+    for ( i = 0; i < 4; i++ )
+        p[i] = v >> (24 - 8 * i);
+}
+
 static inline uint64_t load_be64(const uint8_t *p)
 {
     return ((uint64_t)p[0] << 56) | ((uint64_t)p[1] << 48) |

@@ -3,13 +3,16 @@
  * domctl-xen.c: XEN_DOMCTL_encmig_op's entry point in Xen.
  *
  * arch_do_domctl() has copied the op in, holds the domctl lock and an RCU
- * reference to d, and XSM has let the caller through (the dummy module:
- * the control domain only; FLASK: domain2 encmig over d).  It copies the
- * op back after every call and turns -ERESTART into a continuation.
+ * reference to d, and XSM has let the domctl through.  Here XSM is asked
+ * again about the direction the sub-op acts in (the dummy module: the
+ * control domain only; FLASK: domain2 encmig_export, or encmig_import
+ * with domain setvcpucontext, over d).  arch_do_domctl() copies the op
+ * back after every call and turns -ERESTART into a continuation.
  */
 
 #include <xen/lib.h>
 #include <xen/sched.h>
+#include <xsm/xsm.h>
 
 /*
  * Not <asm/encmig.h>, which declares this file's entry point for the rest
@@ -23,6 +26,36 @@ int encmig_domctl(struct domain *d, struct xen_domctl_encmig_op *op);
 /* Batches that yielded and continued, for the log. */
 static unsigned long continuations;
 
+/*
+ * The direction op acts in: what it asks for, or what d's session is for
+ * status and teardown; 0 for neither (probe, or no session).  An unknown
+ * op or direction gets 0 here and its error from encmig_do_op().
+ */
+static unsigned int op_direction(struct domain *d,
+                                 const struct xen_domctl_encmig_op *op)
+{
+    const struct encmig_session *s = *encmig_domain_session(d);
+
+    switch ( op->cmd )
+    {
+    case XEN_ENCMIG_OP_setup:
+        return op->u.setup.direction == XEN_ENCMIG_DIR_EXPORT ||
+               op->u.setup.direction == XEN_ENCMIG_DIR_IMPORT
+               ? op->u.setup.direction : 0;
+    case XEN_ENCMIG_OP_export:
+    case XEN_ENCMIG_OP_save_state:
+        return XEN_ENCMIG_DIR_EXPORT;
+    case XEN_ENCMIG_OP_import:
+    case XEN_ENCMIG_OP_load_state:
+        return XEN_ENCMIG_DIR_IMPORT;
+    case XEN_ENCMIG_OP_status:
+    case XEN_ENCMIG_OP_teardown:
+        return s ? s->direction : 0;
+    default:
+        return 0;
+    }
+}
+
 int encmig_domctl(struct domain *d, struct xen_domctl_encmig_op *op)
 {
     int rc;
@@ -34,6 +67,10 @@ int encmig_domctl(struct domain *d, struct xen_domctl_encmig_op *op)
     /* A dying domain's session is gone, and no new one may start. */
     if ( d->is_dying )
         return -ESRCH;
+
+    rc = xsm_encmig_op(XSM_PRIV, d, op_direction(d, op));
+    if ( rc )
+        return rc;
 
     rc = encmig_do_op(d, op);
 

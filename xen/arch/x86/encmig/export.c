@@ -4,8 +4,8 @@
  *
  * For each gfn: the memory backend turns the frame into plaintext in the
  * stream's scratch page (address-dependent current key), AES-256-GCM
- * seals it under the migration key (address-independent), and the record
- * is copied into the caller's buffer.  The caller never maps the frame and
+ * seals it under the migration key (address-independent), and the whole
+ * record, tag included, is copied into the caller's buffer.  The caller never maps the frame and
  * never sees plaintext.
  */
 
@@ -20,7 +20,7 @@ static int export_one(struct domain *d, struct encmig_session *s,
     const struct encmig_mem *mem = encmig_domain_mem(d);
     struct xen_encmig_rec_hdr *hdr = (void *)encmig_rec(st);
     struct encmig_frame f;
-    uint8_t iv[ENCMIG_GCM_IV], *win, *ct;
+    uint8_t iv[ENCMIG_GCM_IV];
     uint64_t name;
     int rc;
 
@@ -43,14 +43,13 @@ static int export_one(struct domain *d, struct encmig_session *s,
     encmig_record_iv(s, stream, hdr->seq, iv);
 
     /*
-     * Seal straight into the caller's buffer where the platform allows it;
-     * the additional data is always read from our own copy.
+     * Seal into our own record, never into the caller's buffer: GCM reads
+     * back the ciphertext it wrote to compute the tag, and a caller writing
+     * to its buffer meanwhile would have its own ciphertext authenticated.
      */
-    win = encmig_buf_window(buf, off, XEN_ENCMIG_REC_SIZE);
-    ct = win ? win + XEN_ENCMIG_REC_HDR_SIZE : encmig_rec_ct(st);
     rc = s->cipher->gcm_seal(s->gcm, iv, st->scratch, XEN_ENCMIG_AAD_SIZE,
                              st->plain, XEN_ENCMIG_PAGE_SIZE,
-                             ct, ct + XEN_ENCMIG_PAGE_SIZE);
+                             encmig_rec_ct(st), encmig_rec_tag(st));
     if ( rc )
         return rc;
 
@@ -58,12 +57,7 @@ static int export_one(struct domain *d, struct encmig_session *s,
     st->next_seq++;
     st->records++;
 
-    if ( win )
-        memcpy(win, encmig_rec(st), XEN_ENCMIG_REC_HDR_SIZE);
-    else
-        rc = encmig_copy_to_buf(buf, off, encmig_rec(st),
-                                XEN_ENCMIG_REC_SIZE);
-    return rc;
+    return encmig_copy_to_buf(buf, off, encmig_rec(st), XEN_ENCMIG_REC_SIZE);
 }
 
 struct export_batch {
@@ -103,6 +97,8 @@ int encmig_export(struct domain *d, struct xen_encmig_export *arg)
         return -EPERM;
     if ( arg->stream >= s->nr_streams )
         return -EINVAL;
+    /* The caller's index, now bounded, must stay so under speculation. */
+    arg->stream = array_index_nospec(arg->stream, s->nr_streams);
     if ( arg->nr_gfns == 0 || arg->done >= arg->nr_gfns )
         return -EINVAL;
     if ( arg->nr_gfns > XEN_ENCMIG_MAX_BATCH )

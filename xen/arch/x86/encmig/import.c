@@ -139,6 +139,8 @@ int encmig_import(struct domain *d, struct xen_encmig_import *arg)
         return -EPERM;
     if ( arg->stream >= s->nr_streams || arg->pad )
         return -EINVAL;
+    /* The caller's index, now bounded, must stay so under speculation. */
+    arg->stream = array_index_nospec(arg->stream, s->nr_streams);
     if ( arg->nr_recs == 0 || arg->done >= arg->nr_recs )
         return -EINVAL;
     if ( arg->nr_recs > XEN_ENCMIG_MAX_BATCH )

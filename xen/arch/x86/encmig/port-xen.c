@@ -108,9 +108,14 @@ int encmig_frame_get(struct domain *d, uint64_t gfn, bool writable,
     if ( !pg )
         return -ESRCH;                  /* a hole, or not the guest's frame */
 
-    /* Only plain guest RAM: no MMIO, grants, paged-out or shared frames. */
+    /*
+     * Only plain guest RAM: no MMIO, grants, paged-out or shared frames.
+     * Writes go neither to read-only RAM nor to a frame an ioreq server
+     * claimed (p2m_ioreq_server counts as RAM, but its writes belong to
+     * the emulator; ours would bypass it).
+     */
     if ( !p2m_is_ram(t) || p2m_is_paging(t) || p2m_is_shared(t) ||
-         (writable && p2m_is_discard_write(t)) )
+         (writable && (p2m_is_discard_write(t) || t == p2m_ioreq_server)) )
     {
         put_page(pg);
         return -EINVAL;
@@ -220,11 +225,20 @@ static void encmig_fpu_put(void)
         vcpu_restore_fpu_nonlazy(curr, false);
     else
     {
-        /* The saved state is reloaded on the vCPU's next FPU use. */
+        /*
+         * The registers hold the cipher's zeroes, not the vCPU's state.
+         * With non-lazy state in use, the next save takes registers even
+         * with fpu_dirtied clear: all of them when the XSAVE area is
+         * compacted and lazy state was ever used (vcpu_xsave_mask()), so
+         * vcpu_restore_fpu_nonlazy() reloads all of it (and marks it
+         * live); else the non-lazy part, and the lazy part waits for the
+         * vCPU's next FPU use.  Clearing fpu_dirtied and setting TS alone
+         * would let those zeroes overwrite the saved state.
+         */
         curr->fpu_dirtied = false;
-        stts();
+        vcpu_restore_fpu_nonlazy(curr, true);
 #ifdef CONFIG_HVM
-        if ( is_hvm_vcpu(curr) )
+        if ( !curr->fpu_dirtied && is_hvm_vcpu(curr) )
             alternative_vcall(hvm_funcs.fpu_leave, curr);
 #endif
     }
@@ -341,13 +355,6 @@ int encmig_copy_from_buf(void *dst, XEN_GUEST_HANDLE_64(uint8) buf,
 {
     return copy_from_guest_offset((uint8_t *)dst, buf, off, len) ?
            -EFAULT : 0;
-}
-
-void *encmig_buf_window(XEN_GUEST_HANDLE_64(uint8) buf, uint64_t off,
-                        size_t len)
-{
-    /* The caller's memory is never written in place: always copied. */
-    return NULL;
 }
 
 int encmig_copy_gfn_from_buf(uint64_t *gfn, XEN_GUEST_HANDLE_64(uint64) list,

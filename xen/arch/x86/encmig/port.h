@@ -21,6 +21,7 @@
 #include <xen/lib.h>
 #include <xen/string.h>
 #include <xen/guest_access.h>
+#include <xen/nospec.h>
 #include <public/encmig.h>
 
 /*
@@ -84,6 +85,18 @@ void *memset(void *dst, int c, size_t n);
 #endif
 
 #ifndef __XEN__
+/*
+ * Xen's array_index_nospec(): index when index < size, else 0, computed
+ * without a branch the CPU could speculate past (its generic form).
+ */
+static inline unsigned long encmig_index_mask_nospec(unsigned long index,
+                                                     unsigned long size)
+{
+    return ~(long)(index | (size - 1UL - index)) >> (sizeof(long) * 8 - 1);
+}
+#define array_index_nospec(index, size) \
+    ((index) & encmig_index_mask_nospec(index, size))
+
 /* Guest-handle accessors, as Xen's guest_access.h spells them. */
 #define guest_handle_is_null(hnd)        ((hnd).p == NULL)
 /* Atomically set a flag; true when it was already set (Xen's name). */
@@ -186,13 +199,6 @@ int encmig_copy_to_buf(XEN_GUEST_HANDLE_64(uint8) buf, uint64_t off,
                        const void *src, size_t len);
 int encmig_copy_from_buf(void *dst, XEN_GUEST_HANDLE_64(uint8) buf,
                          uint64_t off, size_t len);
-/*
- * Where len bytes at buf + off can be written in place ("DMA to the
- * buffer"), or NULL when the platform has to copy them.  Only for output:
- * what the engine reads from the caller is always copied in first.
- */
-void *encmig_buf_window(XEN_GUEST_HANDLE_64(uint8) buf, uint64_t off,
-                        size_t len);
 int encmig_copy_gfn_from_buf(uint64_t *gfn, XEN_GUEST_HANDLE_64(uint64) list,
                              uint64_t idx);
 

@@ -76,7 +76,7 @@ static struct vcpu *pv_vcpu_of(struct domain *d, uint32_t instance)
     if ( !is_pv_domain(d) || is_pv_32bit_domain(d) ||
          instance >= d->max_vcpus )
         return NULL;
-    return d->vcpu[instance];
+    return d->vcpu[array_index_nospec(instance, d->max_vcpus)];
 }
 
 static size_t pv_fpu_size(const struct vcpu *v, uint64_t xcr0_accum)
