@@ -41,20 +41,20 @@ static const uint32_t H0[8] = {
     0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 };
 
-static inline uint32_t ror32(uint32_t x, unsigned int n)
+static inline uint32_t sha256_ror(uint32_t x, unsigned int n)
 {
     return (x >> n) | (x << (32 - n));
 }
 
 #define CH(x, y, z)  (((x) & (y)) ^ (~(x) & (z)))
 #define MAJ(x, y, z) (((x) & (y)) ^ ((x) & (z)) ^ ((y) & (z)))
-#define BSIG0(x)     (ror32(x, 2) ^ ror32(x, 13) ^ ror32(x, 22))
-#define BSIG1(x)     (ror32(x, 6) ^ ror32(x, 11) ^ ror32(x, 25))
-#define SSIG0(x)     (ror32(x, 7) ^ ror32(x, 18) ^ ((x) >> 3))
-#define SSIG1(x)     (ror32(x, 17) ^ ror32(x, 19) ^ ((x) >> 10))
+#define BSIG0(x)     (sha256_ror(x, 2) ^ sha256_ror(x, 13) ^ sha256_ror(x, 22))
+#define BSIG1(x)     (sha256_ror(x, 6) ^ sha256_ror(x, 11) ^ sha256_ror(x, 25))
+#define SSIG0(x)     (sha256_ror(x, 7) ^ sha256_ror(x, 18) ^ ((x) >> 3))
+#define SSIG1(x)     (sha256_ror(x, 17) ^ sha256_ror(x, 19) ^ ((x) >> 10))
 
 /* Absorb nblocks whole blocks (FIPS 180-4 6.2.2). */
-static void compress(uint32_t h[8], const uint8_t *p, size_t nblocks)
+static void sha256_blocks(uint32_t h[8], const uint8_t *p, size_t nblocks)
 {
     uint32_t w[64], v[8], t1, t2;
     unsigned int i;
@@ -113,7 +113,7 @@ void encmig_sha256_update(struct encmig_sha256 *s, const uint8_t *p,
             return;
         }
         memcpy(s->buf + used, p, n);
-        compress(s->h, s->buf, 1);
+        sha256_blocks(s->h, s->buf, 1);
         p += n;
         len -= n;
     }
@@ -122,7 +122,7 @@ void encmig_sha256_update(struct encmig_sha256 *s, const uint8_t *p,
     if ( len >= ENCMIG_SHA256_BLOCK )
     {
         n = len / ENCMIG_SHA256_BLOCK;
-        compress(s->h, p, n);
+        sha256_blocks(s->h, p, n);
         p += n * ENCMIG_SHA256_BLOCK;
         len -= n * ENCMIG_SHA256_BLOCK;
     }
@@ -142,12 +142,12 @@ void encmig_sha256_final(struct encmig_sha256 *s,
     if ( used > ENCMIG_SHA256_BLOCK - 8 )
     {
         memset(s->buf + used, 0, ENCMIG_SHA256_BLOCK - used);
-        compress(s->h, s->buf, 1);
+        sha256_blocks(s->h, s->buf, 1);
         used = 0;
     }
     memset(s->buf + used, 0, ENCMIG_SHA256_BLOCK - 8 - used);
     store_be64(s->buf + ENCMIG_SHA256_BLOCK - 8, s->len * 8);
-    compress(s->h, s->buf, 1);
+    sha256_blocks(s->h, s->buf, 1);
 
     for ( i = 0; i < 8; i++ )
         store_be32(out + 4 * i, s->h[i]);
