@@ -74,16 +74,21 @@ static void config(struct encmig_hs_config *cfg)
  * relay still running (xl exits from within libxl on some failures)
  * is stopped and its key wiped too.
  */
+static void drop_session(void)
+{
+    relay = NULL;
+    encmig_core_fini(&core);
+    have_config_key = have_libxl_key = false;
+    encmig_session_unpublish(&session_fd);
+}
+
 static void wipe_keys(void)
 {
     char err[256];
 
     if (relay)
         encmig_relay_finish(relay, true, err, sizeof(err));
-    relay = NULL;
-    encmig_core_fini(&core);
-    have_config_key = have_libxl_key = false;
-    encmig_session_unpublish(&session_fd);
+    drop_session();
 }
 
 void encmig_xl_forget(void)
@@ -91,10 +96,7 @@ void encmig_xl_forget(void)
     /* The relay's thread is the parent's: its memory is only wiped here. */
     if (relay)
         encmig_relay_forget(relay);
-    relay = NULL;
-    encmig_core_fini(&core);
-    have_config_key = have_libxl_key = false;
-    encmig_session_unpublish(&session_fd);
+    drop_session();
 }
 
 static int handover(struct encmig_hs_result *hs, uint32_t direction,
