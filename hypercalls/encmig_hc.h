@@ -63,6 +63,29 @@ int encmig_hc_setup_state(struct encmig_hc *hc, domid_t domid,
                           uint32_t direction, uint32_t nr_streams,
                           const struct xen_encmig_keymat_state *km);
 /*
+ * Level 2 (docs/abi.md, "Level 2").  identity: cmd XEN_ENCMIG_ID_* with
+ * id->pub as its argument; *id holds the result, on failure too.
+ * offer: the source's ephemeral key and its hypervisor's identity.
+ * accept (asked of the caller's own domain, 0): *io IN/OUT.  claim: the
+ * accepted agreement of that session id becomes domid's import session.  The setup_l2 calls write the
+ * OUT fields back into *km.  end: export writes mac; import checks it.
+ */
+int encmig_hc_identity(struct encmig_hc *hc, domid_t domid, uint32_t cmd,
+                       struct xen_encmig_identity *id);
+int encmig_hc_offer(struct encmig_hc *hc, domid_t domid,
+                    struct xen_encmig_offer *out);
+int encmig_hc_accept(struct encmig_hc *hc, struct xen_encmig_l2_accept *io);
+int encmig_hc_setup_l2_claim(struct encmig_hc *hc, domid_t domid,
+                             uint32_t nr_streams,
+                             const uint8_t session_id[XEN_ENCMIG_SESSION_ID_SIZE]);
+int encmig_hc_setup_l2_export(struct encmig_hc *hc, domid_t domid,
+                              uint32_t nr_streams,
+                              struct xen_encmig_l2_export *km);
+int encmig_hc_end(struct encmig_hc *hc, domid_t domid,
+                  const uint8_t transcript[32], uint8_t mac[32],
+                  uint64_t *records);
+
+/*
  * Export nr gfns (gfns and buf from encmig_hc_buf_alloc) as nr records into
  * buf, which holds buf_size bytes.
  */

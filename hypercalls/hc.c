@@ -51,9 +51,10 @@ int encmig_hc_probe(struct encmig_hc *hc, domid_t domid,
     return 0;
 }
 
+/* km is IN, or IN/OUT (copied back on success) for the level-2 formats. */
 static int setup(struct encmig_hc *hc, domid_t domid, uint32_t direction,
                  uint32_t nr_streams, uint32_t format, const void *km,
-                 size_t size)
+                 void *km_out, size_t size)
 {
     struct xen_domctl_encmig_op op = { .cmd = XEN_ENCMIG_OP_setup };
     void *bounce;
@@ -72,6 +73,8 @@ static int setup(struct encmig_hc *hc, domid_t domid, uint32_t direction,
 
     rc = encmig_hc_op(hc, domid, &op);
     saved = errno;
+    if ( !rc && km_out )
+        memcpy(km_out, bounce, size);
     explicit_bzero(bounce, size);
     encmig_hc_buf_free(hc, bounce, size);
     errno = saved;
@@ -82,7 +85,7 @@ int encmig_hc_setup(struct encmig_hc *hc, domid_t domid, uint32_t direction,
                     uint32_t nr_streams, const struct xen_encmig_keymat *km)
 {
     return setup(hc, domid, direction, nr_streams, XEN_ENCMIG_KEYMAT_raw,
-                 km, sizeof(*km));
+                 km, NULL, sizeof(*km));
 }
 
 int encmig_hc_setup_state(struct encmig_hc *hc, domid_t domid,
@@ -90,7 +93,88 @@ int encmig_hc_setup_state(struct encmig_hc *hc, domid_t domid,
                           const struct xen_encmig_keymat_state *km)
 {
     return setup(hc, domid, direction, nr_streams,
-                 XEN_ENCMIG_KEYMAT_raw_state, km, sizeof(*km));
+                 XEN_ENCMIG_KEYMAT_raw_state, km, NULL, sizeof(*km));
+}
+
+int encmig_hc_identity(struct encmig_hc *hc, domid_t domid, uint32_t cmd,
+                       struct xen_encmig_identity *id)
+{
+    struct xen_domctl_encmig_op op = { .cmd = XEN_ENCMIG_OP_identity };
+    int rc;
+
+    op.u.identity = *id;
+    op.u.identity.cmd = cmd;
+    rc = encmig_hc_op(hc, domid, &op);
+    *id = op.u.identity;
+    return rc;
+}
+
+int encmig_hc_offer(struct encmig_hc *hc, domid_t domid,
+                    struct xen_encmig_offer *out)
+{
+    struct xen_domctl_encmig_op op = { .cmd = XEN_ENCMIG_OP_offer };
+
+    if ( encmig_hc_op(hc, domid, &op) )
+        return -1;
+    *out = op.u.offer;
+    return 0;
+}
+
+int encmig_hc_accept(struct encmig_hc *hc, struct xen_encmig_l2_accept *io)
+{
+    struct xen_domctl_encmig_op op = { .cmd = XEN_ENCMIG_OP_accept };
+    void *bounce;
+    int rc, saved;
+
+    bounce = encmig_hc_buf_alloc(hc, sizeof(*io));
+    if ( !bounce )
+        return -1;
+    memcpy(bounce, io, sizeof(*io));
+    op.u.accept.size = sizeof(*io);
+    set_xen_guest_handle(op.u.accept.buf, (uint8_t *)bounce);
+    rc = encmig_hc_op(hc, 0, &op);
+    saved = errno;
+    if ( !rc )
+        memcpy(io, bounce, sizeof(*io));
+    encmig_hc_buf_free(hc, bounce, sizeof(*io));
+    errno = saved;
+    return rc;
+}
+
+int encmig_hc_setup_l2_claim(struct encmig_hc *hc, domid_t domid,
+                             uint32_t nr_streams,
+                             const uint8_t session_id[XEN_ENCMIG_SESSION_ID_SIZE])
+{
+    struct xen_encmig_l2_claim c;
+
+    memcpy(c.session_id, session_id, sizeof(c.session_id));
+    return setup(hc, domid, XEN_ENCMIG_DIR_IMPORT, nr_streams,
+                 XEN_ENCMIG_KEYMAT_l2_claim, &c, NULL, sizeof(c));
+}
+
+int encmig_hc_setup_l2_export(struct encmig_hc *hc, domid_t domid,
+                              uint32_t nr_streams,
+                              struct xen_encmig_l2_export *km)
+{
+    return setup(hc, domid, XEN_ENCMIG_DIR_EXPORT, nr_streams,
+                 XEN_ENCMIG_KEYMAT_l2_export, km, km, sizeof(*km));
+}
+
+int encmig_hc_end(struct encmig_hc *hc, domid_t domid,
+                  const uint8_t transcript[32], uint8_t mac[32],
+                  uint64_t *records)
+{
+    struct xen_domctl_encmig_op op = { .cmd = XEN_ENCMIG_OP_end };
+    int rc;
+
+    memcpy(op.u.end.transcript, transcript, sizeof(op.u.end.transcript));
+    memcpy(op.u.end.mac, mac, sizeof(op.u.end.mac));
+    rc = encmig_hc_op(hc, domid, &op);
+    if ( !rc )
+        memcpy(mac, op.u.end.mac, sizeof(op.u.end.mac));
+    if ( records )
+        *records = op.u.end.records;
+    return rc;
 }
 
 int encmig_hc_export(struct encmig_hc *hc, domid_t domid, uint32_t stream,

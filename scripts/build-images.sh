@@ -60,7 +60,7 @@ FLIGHT_CFLAGS="-std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter
   -DHAVE_XEN=1 -I$top/hypercalls -I$top/tests/flight"
 FLIGHT_LIBS="$(pkg-config --cflags --libs xencall xencontrol xenguest \
   xenforeignmemory libcrypto)"
-for prog in export-check import-check bad-args wiretap rectap; do
+for prog in export-check import-check bad-args bad-args-level2 wiretap rectap; do
     extra=()
     [ $prog = wiretap ] && extra=("$top/tests/flight/wire-records.c")
     # shellcheck disable=SC2086
@@ -138,7 +138,8 @@ key=$( { sha256sum "$top/scripts/build-images.sh" "$top/scripts/build-lib.sh"
              LC_ALL=C sort | xargs sha256sum
          sha256sum "$bdir/tools/libxl-encmig/encmig" \
                    "$bdir/flight-export-check" "$bdir/flight-import-check" \
-                   "$bdir/flight-bad-args" "$bdir/flight-wiretap" \
+                   "$bdir/flight-bad-args" "$bdir/flight-bad-args-level2" \
+                   "$bdir/flight-wiretap" \
                    "$bdir/flight-rectap" "$bdir/flight-regmarker" \
                    "$tools/xl" "$tools/libxl-save-helper-encmig"
          printf '%s\n' "${debs[@]##*/}" | LC_ALL=C sort
@@ -228,8 +229,8 @@ install -m 755 "$tools/libxl-save-helper-encmig" \
     "$root/usr/lib/xen-4.17/bin/libxl-save-helper-encmig"
 install -m 755 "$bdir/tools/libxl-encmig/encmig" "$root/flight/bin/encmig"
 install -m 755 "$bdir/flight-export-check" "$bdir/flight-import-check" \
-    "$bdir/flight-bad-args" "$bdir/flight-wiretap" "$bdir/flight-rectap" \
-    "$root/flight/bin/"
+    "$bdir/flight-bad-args" "$bdir/flight-bad-args-level2" \
+    "$bdir/flight-wiretap" "$bdir/flight-rectap" "$root/flight/bin/"
 cp "$vmlinuz" "$root/flight/vmlinuz"
 mkdir -p "$root/proc" "$root/sys" "$root/dev" "$root/run" "$root/tmp" \
     "$root/etc" "$root/var/lib/xen" "$root/var/log/xen"

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include <openssl/rand.h>
+
 #include "sim-domain.h"
 #include "../xen/arch/x86/encmig/engine.h"
 
@@ -66,6 +68,22 @@ void encmig_free(void *p)
             __atomic_add_fetch(&unwiped, 1, __ATOMIC_RELAXED);
     }
     free(p);
+}
+
+int encmig_rng(void *buf, size_t len)
+{
+    return RAND_bytes(buf, len) == 1 ? 0 : -ENODEV;
+}
+
+struct encmig_identity *encmig_identity_get(struct domain *d)
+{
+    pthread_mutex_lock(&d->host->id_lock);
+    return &d->host->identity;
+}
+
+void encmig_identity_put(struct domain *d)
+{
+    pthread_mutex_unlock(&d->host->id_lock);
 }
 
 bool encmig_preempt_check(void)

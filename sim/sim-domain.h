@@ -10,6 +10,7 @@
 
 #include "sim.h"
 #include "../xen/arch/x86/encmig/mem.h"
+#include "../xen/arch/x86/encmig/identity.h"
 
 #define SIM_FRAME_LOCKS 256
 
@@ -21,6 +22,9 @@ struct sim_host {
     struct domain *domains[SIM_MAX_DOMAINS];
     uint64_t next_pfn;                 /* host frame allocator */
     uint64_t rng;
+    pthread_mutex_t id_lock;           /* identity */
+    struct encmig_identity identity;   /* this hypervisor's, level 2 */
+    struct domain *control;            /* domain 0: its host and op lock */
 };
 
 struct domain {

@@ -35,15 +35,27 @@ struct sim_host *sim_host_new(unsigned int id,
 
     if ( !h )
         return NULL;
+    h->control = calloc(1, sizeof(*h->control));
+    if ( !h->control )
+    {
+        free(h);
+        return NULL;
+    }
     h->id = id;
     h->cipher = cipher ? cipher : &encmig_cipher_openssl;
     h->next_pfn = SIM_HOST_PFN_BASE(id);
     if ( RAND_bytes((unsigned char *)&h->rng, sizeof(h->rng)) != 1 )
     {
+        free(h->control);
         free(h);
         return NULL;
     }
     pthread_mutex_init(&h->lock, NULL);
+    pthread_mutex_init(&h->id_lock, NULL);
+    h->control->host = h;
+    pthread_rwlock_init(&h->control->op_lock, NULL);
+    /* As Xen at boot: without a random source, level 1 only. */
+    encmig_identity_init(&h->identity);
     return h;
 }
 
@@ -57,7 +69,18 @@ void sim_host_free(struct sim_host *h)
         if ( h->domains[i] )
             sim_domain_destroy(h, i);
     pthread_mutex_destroy(&h->lock);
+    encmig_identity_wipe(&h->identity);
+    pthread_mutex_destroy(&h->id_lock);
+    pthread_rwlock_destroy(&h->control->op_lock);
+    free(h->control);
     free(h);
+}
+
+void sim_host_drop_identity(struct sim_host *h)
+{
+    pthread_mutex_lock(&h->id_lock);
+    encmig_identity_wipe(&h->identity);
+    pthread_mutex_unlock(&h->id_lock);
 }
 
 void sim_host_set_cipher(struct sim_host *h,
@@ -499,13 +522,20 @@ int sim_domctl_encmig(struct sim_host *h, bool privileged, domid_t domid,
     bool exclusive;
     int rc;
 
+    bool own = op->cmd == XEN_ENCMIG_OP_identity ||
+               op->cmd == XEN_ENCMIG_OP_accept;
+
     /* Xen: only the control domain may issue domctls (and XSM agrees). */
     if ( !privileged )
         return -EPERM;
-    /* The control domain has no migratable memory of its own here. */
-    if ( domid == 0 )
+    /*
+     * As in Xen: what concerns no guest is asked of the caller's own
+     * domain (0 here), which has no migratable memory; the rest of a
+     * guest.
+     */
+    if ( own != (domid == 0) )
         return -EINVAL;
-    d = sim_domain_get(h, domid);
+    d = own ? h->control : sim_domain_get(h, domid);
     if ( !d )
         return -ESRCH;
 
@@ -521,6 +551,7 @@ int sim_domctl_encmig(struct sim_host *h, bool privileged, domid_t domid,
     sim_port_leave();
 
     pthread_rwlock_unlock(&d->op_lock);
-    sim_domain_put(d);
+    if ( !own )
+        sim_domain_put(d);
     return rc;
 }

@@ -51,6 +51,12 @@ void sim_host_set_cipher(struct sim_host *h,
 void sim_check_wipes(bool on);
 unsigned long sim_unwiped_frees(void);
 
+/*
+ * Test knob: the host's hypervisor loses its identity, as one that booted
+ * without a random number generator fit for keys: level 1 only.
+ */
+void sim_host_drop_identity(struct sim_host *h);
+
 /* Test knob: make the engine's preemption check fire every n pages. */
 void sim_host_set_preempt(struct sim_host *h, unsigned int every);
 

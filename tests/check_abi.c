@@ -37,8 +37,24 @@ ABI(xen_encmig_import, 40);
 OFF(xen_encmig_import, buf, 16);
 OFF(xen_encmig_import, buf_size, 24);
 OFF(xen_encmig_import, frames, 32);
-ABI(xen_encmig_status, 40);
+ABI(xen_encmig_status, 48);
 OFF(xen_encmig_status, states, 32);
+OFF(xen_encmig_status, level, 40);
+ABI(xen_encmig_identity, 48);
+OFF(xen_encmig_identity, pub, 16);
+ABI(xen_encmig_offer, 64);
+OFF(xen_encmig_offer, pub, 32);
+ABI(xen_encmig_accept, 16);
+OFF(xen_encmig_accept, buf, 8);
+ABI(xen_encmig_l2_accept, 96 + XEN_ENCMIG_L2_BLOB_SIZE + 16);
+OFF(xen_encmig_l2_accept, blob, 96);
+OFF(xen_encmig_l2_accept, session_id, 96 + XEN_ENCMIG_L2_BLOB_SIZE);
+ABI(xen_encmig_l2_claim, 16);
+ABI(xen_encmig_l2_export, 64 + XEN_ENCMIG_L2_BLOB_SIZE + 16);
+OFF(xen_encmig_l2_export, blob, 64);
+ABI(xen_encmig_end, 72);
+OFF(xen_encmig_end, mac, 32);
+OFF(xen_encmig_end, records, 64);
 ABI(xen_encmig_keymat_state, 96);
 OFF(xen_encmig_keymat_state, state_key, 64);
 ABI(xen_encmig_state_hdr, XEN_ENCMIG_STATE_HDR_SIZE);
@@ -63,7 +79,13 @@ START_TEST(test_sizes)
     ck_assert_uint_eq(sizeof(struct xen_encmig_setup), 24);
     ck_assert_uint_eq(sizeof(struct xen_encmig_export), 40);
     ck_assert_uint_eq(sizeof(struct xen_encmig_import), 40);
-    ck_assert_uint_eq(sizeof(struct xen_encmig_status), 40);
+    ck_assert_uint_eq(sizeof(struct xen_encmig_status), 48);
+    ck_assert_uint_eq(sizeof(struct xen_encmig_identity), 48);
+    ck_assert_uint_eq(sizeof(struct xen_encmig_offer), 64);
+    ck_assert_uint_eq(sizeof(struct xen_encmig_end), 72);
+    /* eph_D, the wrapped 64-byte key material, its tag */
+    ck_assert_uint_eq(XEN_ENCMIG_L2_BLOB_SIZE,
+                      32 + sizeof(struct xen_encmig_keymat) + 16);
     ck_assert_uint_eq(sizeof(struct xen_encmig_state), 24);
     ck_assert_uint_eq(sizeof(struct xen_encmig_state_hdr), 32);
     ck_assert_uint_eq(XEN_ENCMIG_STATE_OVERHEAD, 48);
@@ -84,6 +106,7 @@ START_TEST(test_alignment)
     ck_assert_uint_eq(offsetof(struct xen_encmig_status, states) % 8, 0);
     ck_assert_uint_eq(offsetof(struct xen_encmig_state, buf_size) % 8, 0);
     ck_assert_uint_eq(offsetof(struct xen_encmig_state_hdr, seq) % 8, 0);
+    ck_assert_uint_eq(offsetof(struct xen_encmig_end, records) % 8, 0);
 }
 END_TEST
 

@@ -397,7 +397,7 @@ START_TEST(test_setup_formats)
     op.u.setup.keymat_size = sizeof(km);
     ck_assert_int_eq(encmig_hc_op(t.hc, t.domid, &op), -1);
     ck_assert_int_eq(errno, EINVAL);
-    op.u.setup.keymat_format = 2;
+    op.u.setup.keymat_format = XEN_ENCMIG_KEYMAT_l2_export + 1;
     ck_assert_int_eq(encmig_hc_op(t.hc, t.domid, &op), -1);
     ck_assert_int_eq(errno, EOPNOTSUPP);
     /* A non-zero pad in the embedded page key material. */

@@ -101,12 +101,43 @@ static inline const char *flight_errno_name(int e)
     case ENOSPC:          return "ENOSPC";
     case ERANGE:          return "ERANGE";
     case ENOSYS:          return "ENOSYS";
+    case ENODEV:          return "ENODEV";
     case EBADMSG:         return "EBADMSG";
     case EILSEQ:          return "EILSEQ";
     case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
     case EOPNOTSUPP:      return "EOPNOTSUPP";
     }
     return "E?";
+}
+
+/* The bad-args programs: each call's errno against the one expected. */
+static unsigned int expect_passed, expect_failed;
+
+/* What one call returned: 0, or the errno of its -1. */
+static inline int err_of(int rc)
+{
+    return rc ? errno : 0;
+}
+
+static inline void expect(const char *what, int got, int want)
+{
+    if ( got == want )
+    {
+        expect_passed++;
+        printf("ok   %-44s %s\n", what, flight_errno_name(got));
+    }
+    else
+    {
+        expect_failed++;
+        printf("FAIL %-44s got %s (%d), expected %s (%d)\n", what,
+               flight_errno_name(got), got, flight_errno_name(want), want);
+    }
+}
+
+static inline int raw(struct encmig_hc *hc, domid_t domid,
+                      struct xen_domctl_encmig_op *op)
+{
+    return err_of(encmig_hc_op(hc, domid, op));
 }
 
 #endif /* FLIGHT_UTIL_H */

@@ -38,9 +38,11 @@
  * version it was built against; the hypervisor refuses a different major
  * with -EPROTONOSUPPORT and accepts any minor: a sub-op or key format
  * that it does not know fails with -EOPNOTSUPP.  Minor 1 added the state
- * sub-ops and XEN_ENCMIG_KEYMAT_raw_state.
+ * sub-ops and XEN_ENCMIG_KEYMAT_raw_state; minor 2 level 2: the
+ * hypervisor's identity, offer, accept, end, the KEYMAT_l2_* formats and the
+ * session's level in status.
  */
-#define XEN_ENCMIG_INTERFACE_VERSION     0x00010001U
+#define XEN_ENCMIG_INTERFACE_VERSION     0x00010002U
 #define XEN_ENCMIG_VERSION_MAJOR(v)      ((v) >> 16)
 
 #define XEN_ENCMIG_PAGE_SIZE             4096U
@@ -63,6 +65,10 @@
 #define XEN_ENCMIG_OP_teardown           5
 #define XEN_ENCMIG_OP_save_state         6
 #define XEN_ENCMIG_OP_load_state         7
+#define XEN_ENCMIG_OP_identity           8
+#define XEN_ENCMIG_OP_offer              9
+#define XEN_ENCMIG_OP_accept             10
+#define XEN_ENCMIG_OP_end                11
 
 /* Memory-encryption backends: how the domain's frames are kept. */
 #define XEN_ENCMIG_MEM_PLAIN             0 /* no memory encryption */
@@ -74,6 +80,8 @@
 #define XEN_ENCMIG_CAP_AESNI             (1U << 2)
 #define XEN_ENCMIG_CAP_PREEMPT           (1U << 3)
 #define XEN_ENCMIG_CAP_STATE             (1U << 4) /* save_state, load_state */
+#define XEN_ENCMIG_CAP_IDENTITY          (1U << 5) /* level 2: this hypervisor
+                                                    * has an identity */
 
 /*
  * XEN_ENCMIG_OP_probe: what the component offers.  Needs no session; the
@@ -102,6 +110,8 @@ struct xen_encmig_keymat {
 
 #define XEN_ENCMIG_KEYMAT_raw            0 /* level 1: struct xen_encmig_keymat */
 #define XEN_ENCMIG_KEYMAT_raw_state      1 /* level 1: ..._keymat_state */
+#define XEN_ENCMIG_KEYMAT_l2_claim       2 /* level 2: ..._l2_claim */
+#define XEN_ENCMIG_KEYMAT_l2_export      3 /* level 2: ..._l2_export */
 
 /*
  * Key material for XEN_ENCMIG_KEYMAT_raw_state: the page key as above,
@@ -115,9 +125,123 @@ struct xen_encmig_keymat_state {
 };
 
 /*
+ * Level 2: the key agreement ends in the hypervisor (docs/abi.md,
+ * "Level 2").  Each hypervisor holds an X25519 key pair, its identity,
+ * whose private half never leaves it, and a list of peer hypervisors'
+ * public keys that it will agree a session with (its pins).
+ *
+ *  1. The source's toolstack asks its hypervisor for an offer for the
+ *     domain (XEN_ENCMIG_OP_offer): the hypervisor draws an ephemeral key
+ *     pair for this session and returns its public half.
+ *  2. The destination's toolstack accepts the offer (XEN_ENCMIG_OP_accept,
+ *     asked of its own domain: the guest does not exist yet), passing the
+ *     source hypervisor's public key, the offer and 32 bytes of its own
+ *     transcript (bind).  The hypervisor draws the migration key
+ *     material, keeps it as a pending agreement, and returns a blob that
+ *     only the source's hypervisor can open, and the session id.
+ *  3. The source's toolstack sets up the export session with
+ *     KEYMAT_l2_export, passing the destination hypervisor's public key,
+ *     the blob and the same bind; the hypervisor opens the blob with its
+ *     private key and the offer's.
+ *  4. The destination's toolstack, once it has built the guest, sets up
+ *     its import session with KEYMAT_l2_claim, naming the session id:
+ *     the pending agreement moves into the guest's session.
+ *
+ * Dom0 relays the offer and the blob; the page key, the state key and the
+ * end key never leave the two hypervisors.
+ */
+#define XEN_ENCMIG_PUB_SIZE              32U   /* X25519 public key */
+#define XEN_ENCMIG_BIND_SIZE             32U
+#define XEN_ENCMIG_MAX_PINS              16U
+/* eph_D (32) | AES-256-GCM(struct xen_encmig_keymat) (64) | tag (16) */
+#define XEN_ENCMIG_L2_BLOB_SIZE          112U
+/* Agreements accepted and not yet claimed; accept evicts the oldest. */
+#define XEN_ENCMIG_MAX_PENDING           4U
+
+/*
+ * XEN_ENCMIG_OP_identity: the hypervisor's identity and its pins.  The
+ * domain named in the domctl only has to exist (the toolstack names its
+ * own).  cmd:
+ *  - get: pub is this hypervisor's public key; -ENODEV when it has no
+ *    identity (no hardware random number generator: level 1 only);
+ *  - pin: add the peer hypervisor key in pub (-EEXIST if pinned already,
+ *    -ENOSPC past XEN_ENCMIG_MAX_PINS);
+ *  - lock: until the hypervisor reboots, refuse every later pin and every
+ *    level-1 session (KEYMAT_raw*), with -EPERM: a control domain that is
+ *    taken over after boot can neither add a hypervisor of its own
+ *    choosing nor hand the hypervisor a key it knows.
+ * Every cmd returns flags and nr_pins as they are afterwards.
+ */
+#define XEN_ENCMIG_ID_get                0
+#define XEN_ENCMIG_ID_pin                1
+#define XEN_ENCMIG_ID_lock               2
+
+#define XEN_ENCMIG_ID_LOCKED             (1U << 0)
+
+struct xen_encmig_identity {
+    uint32_t cmd;                /* IN: XEN_ENCMIG_ID_* */
+    uint32_t flags;              /* OUT: XEN_ENCMIG_ID_* flags */
+    uint32_t nr_pins;            /* OUT */
+    uint32_t pad;                /* IN: must be zero */
+    uint8_t pub[XEN_ENCMIG_PUB_SIZE]; /* OUT (get), IN (pin) */
+};
+
+/*
+ * XEN_ENCMIG_OP_offer (source): the first half of a level-2 agreement.
+ * The domain must have no session; afterwards it has a pending export
+ * session that only setup with KEYMAT_l2_export (or teardown) can take.
+ */
+struct xen_encmig_offer {
+    uint8_t eph[XEN_ENCMIG_PUB_SIZE];  /* OUT: this session's offer */
+    uint8_t pub[XEN_ENCMIG_PUB_SIZE];  /* OUT: this hypervisor's identity */
+};
+
+/*
+ * XEN_ENCMIG_OP_accept (destination): buf holds struct
+ * xen_encmig_l2_accept, IN/OUT; size must be its size.  peer must be
+ * pinned here (-EACCES otherwise).  Asked of the caller's own domain.
+ */
+struct xen_encmig_accept {
+    uint32_t size;               /* IN: sizeof(struct xen_encmig_l2_accept) */
+    uint32_t pad;                /* IN: must be zero */
+    XEN_GUEST_HANDLE_64(uint8) buf; /* IN/OUT */
+};
+
+struct xen_encmig_l2_accept {
+    uint8_t peer[XEN_ENCMIG_PUB_SIZE];      /* IN: source hypervisor */
+    uint8_t peer_eph[XEN_ENCMIG_PUB_SIZE];  /* IN: its offer */
+    uint8_t bind[XEN_ENCMIG_BIND_SIZE];     /* IN: the toolstack's */
+    uint8_t blob[XEN_ENCMIG_L2_BLOB_SIZE];  /* OUT: for the source */
+    uint8_t session_id[XEN_ENCMIG_SESSION_ID_SIZE]; /* OUT */
+};
+
+/*
+ * Key material for XEN_ENCMIG_KEYMAT_l2_claim (destination): IN.  The
+ * pending agreement of that session id becomes the import session
+ * (-ENOENT if there is none; claimed once).
+ */
+struct xen_encmig_l2_claim {
+    uint8_t session_id[XEN_ENCMIG_SESSION_ID_SIZE];
+};
+
+/*
+ * Key material for XEN_ENCMIG_KEYMAT_l2_export (source): IN/OUT.  The
+ * domain must hold an offer; setup consumes it whether or not the blob
+ * opens (-EBADMSG), so a blob is tried once.  peer must be pinned here
+ * (-EACCES otherwise).
+ */
+struct xen_encmig_l2_export {
+    uint8_t peer[XEN_ENCMIG_PUB_SIZE];      /* IN: destination hypervisor */
+    uint8_t bind[XEN_ENCMIG_BIND_SIZE];     /* IN: as the destination's */
+    uint8_t blob[XEN_ENCMIG_L2_BLOB_SIZE];  /* IN: from the destination */
+    uint8_t session_id[XEN_ENCMIG_SESSION_ID_SIZE]; /* OUT */
+};
+
+/*
  * XEN_ENCMIG_OP_setup: start a session on the domain.  One session per
  * domain; a second setup fails with -EEXIST.  The hypervisor copies the
  * key material and never hands it back; the caller should wipe its copy.
+ * The level-2 formats write their OUT fields back to keymat.
  */
 struct xen_encmig_setup {
     uint32_t direction;          /* IN: XEN_ENCMIG_DIR_* */
@@ -207,6 +331,26 @@ struct xen_encmig_status {
     uint64_aligned_t rejected;   /* OUT: records refused for their header */
     uint64_aligned_t states;     /* OUT: state records sealed or loaded
                                   * (interface 1.1; 0 before) */
+    uint32_t level;              /* OUT: 1 or 2 (interface 1.2); 0 for an
+                                  * offer not yet set up */
+    uint32_t pad;
+};
+
+/*
+ * XEN_ENCMIG_OP_end (level-2 sessions; others -EOPNOTSUPP): the MAC of
+ * the stream's end record, under the end key that only the hypervisors
+ * hold.  The hypervisor builds the end record's body itself from what it
+ * knows, u32le nr_streams || u32le 0 || u64le records || bind, records
+ * being the page records this session exported or imported, and the MAC
+ * is HMAC-SHA256(end key, transcript || body) (docs/stream.md).
+ * Export: mac and records are OUT.  Import: mac is IN, and a MAC that
+ * does not verify over the hypervisor's own body (a record lost, added
+ * or replayed, another transcript) fails with -EBADMSG; records is OUT.
+ */
+struct xen_encmig_end {
+    uint8_t transcript[32];      /* IN: the stream's transcript hash */
+    uint8_t mac[32];             /* OUT (export), IN (import) */
+    uint64_aligned_t records;    /* OUT */
 };
 
 /*
@@ -293,6 +437,10 @@ struct xen_domctl_encmig_op {
         struct xen_encmig_import import;
         struct xen_encmig_status status;
         struct xen_encmig_state state;
+        struct xen_encmig_identity identity;
+        struct xen_encmig_offer offer;
+        struct xen_encmig_accept accept;
+        struct xen_encmig_end end;
         uint8_t pad[96];
     } u;
 };

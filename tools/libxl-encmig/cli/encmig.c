@@ -13,6 +13,7 @@
 #include "bench-engine.h"
 #include "commands.h"
 #include "resolve.h"
+#include "../protocol/hostkey.h"
 #include "../util.h"
 #include "../../../hypercalls/encmig_hc.h"
 
@@ -197,6 +198,31 @@ static int cmd_session(int argc, char **argv)
     return rc;
 }
 
+/*
+ * The hypervisor's identity as an operator pins it: its fingerprint, its
+ * public key in the form `identity --pin` takes, and its pins.
+ */
+static int print_identity(struct encmig_hc *hc)
+{
+    struct xen_encmig_identity got = { 0 };
+    char fp[ENCMIG_FINGERPRINT_SIZE], b64[ENCMIG_PUBKEY_B64_SIZE];
+
+    if ( encmig_hc_identity(hc, 0, XEN_ENCMIG_ID_get, &got) )
+    {
+        fprintf(stderr, "encmig: the hypervisor's identity: %s%s\n",
+                strerror(errno), errno == ENODEV ?
+                " (no hardware random number generator: level 1 only)" : "");
+        return -1;
+    }
+    if ( encmig_hostkey_fingerprint(got.pub, fp) ||
+         encmig_pubkey_to_b64(got.pub, b64) )
+        return -1;
+    printf("hypervisor identity %s\nhypervisor key x25519 %s\n"
+           "pins %u%s\n", fp, b64, got.nr_pins,
+           got.flags & XEN_ENCMIG_ID_LOCKED ? ", locked until reboot" : "");
+    return 0;
+}
+
 static int cmd_probe(int argc, char **argv)
 {
     struct xen_encmig_probe p;
@@ -218,7 +244,7 @@ static int cmd_probe(int argc, char **argv)
         encmig_hc_close(hc);
         return 1;
     }
-    printf("interface version %u.%u\nmemory backend %s\ncapabilities%s%s%s%s%s\n"
+    printf("interface version %u.%u\nmemory backend %s\ncapabilities%s%s%s%s%s%s\n"
            "max batch %u pages, %u streams, record %u bytes, max gfn %#llx\n",
            p.version >> 16, p.version & 0xffff, mem_backend_name(p.mem_backend),
            p.caps & XEN_ENCMIG_CAP_EXPORT ? " export" : "",
@@ -226,10 +252,67 @@ static int cmd_probe(int argc, char **argv)
            p.caps & XEN_ENCMIG_CAP_AESNI ? " aesni" : "",
            p.caps & XEN_ENCMIG_CAP_PREEMPT ? " preempt" : "",
            p.caps & XEN_ENCMIG_CAP_STATE ? " state" : "",
+           p.caps & XEN_ENCMIG_CAP_IDENTITY ? " identity" : "",
            p.max_batch, p.max_streams, p.rec_size,
            (unsigned long long)p.max_gfn);
+    if ( p.caps & XEN_ENCMIG_CAP_IDENTITY )
+        rc = print_identity(hc);
     encmig_hc_close(hc);
-    return 0;
+    return rc ? 1 : 0;
+}
+
+/*
+ * The hypervisor's identity, and its pins: the peer hypervisors it will
+ * agree a level-2 session with.  --lock refuses every later pin until
+ * the hypervisor reboots.
+ */
+static int cmd_identity(int argc, char **argv)
+{
+    static const char use[] = "identity [--pin KEY]... [--lock]";
+    uint8_t pins[XEN_ENCMIG_MAX_PINS][XEN_ENCMIG_PUB_SIZE];
+    struct xen_encmig_identity id = { 0 };
+    unsigned int nr = 0, n;
+    struct encmig_hc *hc;
+    bool lock = false;
+    int i, rc = 0;
+
+    for ( i = 1; i < argc; i++ )
+    {
+        if ( !strcmp(argv[i], "--lock") )
+            lock = true;
+        else if ( strcmp(argv[i], "--pin") || i + 1 >= argc ||
+                  nr >= XEN_ENCMIG_MAX_PINS ||
+                  encmig_pubkey_from_b64(argv[++i], pins[nr++]) )
+            return usage_error(use);
+    }
+
+    hc = encmig_hc_open_xen();
+    if ( !hc )
+    {
+        fprintf(stderr, "encmig: no Xen hypervisor to talk to: %s\n",
+                strerror(errno));
+        return 1;
+    }
+
+    for ( n = 0; !rc && n < nr; n++ )
+    {
+        memcpy(id.pub, pins[n], sizeof(id.pub));
+        rc = encmig_hc_identity(hc, 0, XEN_ENCMIG_ID_pin, &id);
+        if ( rc )
+            fprintf(stderr, "encmig: pin %u: %s%s\n", n + 1, strerror(errno),
+                    errno == EPERM ? " (the pins are locked until the "
+                    "hypervisor reboots)" : "");
+    }
+    if ( !rc && lock )
+    {
+        rc = encmig_hc_identity(hc, 0, XEN_ENCMIG_ID_lock, &id);
+        if ( rc )
+            fprintf(stderr, "encmig: locking the pins: %s\n", strerror(errno));
+    }
+    if ( !rc )
+        rc = print_identity(hc);
+    encmig_hc_close(hc);
+    return rc ? 1 : 0;
 }
 
 /*
@@ -299,6 +382,7 @@ static const struct cmd cmds[] = {
     { "keygen", cmd_keygen, "keygen [--keydir DIR] [--force]" },
     { "bench", cmd_bench, "bench engine [--json] [--size SIZE] [--reps N]" },
     { "probe", cmd_probe, "probe DOMID" },
+    { "identity", cmd_identity, "identity [--pin KEY]... [--lock]" },
     { "session", cmd_session, "session DOMID [--end]" },
     { "resolve", cmd_resolve,
       "resolve DOMID --resume|--destroy        (Xen: NAME--migratedaway)\n"

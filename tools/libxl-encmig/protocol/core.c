@@ -61,7 +61,86 @@ int encmig_core_hv_setup(struct encmig_core *c, struct encmig_hc *hc,
     OPENSSL_cleanse(&km, sizeof(km));
     OPENSSL_cleanse(&c->k.pages, sizeof(c->k.pages));
     OPENSSL_cleanse(c->k.state, sizeof(c->k.state));
+    if (!rc)
+        c->level = 1;
     return rc;
+}
+
+/* Level 2: this end's page, state and end keys would open nothing. */
+static void l2_begin(struct encmig_core *c, struct encmig_hc *hc)
+{
+    OPENSSL_cleanse(&c->k.pages, sizeof(c->k.pages));
+    OPENSSL_cleanse(c->k.state, sizeof(c->k.state));
+    OPENSSL_cleanse(c->k.end, sizeof(c->k.end));
+    c->level = 2;
+    c->hc = hc;
+}
+
+int encmig_core_l2_offer(struct encmig_core *c, struct encmig_hc *hc,
+                         uint32_t domid, uint8_t offer[ENCMIG_L2_OFFER_SIZE])
+{
+    struct xen_encmig_offer o;
+
+    if (!c->keyed || c->level || c->side != ENCMIG_SIDE_SOURCE)
+        return -EPROTO;
+    if (encmig_hc_offer(hc, (domid_t)domid, &o))
+        return -errno;
+    l2_begin(c, hc);
+    c->domid = domid;
+    memcpy(offer, o.pub, XEN_ENCMIG_PUB_SIZE);
+    memcpy(offer + XEN_ENCMIG_PUB_SIZE, o.eph, XEN_ENCMIG_PUB_SIZE);
+    return 0;
+}
+
+int encmig_core_l2_accept(struct encmig_core *c, struct encmig_hc *hc,
+                          const uint8_t offer[ENCMIG_L2_OFFER_SIZE],
+                          uint8_t answer[ENCMIG_L2_ANSWER_SIZE])
+{
+    struct xen_encmig_identity id = { 0 };
+    struct xen_encmig_l2_accept io;
+
+    if (!c->keyed || c->level || c->side != ENCMIG_SIDE_DEST)
+        return -EPROTO;
+    if (encmig_hc_identity(hc, 0, XEN_ENCMIG_ID_get, &id))
+        return -errno;
+    memset(&io, 0, sizeof(io));
+    memcpy(io.peer, offer, XEN_ENCMIG_PUB_SIZE);
+    memcpy(io.peer_eph, offer + XEN_ENCMIG_PUB_SIZE, XEN_ENCMIG_PUB_SIZE);
+    memcpy(io.bind, c->hs_transcript, sizeof(io.bind));
+    if (encmig_hc_accept(hc, &io))
+        return -errno;
+    l2_begin(c, hc);
+    memcpy(c->l2_session_id, io.session_id, sizeof(c->l2_session_id));
+    memcpy(answer, id.pub, XEN_ENCMIG_PUB_SIZE);
+    memcpy(answer + XEN_ENCMIG_PUB_SIZE, io.blob, sizeof(io.blob));
+    return 0;
+}
+
+int encmig_core_l2_export(struct encmig_core *c,
+                          const uint8_t answer[ENCMIG_L2_ANSWER_SIZE])
+{
+    struct xen_encmig_l2_export ex;
+
+    if (c->level != 2 || c->side != ENCMIG_SIDE_SOURCE)
+        return -EPROTO;
+    memset(&ex, 0, sizeof(ex));
+    memcpy(ex.peer, answer, XEN_ENCMIG_PUB_SIZE);
+    memcpy(ex.bind, c->hs_transcript, sizeof(ex.bind));
+    memcpy(ex.blob, answer + XEN_ENCMIG_PUB_SIZE, sizeof(ex.blob));
+    return encmig_hc_setup_l2_export(c->hc, (domid_t)c->domid, 1, &ex)
+           ? -errno : 0;
+}
+
+int encmig_core_l2_claim(struct encmig_core *c, struct encmig_hc *hc,
+                         uint32_t domid)
+{
+    if (c->level != 2 || c->side != ENCMIG_SIDE_DEST)
+        return -EPROTO;
+    if (encmig_hc_setup_l2_claim(hc, (domid_t)domid, 1, c->l2_session_id))
+        return -errno;
+    c->hc = hc;
+    c->domid = domid;
+    return 0;
 }
 
 void encmig_core_fini(struct encmig_core *c)
@@ -228,7 +307,12 @@ void encmig_core_stream_record(struct encmig_core *c, uint32_t type,
         encmig_core_stream_bytes(c, body[k].iov_base, body[k].iov_len);
 }
 
-/* The end MAC: SHA-256 of the transcript, then the body; closes it. */
+/*
+ * The end MAC: SHA-256 of the transcript, then the body; closes it.
+ * Level 1: this end's HMAC (mac out).  Level 2: the hypervisor's, which
+ * the source's writes into mac and the destination's checks against mac
+ * (-EBADMSG), each over the body it builds from its own count.
+ */
 static int end_mac(struct encmig_core *c, const uint8_t *body,
                    uint8_t mac[ENCMIG_END_MAC_SIZE])
 {
@@ -243,7 +327,11 @@ static int end_mac(struct encmig_core *c, const uint8_t *body,
     c->th_closed = true;
     if (!EVP_DigestFinal_ex(c->th, th, &thlen) || thlen != sizeof(th))
         return -EIO;
-    rc = encmig_hmac(c->k.end, parts, lens, 2, mac);
+    if (c->level == 2)
+        rc = encmig_hc_end(c->hc, (domid_t)c->domid, th, mac, NULL)
+             ? -errno : 0;
+    else
+        rc = encmig_hmac(c->k.end, parts, lens, 2, mac);
     OPENSSL_cleanse(th, sizeof(th));
     return rc;
 }
@@ -280,12 +368,13 @@ int encmig_core_end_check(struct encmig_core *c, const uint8_t *body,
         encmig_seterr(err, errlen, "an end record of %u bytes", len);
         return -EBADMSG;
     }
+    memcpy(mac, body + ENCMIG_END_BODY_SIZE, sizeof(mac));
     rc = end_mac(c, body, mac);
-    if (rc) {
+    if (rc && rc != -EBADMSG) {
         encmig_seterr(err, errlen, "checking the end record: %s", strerror(-rc));
         return rc;
     }
-    if (CRYPTO_memcmp(mac, body + ENCMIG_END_BODY_SIZE, sizeof(mac))) {
+    if (rc || CRYPTO_memcmp(mac, body + ENCMIG_END_BODY_SIZE, sizeof(mac))) {
         encmig_seterr(err, errlen, "the end record failed authentication: the "
                  "stream was altered");
         return -EBADMSG;

@@ -33,9 +33,20 @@
 
 struct evp_md_ctx_st;
 
+struct encmig_hc;
+
 struct encmig_core {
     unsigned int side;                       /* ENCMIG_SIDE_*: this end */
     bool keyed;                              /* keys derived */
+    /*
+     * 1: this end handed the page, state and end keys to its hypervisor;
+     * 2: the hypervisors agreed them and this end never held them, and
+     * the end record's MAC is the hypervisor's (hc, domid).
+     */
+    unsigned int level;
+    struct encmig_hc *hc;
+    uint32_t domid;
+    uint8_t l2_session_id[XEN_ENCMIG_SESSION_ID_SIZE]; /* dest: to claim */
     struct encmig_keys k;
     uint8_t hs_transcript[ENCMIG_TRANSCRIPT_SIZE];  /* the handshake's */
     uint32_t ctl_sent, ctl_rcvd;
@@ -51,8 +62,6 @@ struct encmig_core {
 int encmig_core_init(struct encmig_core *c, unsigned int side,
                      const struct xen_encmig_keymat *km,
                      const uint8_t hs_transcript[ENCMIG_TRANSCRIPT_SIZE]);
-struct encmig_hc;
-
 /*
  * Start the hypervisor's session on domid with the page and state keys
  * (XEN_ENCMIG_KEYMAT_raw_state), and wipe this end's copies of both
@@ -61,6 +70,34 @@ struct encmig_hc;
 int encmig_core_hv_setup(struct encmig_core *c, struct encmig_hc *hc,
                          uint32_t domid, uint32_t direction,
                          uint32_t nr_streams);
+/*
+ * Level 2 (docs/abi.md, "Level 2").  The toolstacks relay two messages,
+ * each under the control MAC of its sender:
+ *   offer  (source -> destination): S_S || E_S, the source hypervisor's
+ *          identity and this session's offer;
+ *   answer (destination -> source): S_D || blob.
+ * The source asks its hypervisor for the offer on the guest (l2_offer)
+ * and sets up its export session from the answer (l2_export); the
+ * destination accepts the offer before its guest exists (l2_accept) and
+ * has the guest claim the agreement once built (l2_claim).  The bind is
+ * the handshake's transcript.  Each drops this end's own page, state and
+ * end keys, which at level 2 open nothing.  The hypervisor refuses a
+ * peer that is not pinned (-EACCES), a blob that does not open
+ * (-EBADMSG), and has no identity without RDRAND (-ENODEV).
+ */
+#define ENCMIG_L2_OFFER_SIZE   (2 * XEN_ENCMIG_PUB_SIZE)
+#define ENCMIG_L2_ANSWER_SIZE  (XEN_ENCMIG_PUB_SIZE + XEN_ENCMIG_L2_BLOB_SIZE)
+
+int encmig_core_l2_offer(struct encmig_core *c, struct encmig_hc *hc,
+                         uint32_t domid, uint8_t offer[ENCMIG_L2_OFFER_SIZE]);
+int encmig_core_l2_accept(struct encmig_core *c, struct encmig_hc *hc,
+                          const uint8_t offer[ENCMIG_L2_OFFER_SIZE],
+                          uint8_t answer[ENCMIG_L2_ANSWER_SIZE]);
+int encmig_core_l2_export(struct encmig_core *c,
+                          const uint8_t answer[ENCMIG_L2_ANSWER_SIZE]);
+int encmig_core_l2_claim(struct encmig_core *c, struct encmig_hc *hc,
+                         uint32_t domid);
+
 /* Wipe every key and free the transcript. */
 void encmig_core_fini(struct encmig_core *c);
 
@@ -104,7 +141,9 @@ void encmig_core_stream_record(struct encmig_core *c, uint32_t type,
 /*
  * ENCMIG_END with one stream: u32 nr_streams (1), u32 pad (0), u64
  * records, the handshake's transcript hash, HMAC-SHA256 under the end key
- * over the stream transcript's SHA-256 and the body before the MAC.
+ * over the stream transcript's SHA-256 and the body before the MAC.  At
+ * level 2 the hypervisor computes the MAC over a body it builds from its
+ * own count (XEN_ENCMIG_OP_end): the same bytes when nothing was lost.
  */
 #define ENCMIG_END_BODY_SIZE  (8 + 8 + ENCMIG_TRANSCRIPT_SIZE)
 #define ENCMIG_END_SIZE       (ENCMIG_END_BODY_SIZE + ENCMIG_END_MAC_SIZE)

@@ -25,6 +25,14 @@ static inline void store_le64(uint8_t *p, uint64_t v)
         p[i] = v >> (8 * i);
 }
 
+static inline void store_le32(uint8_t *p, uint32_t v)
+{
+    unsigned int i;
+
+    for ( i = 0; i < 4; i++ )
+        p[i] = v >> (8 * i);
+}
+
 static inline uint32_t load_be32(const uint8_t *p)
 {
     return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |

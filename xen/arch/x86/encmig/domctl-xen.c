@@ -44,12 +44,15 @@ static unsigned int op_direction(struct domain *d,
                ? op->u.setup.direction : 0;
     case XEN_ENCMIG_OP_export:
     case XEN_ENCMIG_OP_save_state:
+    case XEN_ENCMIG_OP_offer:
         return XEN_ENCMIG_DIR_EXPORT;
     case XEN_ENCMIG_OP_import:
     case XEN_ENCMIG_OP_load_state:
+    case XEN_ENCMIG_OP_accept:
         return XEN_ENCMIG_DIR_IMPORT;
     case XEN_ENCMIG_OP_status:
     case XEN_ENCMIG_OP_teardown:
+    case XEN_ENCMIG_OP_end:
         return s ? s->direction : 0;
     default:
         return 0;
@@ -60,8 +63,18 @@ int encmig_domctl(struct domain *d, struct xen_domctl_encmig_op *op)
 {
     int rc;
 
-    /* The target is a guest: never the caller, never the control domain. */
-    if ( d == current->domain || is_control_domain(d) )
+    /*
+     * The target is a guest: never the caller, never the control domain;
+     * but the hypervisor's identity, and an agreement accepted for a
+     * guest not yet built, belong to no guest, and the toolstack asks for
+     * them on its own domain.
+     */
+    if ( op->cmd == XEN_ENCMIG_OP_identity || op->cmd == XEN_ENCMIG_OP_accept )
+    {
+        if ( d != current->domain )
+            return -EINVAL;
+    }
+    else if ( d == current->domain || is_control_domain(d) )
         return -EINVAL;
 
     /* A dying domain's session is gone, and no new one may start. */

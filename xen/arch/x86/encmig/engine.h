@@ -32,6 +32,7 @@ struct encmig_stream {
 
 struct encmig_session {
     unsigned int direction;      /* XEN_ENCMIG_DIR_* */
+    unsigned int level;          /* 1, 2; 0: an offer waiting for setup */
     unsigned int nr_streams;
     uint8_t session_id[XEN_ENCMIG_SESSION_ID_SIZE];
     uint8_t nonce_base[XEN_ENCMIG_NONCE_SIZE];
@@ -42,6 +43,30 @@ struct encmig_session {
     void *state_gcm;             /* state key schedule, or NULL */
     uint64_t state_seq;          /* seq of the next state record */
     uint64_t states;             /* state records sealed or loaded */
+    /* Level 2: the end record's key and the toolstack's bind. */
+    bool has_end;
+    uint8_t end_key[ENCMIG_GCM_KEY];
+    uint8_t bind[XEN_ENCMIG_BIND_SIZE];
+    /* Level 2, source: the offer, until setup takes it. */
+    uint8_t offer_priv[XEN_ENCMIG_PUB_SIZE];
+    uint8_t offer_pub[XEN_ENCMIG_PUB_SIZE];
+};
+
+/*
+ * The keys a session is set up with, whichever way they were agreed:
+ * handed over by the toolstack (level 1) or agreed between the two
+ * hypervisors (level 2).  Wiped once the session holds them.
+ */
+struct encmig_session_keys {
+    unsigned int level;
+    bool has_state;
+    bool has_end;
+    uint8_t page[ENCMIG_GCM_KEY];
+    uint8_t state[ENCMIG_GCM_KEY];
+    uint8_t end[ENCMIG_GCM_KEY];
+    uint8_t session_id[XEN_ENCMIG_SESSION_ID_SIZE];
+    uint8_t nonce_base[XEN_ENCMIG_NONCE_SIZE];
+    uint8_t bind[XEN_ENCMIG_BIND_SIZE];
 };
 
 /* Record pointers into a stream's scratch. */
@@ -70,6 +95,22 @@ int encmig_session_status(struct domain *d, struct xen_encmig_status *arg);
 
 int encmig_export(struct domain *d, struct xen_encmig_export *arg);
 int encmig_import(struct domain *d, struct xen_encmig_import *arg);
+
+/*
+ * Level 2 (agree.c).  encmig_offer() leaves a session of level 0 holding
+ * the offer; encmig_accept() leaves a pending agreement with the
+ * hypervisor's identity.  The l2 functions fill k from a KEYMAT_l2_*
+ * setup; export returns in *out the bytes to write back to the keymat.
+ */
+int encmig_offer(struct domain *d, struct xen_encmig_offer *arg);
+int encmig_accept(struct domain *d, struct xen_encmig_accept *arg);
+int encmig_l2_claim_keys(struct domain *d, const struct xen_encmig_setup *arg,
+                         struct encmig_session_keys *k);
+int encmig_l2_export_keys(struct domain *d, struct encmig_session *offer,
+                          const struct xen_encmig_setup *arg,
+                          struct encmig_session_keys *k,
+                          struct xen_encmig_l2_export *out);
+int encmig_end(struct domain *d, struct xen_encmig_end *arg);
 
 int encmig_save_state(struct domain *d, struct xen_encmig_state *arg);
 int encmig_load_state(struct domain *d, struct xen_encmig_state *arg);

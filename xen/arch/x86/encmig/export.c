@@ -91,7 +91,8 @@ int encmig_export(struct domain *d, struct xen_encmig_export *arg)
         .d = d, .s = s, .arg = arg, .max_gfn = encmig_domain_max_gfn(d),
     };
 
-    if ( !s )
+    /* An offer (level 0) is not a session yet. */
+    if ( !s || !s->level )
         return -ENOENT;
     if ( s->direction != XEN_ENCMIG_DIR_EXPORT )
         return -EPERM;

@@ -133,7 +133,8 @@ int encmig_import(struct domain *d, struct xen_encmig_import *arg)
                                                 : ~(uint64_t)0,
     };
 
-    if ( !s )
+    /* An offer (level 0) is not a session yet. */
+    if ( !s || !s->level )
         return -ENOENT;
     if ( s->direction != XEN_ENCMIG_DIR_IMPORT )
         return -EPERM;

@@ -9,6 +9,7 @@
  */
 
 #include "engine.h"
+#include "identity.h"
 #include "mem.h"
 
 static int probe(struct domain *d, struct xen_encmig_probe *arg)
@@ -20,6 +21,9 @@ static int probe(struct domain *d, struct xen_encmig_probe *arg)
     arg->caps = XEN_ENCMIG_CAP_EXPORT | XEN_ENCMIG_CAP_IMPORT |
                 XEN_ENCMIG_CAP_PREEMPT | XEN_ENCMIG_CAP_STATE;
     arg->caps |= encmig_domain_cipher(d)->probe_caps;
+    if ( encmig_identity_get(d)->ready )
+        arg->caps |= XEN_ENCMIG_CAP_IDENTITY;
+    encmig_identity_put(d);
     arg->mem_backend = mem->ops->id;
     arg->max_batch = XEN_ENCMIG_MAX_BATCH;
     arg->max_streams = XEN_ENCMIG_MAX_STREAMS;
@@ -59,6 +63,18 @@ int encmig_do_op(struct domain *d, struct xen_domctl_encmig_op *op)
 
     case XEN_ENCMIG_OP_load_state:
         return encmig_load_state(d, &op->u.state);
+
+    case XEN_ENCMIG_OP_identity:
+        return encmig_identity_op(d, &op->u.identity);
+
+    case XEN_ENCMIG_OP_offer:
+        return encmig_offer(d, &op->u.offer);
+
+    case XEN_ENCMIG_OP_accept:
+        return encmig_accept(d, &op->u.accept);
+
+    case XEN_ENCMIG_OP_end:
+        return encmig_end(d, &op->u.end);
     }
 
     return -EOPNOTSUPP;

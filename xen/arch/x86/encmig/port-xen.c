@@ -18,10 +18,12 @@
 #include <xen/domain_page.h>
 #include <xen/event.h>
 #include <xen/guest_access.h>
+#include <xen/init.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
 #include <xen/paging.h>
 #include <xen/sched.h>
+#include <xen/spinlock.h>
 #include <xen/xmalloc.h>
 
 #include <asm/hvm/hvm.h>
@@ -30,6 +32,7 @@
 
 #include "aesni.h"
 #include "engine.h"
+#include "identity.h"
 #include "mem.h"
 
 /* Memory. */
@@ -186,6 +189,82 @@ struct encmig_session **encmig_domain_session(struct domain *d)
 {
     return &d->arch.encmig;
 }
+
+/*
+ * Level 2: random numbers and the hypervisor's identity.
+ *
+ * Xen's get_random() falls back to the time stamp counter, which is no
+ * source for keys: only RDRAND is, with its carry flag checked and a
+ * failed read retried ten times, as Intel's DRNG guide advises.  Without
+ * it the hypervisor has no identity and offers level 1 only.
+ */
+int encmig_rng(void *buf, size_t len)
+{
+    uint8_t *p = buf;
+    unsigned long v = 0;
+
+    if ( !cpu_has_rdrand )
+        return -ENODEV;
+
+    while ( len )
+    {
+        unsigned int tries;
+        size_t n;
+        bool ok = false;
+
+        for ( tries = 0; tries < 10 && !ok; tries++ )
+            asm volatile ( "rdrand %0" : "=r" (v), "=@ccc" (ok) );
+        if ( !ok )
+            return -EIO;
+
+        n = min(len, sizeof(v));
+        memcpy(p, &v, n);
+        p += n;
+        len -= n;
+    }
+
+    encmig_wipe(&v, sizeof(v));
+    return 0;
+}
+
+/* Taken under the domctl lock too; the lock keeps boot and sub-ops apart. */
+static DEFINE_SPINLOCK(identity_lock);
+static struct encmig_identity identity;
+
+struct encmig_identity *encmig_identity_get(struct domain *d)
+{
+    spin_lock(&identity_lock);
+    return &identity;
+}
+
+void encmig_identity_put(struct domain *d)
+{
+    spin_unlock(&identity_lock);
+}
+
+/*
+ * The identity is made once per boot and shown on the console, where the
+ * operator reads it to pin this host on its peers (docs/abi.md).
+ */
+static int __init cf_check encmig_identity_boot(void)
+{
+    char fp[ENCMIG_FINGERPRINT_LEN];
+    int rc;
+
+    spin_lock(&identity_lock);
+    rc = encmig_identity_init(&identity);
+    if ( !rc )
+        encmig_identity_fingerprint(identity.pub, fp);
+    spin_unlock(&identity_lock);
+
+    if ( rc )
+        printk("encmig: no hardware random number generator (%d): "
+               "no hypervisor identity, level 1 only\n", rc);
+    else
+        printk("encmig: hypervisor identity %s\n", fp);
+    return 0;
+}
+__initcall(encmig_identity_boot);
 
 /* Xen 4.17 has no guest memory encryption: every domain is plain. */
 static const struct encmig_mem mem_plain = {

@@ -57,6 +57,7 @@ void *memset(void *dst, int c, size_t n);
 #define EIO              5
 #define E2BIG            7
 #define ENOMEM          12
+#define ENODEV          19
 #define EACCES          13
 #define EFAULT          14
 #define EBUSY           16
@@ -177,6 +178,22 @@ uint32_t encmig_domain_nr_vcpus(const struct domain *d);
 
 /* True when no vCPU of d can run (the toolstack paused it). */
 bool encmig_domain_paused(const struct domain *d);
+
+/*
+ * len bytes fit for keys from the platform's random number generator
+ * (in Xen, RDRAND); -ENODEV when it has none, which leaves the
+ * hypervisor without an identity (level 1 only).
+ */
+int encmig_rng(void *buf, size_t len);
+
+/*
+ * The identity of the hypervisor d runs on (identity.h), held for the
+ * caller until encmig_identity_put(): one per hypervisor, shared by all
+ * its domains.  Never NULL; it may not be ready.
+ */
+struct encmig_identity;
+struct encmig_identity *encmig_identity_get(struct domain *d);
+void encmig_identity_put(struct domain *d);
 
 /* Where d keeps its session pointer. */
 struct encmig_session **encmig_domain_session(struct domain *d);

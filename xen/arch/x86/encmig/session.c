@@ -9,6 +9,7 @@
  */
 
 #include "engine.h"
+#include "identity.h"
 
 void encmig_record_iv(const struct encmig_session *s, uint32_t stream,
                       uint64_t seq, uint8_t iv[ENCMIG_GCM_IV])
@@ -83,25 +84,31 @@ static void session_free(struct encmig_session *s)
     encmig_free(s);
 }
 
-/*
- * The key material in either format, as KEYMAT_raw_state: with
- * KEYMAT_raw, state_key stays zero and *has_state false.
- */
-static int keymat_get(const struct xen_encmig_setup *arg,
-                      struct xen_encmig_keymat_state *km, bool *has_state)
+/* Once the pins are locked, only the hypervisors may choose a key. */
+static bool level1_allowed(struct domain *d)
 {
+    bool locked = encmig_identity_get(d)->locked;
+
+    encmig_identity_put(d);
+    return !locked;
+}
+
+/* Level 1: the keys as the toolstack hands them over, in either format. */
+static int keymat_raw(const struct xen_encmig_setup *arg,
+                      struct encmig_session_keys *k)
+{
+    struct xen_encmig_keymat_state km;
     size_t size;
+    int rc;
 
     switch ( arg->keymat_format )
     {
     case XEN_ENCMIG_KEYMAT_raw:
-        size = sizeof(km->pages);
-        *has_state = false;
+        size = sizeof(km.pages);
         break;
 
     case XEN_ENCMIG_KEYMAT_raw_state:
-        size = sizeof(*km);
-        *has_state = true;
+        size = sizeof(km);
         break;
 
     default:
@@ -113,17 +120,83 @@ static int keymat_get(const struct xen_encmig_setup *arg,
     if ( guest_handle_is_null(arg->keymat) )
         return -EFAULT;
 
-    memset(km, 0, sizeof(*km));
-    return encmig_copy_from_buf(km, arg->keymat, 0, size);
+    memset(&km, 0, sizeof(km));
+    rc = encmig_copy_from_buf(&km, arg->keymat, 0, size);
+    if ( !rc && km.pages.pad )
+        rc = -EINVAL;
+    if ( !rc )
+    {
+        k->level = 1;
+        k->has_state = arg->keymat_format == XEN_ENCMIG_KEYMAT_raw_state;
+        memcpy(k->page, km.pages.key, sizeof(k->page));
+        memcpy(k->state, km.state_key, sizeof(k->state));
+        memcpy(k->session_id, km.pages.session_id, sizeof(k->session_id));
+        memcpy(k->nonce_base, km.pages.nonce_base, sizeof(k->nonce_base));
+    }
+
+    encmig_wipe(&km, sizeof(km));
+    return rc;
 }
 
+static int session_new(struct domain *d, const struct xen_encmig_setup *arg,
+                       const struct encmig_session_keys *k,
+                       struct encmig_session **out)
+{
+    struct encmig_session *s;
+    unsigned int i;
+    int rc = -ENOMEM;
+
+    s = encmig_zalloc(sizeof(*s));
+    if ( !s )
+        return -ENOMEM;
+
+    s->direction = arg->direction;
+    s->level = k->level;
+    s->nr_streams = arg->nr_streams;
+    s->cipher = encmig_domain_cipher(d);
+    memcpy(s->session_id, k->session_id, sizeof(s->session_id));
+    memcpy(s->nonce_base, k->nonce_base, sizeof(s->nonce_base));
+    s->has_end = k->has_end;
+    memcpy(s->end_key, k->end, sizeof(s->end_key));
+    memcpy(s->bind, k->bind, sizeof(s->bind));
+
+    for ( i = 0; i < s->nr_streams; i++ )
+    {
+        struct encmig_stream *st = &s->stream[i];
+
+        st->scratch = encmig_zalloc(ENCMIG_SCRATCH_SIZE);
+        st->plain = encmig_zalloc(XEN_ENCMIG_PAGE_SIZE);
+        if ( !st->scratch || !st->plain )
+            goto fail;
+        memcpy(st->scratch, s->session_id, XEN_ENCMIG_SESSION_ID_SIZE);
+    }
+
+    rc = s->cipher->gcm_new(&s->gcm, k->page);
+    if ( !rc && k->has_state )
+        rc = s->cipher->gcm_new(&s->state_gcm, k->state);
+    if ( rc )
+        goto fail;
+
+    *out = s;
+    return 0;
+
+ fail:
+    session_free(s);
+    return rc;
+}
+
+/*
+ * The level-2 formats agree the keys in the hypervisor and write their
+ * OUT fields back into keymat; that write comes last, after everything
+ * that can fail, so that a caller who got the blob has a session.
+ */
 int encmig_session_setup(struct domain *d, struct xen_encmig_setup *arg)
 {
     struct encmig_session **slot = encmig_domain_session(d);
-    struct encmig_session *s = NULL;
-    struct xen_encmig_keymat_state km;
-    bool has_state;
-    unsigned int i;
+    struct encmig_session *offer = NULL, *s = NULL;
+    struct encmig_session_keys k;
+    struct xen_encmig_l2_export out;
+    size_t out_size = 0;
     int rc;
 
     if ( arg->direction != XEN_ENCMIG_DIR_EXPORT &&
@@ -133,52 +206,56 @@ int encmig_session_setup(struct domain *d, struct xen_encmig_setup *arg)
         return -EINVAL;
     if ( arg->nr_streams > XEN_ENCMIG_MAX_STREAMS )
         return -E2BIG;
-    if ( *slot )
-        return -EEXIST;
 
-    rc = keymat_get(arg, &km, &has_state);
-    if ( rc )
-        goto out;
+    memset(&k, 0, sizeof(k));
+    memset(&out, 0, sizeof(out));
 
-    rc = -EINVAL;
-    if ( km.pages.pad )
-        goto out;
-
-    rc = -ENOMEM;
-    s = encmig_zalloc(sizeof(*s));
-    if ( !s )
-        goto out;
-
-    s->direction = arg->direction;
-    s->nr_streams = arg->nr_streams;
-    s->cipher = encmig_domain_cipher(d);
-    memcpy(s->session_id, km.pages.session_id, sizeof(s->session_id));
-    memcpy(s->nonce_base, km.pages.nonce_base, sizeof(s->nonce_base));
-
-    for ( i = 0; i < s->nr_streams; i++ )
+    switch ( arg->keymat_format )
     {
-        struct encmig_stream *st = &s->stream[i];
+    case XEN_ENCMIG_KEYMAT_l2_export:
+        if ( arg->direction != XEN_ENCMIG_DIR_EXPORT )
+            return -EINVAL;
+        offer = *slot;
+        if ( !offer )
+            return -ENOENT;
+        if ( offer->level )
+            return -EEXIST;
+        /* The offer is taken whatever happens: a blob is tried once. */
+        *slot = NULL;
+        rc = encmig_l2_export_keys(d, offer, arg, &k, &out);
+        out_size = sizeof(out);
+        break;
 
-        st->scratch = encmig_zalloc(ENCMIG_SCRATCH_SIZE);
-        st->plain = encmig_zalloc(XEN_ENCMIG_PAGE_SIZE);
-        if ( !st->scratch || !st->plain )
-            goto out;
-        memcpy(st->scratch, s->session_id, XEN_ENCMIG_SESSION_ID_SIZE);
+    case XEN_ENCMIG_KEYMAT_l2_claim:
+        if ( arg->direction != XEN_ENCMIG_DIR_IMPORT )
+            return -EINVAL;
+        if ( *slot )
+            return -EEXIST;
+        rc = encmig_l2_claim_keys(d, arg, &k);
+        break;
+
+    default:
+        if ( *slot )
+            return -EEXIST;
+        rc = level1_allowed(d) ? keymat_raw(arg, &k) : -EPERM;
+        break;
     }
 
-    rc = s->cipher->gcm_new(&s->gcm, km.pages.key);
-    if ( !rc && has_state )
-        rc = s->cipher->gcm_new(&s->state_gcm, km.state_key);
-    if ( rc )
-        goto out;
+    if ( !rc )
+        rc = session_new(d, arg, &k, &s);
+    if ( !rc && out_size )
+        rc = encmig_copy_to_buf(arg->keymat, 0, &out, out_size);
 
-    *slot = s;
-    s = NULL;
-    rc = 0;
+    if ( !rc )
+    {
+        *slot = s;
+        s = NULL;
+    }
 
- out:
-    encmig_wipe(&km, sizeof(km));
+    encmig_wipe(&k, sizeof(k));
+    encmig_wipe(&out, sizeof(out));
     session_free(s);
+    session_free(offer);
     return rc;
 }
 
@@ -226,6 +303,7 @@ int encmig_session_status(struct domain *d, struct xen_encmig_status *arg)
         arg->rejected += s->stream[i].rejected;
     }
     arg->states = s->states;
+    arg->level = s->level;
 
     return 0;
 }

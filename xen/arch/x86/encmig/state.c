@@ -61,7 +61,8 @@ static int state_session(struct domain *d, unsigned int direction,
 {
     struct encmig_session *s = *encmig_domain_session(d);
 
-    if ( !s )
+    /* An offer (level 0) is not a session yet. */
+    if ( !s || !s->level )
         return -ENOENT;
     if ( s->direction != direction )
         return -EPERM;
