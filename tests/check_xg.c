@@ -36,7 +36,12 @@ struct pair {
     int stream;                         /* memfd the stream goes through */
     uint8_t state[SIM_VCPU_STATE_SIZE + XEN_ENCMIG_STATE_OVERHEAD];
     uint32_t state_len;                 /* the ENCMIG_STATE body received */
+    uint32_t level;                     /* as xl agreed it */
+    uint8_t session_id[XEN_ENCMIG_SESSION_ID_SIZE]; /* level 2: to claim */
 };
+
+/* The level the pairs of a test run at: each test runs at both. */
+static uint32_t test_level = 1;
 
 static int blob_fd(const struct pair *p, uint32_t direction,
                    const uint8_t *transcript)
@@ -48,6 +53,8 @@ static int blob_fd(const struct pair *p, uint32_t direction,
     memset(&b, 0, sizeof(b));
     memcpy(b.magic, ENCMIG_SESSION_MAGIC, sizeof(b.magic));
     b.direction = direction;
+    b.level = p->level ? p->level : 1;
+    memcpy(b.session_id, p->session_id, sizeof(b.session_id));
     b.km = p->km;
     memcpy(b.transcript, transcript, sizeof(b.transcript));
     ck_assert_int_eq(write(fd, &b, sizeof(b)), sizeof(b));
@@ -65,12 +72,48 @@ static struct encmig_xg *take(struct tu_host *t, int fd)
     return x;
 }
 
+/*
+ * What xl does at level 2 before the helpers run (xl-level.c): each
+ * hypervisor pinned the other, the source's offer, the destination's
+ * accept, the source's export session; the destination's guest claims
+ * the agreement when its helper begins.
+ */
+static void pair_agree(struct pair *p)
+{
+    struct xen_encmig_identity ia = { 0 }, ib = { 0 };
+    struct xen_encmig_offer off;
+    struct xen_encmig_l2_accept io;
+    struct xen_encmig_l2_export ex;
+
+    ck_assert_int_eq(encmig_hc_identity(p->a.hc, 0, XEN_ENCMIG_ID_get, &ia), 0);
+    ck_assert_int_eq(encmig_hc_identity(p->b.hc, 0, XEN_ENCMIG_ID_get, &ib), 0);
+    ck_assert_int_eq(encmig_hc_identity(p->a.hc, 0, XEN_ENCMIG_ID_pin, &ib), 0);
+    ck_assert_int_eq(encmig_hc_identity(p->b.hc, 0, XEN_ENCMIG_ID_pin, &ia), 0);
+    ck_assert_int_eq(encmig_hc_offer(p->a.hc, p->a.domid, &off), 0);
+    memset(&io, 0, sizeof(io));
+    memcpy(io.peer, off.pub, sizeof(io.peer));
+    memcpy(io.peer_eph, off.eph, sizeof(io.peer_eph));
+    memcpy(io.bind, p->transcript, sizeof(io.bind));
+    ck_assert_int_eq(encmig_hc_accept(p->b.hc, &io), 0);
+    memset(&ex, 0, sizeof(ex));
+    memcpy(ex.peer, ib.pub, sizeof(ex.peer));
+    memcpy(ex.bind, io.bind, sizeof(ex.bind));
+    memcpy(ex.blob, io.blob, sizeof(ex.blob));
+    ck_assert_int_eq(encmig_hc_setup_l2_export(p->a.hc, p->a.domid, 1, &ex),
+                     0);
+    memcpy(p->session_id, io.session_id, sizeof(p->session_id));
+}
+
 static void pair_new(struct pair *p, const uint8_t *dst_transcript)
 {
+    memset(p, 0, sizeof(*p));
+    p->level = test_level;
     tu_host_new(&p->a, 1, NULL, PAGES, SEED);
     tu_host_new(&p->b, 2, NULL, PAGES, 0);
     tu_random_keymat(&p->km);
     memset(p->transcript, 0x5a, sizeof(p->transcript));
+    if (p->level == 2)
+        pair_agree(p);
     p->src = take(&p->a, blob_fd(p, XEN_ENCMIG_DIR_EXPORT, p->transcript));
     p->dst = take(&p->b, blob_fd(p, XEN_ENCMIG_DIR_IMPORT,
                                  dst_transcript ?: p->transcript));
@@ -258,6 +301,7 @@ static bool same_vcpu(struct pair *p)
 START_TEST(test_round_trip)
 {
     struct pair p;
+    test_level = _i;
 
     pair_new(&p, NULL);
     ck_assert_int_eq(send_stream(&p, 0), 0);
@@ -267,6 +311,18 @@ START_TEST(test_round_trip)
     ck_assert_uint_eq(same_vcpu(&p), true);
     ck_assert_uint_eq(encmig_xg_records(p.src), PAGES);
     ck_assert_uint_eq(encmig_xg_records(p.dst), PAGES);
+    {
+        struct xen_encmig_status sa, sb;
+        struct encmig_hc *ha = encmig_hc_open_sim(p.a.host, true);
+        struct encmig_hc *hb = encmig_hc_open_sim(p.b.host, true);
+
+        ck_assert_int_eq(encmig_hc_status(ha, p.a.domid, &sa), 0);
+        ck_assert_int_eq(encmig_hc_status(hb, p.b.domid, &sb), 0);
+        ck_assert_uint_eq(sa.level, test_level);
+        ck_assert_uint_eq(sb.level, test_level);
+        encmig_hc_close(ha);
+        encmig_hc_close(hb);
+    }
     pair_free(&p);
 }
 END_TEST
@@ -280,6 +336,7 @@ START_TEST(test_plain_record_flip_refused_at_end)
 {
     struct pair p;
     int rc;
+    test_level = _i;
 
     pair_new(&p, NULL);
     ck_assert_int_eq(send_stream(&p, 0), 0);
@@ -293,6 +350,7 @@ END_TEST
 START_TEST(test_page_flip_refused)
 {
     struct pair p;
+    test_level = _i;
 
     pair_new(&p, NULL);
     ck_assert_int_eq(send_stream(&p, 0), 0);
@@ -305,6 +363,7 @@ END_TEST
 START_TEST(test_dropped_batch_refused)
 {
     struct pair p;
+    test_level = _i;
 
     pair_new(&p, NULL);
     ck_assert_int_eq(send_stream(&p, 0), 0);
@@ -318,6 +377,7 @@ START_TEST(test_other_session_refused)
 {
     struct pair p;
     uint8_t other[ENCMIG_HS_HASH_SIZE];
+    test_level = _i;
 
     memset(other, 0xa5, sizeof(other));
     pair_new(&p, other);
@@ -336,6 +396,7 @@ START_TEST(test_unknown_optional_record_refused_at_end)
 {
     static const int where[] = { 0, 1, 3 };
     unsigned int i;
+    test_level = _i;
 
     for (i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
         struct pair p;
@@ -363,6 +424,7 @@ START_TEST(test_state_flip_refused)
                                    SIM_VCPU_STATE_SIZE +
                                    XEN_ENCMIG_STATE_HDR_SIZE + 15 };
     unsigned int i;
+    test_level = _i;
 
     for (i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
         struct pair p;
@@ -398,6 +460,7 @@ START_TEST(test_misnamed_page_stops_the_source)
 {
     struct pair p;
     struct stat st;
+    test_level = _i;
 
     pair_new(&p, NULL);
     ck_assert_int_eq(send_stream(&p, 1), -EPROTO);
@@ -533,16 +596,16 @@ static Suite *xg_suite(void)
     Suite *s = suite_create("xg-session");
     TCase *tc = tcase_create("core");
 
-    tcase_add_test(tc, test_round_trip);
-    tcase_add_test(tc, test_plain_record_flip_refused_at_end);
-    tcase_add_test(tc, test_page_flip_refused);
-    tcase_add_test(tc, test_state_flip_refused);
-    tcase_add_test(tc, test_dropped_batch_refused);
-    tcase_add_test(tc, test_other_session_refused);
-    tcase_add_test(tc, test_misnamed_page_stops_the_source);
+    tcase_add_loop_test(tc, test_round_trip, 1, 3);
+    tcase_add_loop_test(tc, test_plain_record_flip_refused_at_end, 1, 3);
+    tcase_add_loop_test(tc, test_page_flip_refused, 1, 3);
+    tcase_add_loop_test(tc, test_state_flip_refused, 1, 3);
+    tcase_add_loop_test(tc, test_dropped_batch_refused, 1, 3);
+    tcase_add_loop_test(tc, test_other_session_refused, 1, 3);
+    tcase_add_loop_test(tc, test_misnamed_page_stops_the_source, 1, 3);
     tcase_add_test(tc, test_take_wipes_and_checks);
     tcase_add_test(tc, test_session_reaches_only_the_helper);
-    tcase_add_test(tc, test_unknown_optional_record_refused_at_end);
+    tcase_add_loop_test(tc, test_unknown_optional_record_refused_at_end, 1, 3);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -26,8 +26,8 @@ guest_running
 grep -q 'host key verified' /run/xl-enc.log
 grep -q "source 'localhost' (SHA256:.*) authenticated" /run/xl-enc.log
 xl dmesg | grep 'encmig' | tail -n 4
-xl dmesg | grep -q "d$old: encmig export session"
-xl dmesg | grep -q "d$new: encmig import session"
+xl dmesg | grep -q "d$old: encmig export session (level 1)"
+xl dmesg | grep -q "d$new: encmig import session (level 1)"
 sessions=$(xl dmesg | grep -c 'encmig session ended')
 echo "sessions ended: $sessions0 before, $sessions after"
 [ "$sessions" -ge $((sessions0 + 2)) ]

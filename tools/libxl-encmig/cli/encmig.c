@@ -298,7 +298,12 @@ static int cmd_identity(int argc, char **argv)
     {
         memcpy(id.pub, pins[n], sizeof(id.pub));
         rc = encmig_hc_identity(hc, 0, XEN_ENCMIG_ID_pin, &id);
-        if ( rc )
+        if ( rc && errno == EEXIST )
+        {
+            printf("pin %u: pinned already\n", n + 1);
+            rc = 0;
+        }
+        else if ( rc )
             fprintf(stderr, "encmig: pin %u: %s%s\n", n + 1, strerror(errno),
                     errno == EPERM ? " (the pins are locked until the "
                     "hypervisor reboots)" : "");

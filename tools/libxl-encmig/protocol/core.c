@@ -131,6 +131,28 @@ int encmig_core_l2_export(struct encmig_core *c,
            ? -errno : 0;
 }
 
+int encmig_core_l2_resume(struct encmig_core *c, struct encmig_hc *hc,
+                          uint32_t domid,
+                          const uint8_t session_id[XEN_ENCMIG_SESSION_ID_SIZE])
+{
+    struct xen_encmig_status st;
+
+    if (!c->keyed || c->level)
+        return -EPROTO;
+    if (c->side == ENCMIG_SIDE_DEST) {
+        l2_begin(c, hc);
+        memcpy(c->l2_session_id, session_id, sizeof(c->l2_session_id));
+        return encmig_core_l2_claim(c, hc, domid);
+    }
+    if (encmig_hc_status(hc, (domid_t)domid, &st))
+        return -errno;
+    if (st.direction != XEN_ENCMIG_DIR_EXPORT || st.level != 2)
+        return -EPROTO;
+    l2_begin(c, hc);
+    c->domid = domid;
+    return 0;
+}
+
 int encmig_core_l2_claim(struct encmig_core *c, struct encmig_hc *hc,
                          uint32_t domid)
 {

@@ -35,6 +35,8 @@
 struct encmig_xg {
     struct encmig_hc *hc;
     uint32_t direction;
+    uint32_t level;                   /* agreed by xl (xl-level.h) */
+    uint8_t session_id[XEN_ENCMIG_SESSION_ID_SIZE]; /* level 2: to claim */
     uint32_t domid;
     bool used;                        /* begin was called: only once */
     bool begun;                       /* the hypervisor has a session */
@@ -94,7 +96,8 @@ int encmig_xg_take(int fd, struct encmig_hc *hc, struct encmig_xg **out,
     close(fd);
     if (rc)
         goto out;
-    if (memcmp(b.magic, ENCMIG_SESSION_MAGIC, sizeof(b.magic)) || b.pad ||
+    if (memcmp(b.magic, ENCMIG_SESSION_MAGIC, sizeof(b.magic)) ||
+        (b.level != 1 && b.level != 2) ||
         b.km.pad || (b.direction != XEN_ENCMIG_DIR_EXPORT &&
                      b.direction != XEN_ENCMIG_DIR_IMPORT)) {
         encmig_seterr(err, errlen, "the session handed over is malformed");
@@ -123,6 +126,8 @@ int encmig_xg_take(int fd, struct encmig_hc *hc, struct encmig_xg **out,
     OPENSSL_cleanse(x->core.k.libxl, sizeof(x->core.k.libxl));
     x->hc = hc;
     x->direction = b.direction;
+    x->level = b.level;
+    memcpy(x->session_id, b.session_id, sizeof(x->session_id));
     *out = x;
     x = NULL;
 
@@ -177,7 +182,9 @@ int encmig_xg_begin(struct encmig_xg *x, uint32_t domid)
         rc = -ENOMEM;
         goto fail_buf;
     }
-    rc = encmig_core_hv_setup(&x->core, x->hc, domid, x->direction, 1);
+    rc = x->level == 2
+         ? encmig_core_l2_resume(&x->core, x->hc, domid, x->session_id)
+         : encmig_core_hv_setup(&x->core, x->hc, domid, x->direction, 1);
     if (rc)
         goto fail_buf;
     x->domid = domid;
@@ -191,8 +198,11 @@ int encmig_xg_begin(struct encmig_xg *x, uint32_t domid)
         encmig_hc_buf_free(x->hc, x->gfns, GFNS_SIZE);
     x->recs = NULL;
     x->gfns = NULL;
-    return fail(x, rc, "starting the session on domain %u: %s", domid,
-                rc == -EEXIST ? "it has one already" : strerror(-rc));
+    return fail(x, rc, "starting the level-%u session on domain %u: %s",
+                x->level, domid,
+                rc == -EEXIST ? "it has one already" :
+                rc == -ENOENT && x->level == 2 ? "no agreement to take" :
+                strerror(-rc));
 }
 
 void encmig_xg_finish(struct encmig_xg *x)

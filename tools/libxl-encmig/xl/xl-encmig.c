@@ -20,6 +20,7 @@
 #include "libxl-relay.h"
 #include "session-fd.h"
 #include "xg-session.h"
+#include "xl-level.h"
 #include "xl-encmig.h"
 #include "../protocol/core.h"
 #include "../protocol/handshake.h"
@@ -54,8 +55,10 @@ static int session_handover(const struct encmig_hs_result *hs,
     memset(&b, 0, sizeof(b));
     memcpy(b.magic, ENCMIG_SESSION_MAGIC, sizeof(b.magic));
     b.direction = direction;
+    b.level = core.level;
     b.km = hs->km;
     memcpy(b.transcript, hs->transcript, sizeof(b.transcript));
+    memcpy(b.session_id, core.l2_session_id, sizeof(b.session_id));
     rc = encmig_session_publish(&b, sizeof(b), &session_fd, err, errlen);
     OPENSSL_cleanse(&b, sizeof(b));
     return rc;
@@ -99,8 +102,12 @@ void encmig_xl_forget(void)
     drop_session();
 }
 
+/*
+ * Derive xl's keys, agree the level with the peer (xl-level.h; domid is
+ * the source's guest) and hand the session to the helper.
+ */
 static int handover(struct encmig_hs_result *hs, uint32_t direction,
-                    const char *who)
+                    const char *who, int rfd, int wfd, uint32_t domid)
 {
     const char *helper = getenv("ENCMIG_SAVE_HELPER");
     char err[256];
@@ -138,6 +145,14 @@ static int handover(struct encmig_hs_result *hs, uint32_t direction,
     OPENSSL_cleanse(core.k.end, sizeof(core.k.end));
     OPENSSL_cleanse(core.k.state, sizeof(core.k.state));
     have_config_key = have_libxl_key = true;
+    rc = direction == XEN_ENCMIG_DIR_EXPORT
+         ? encmig_xl_level_source(&core, rfd, wfd, domid, who)
+         : encmig_xl_level_dest(&core, rfd, wfd, who);
+    if (rc) {
+        encmig_hs_result_wipe(hs);
+        wipe_keys();
+        return rc;
+    }
     rc = session_handover(hs, direction, err, sizeof(err));
     encmig_hs_result_wipe(hs);
     if (rc) {
@@ -152,7 +167,7 @@ static int handover(struct encmig_hs_result *hs, uint32_t direction,
     return rc;
 }
 
-int encmig_xl_source(int rfd, int wfd, const char *host)
+int encmig_xl_source(int rfd, int wfd, const char *host, uint32_t domid)
 {
     struct encmig_hs_config cfg;
     struct encmig_hs_result hs;
@@ -168,7 +183,8 @@ int encmig_xl_source(int rfd, int wfd, const char *host)
     }
     fprintf(stderr, "migration sender: %s's host key verified; the "
             "destination supplied the migration key.\n", host);
-    return handover(&hs, XEN_ENCMIG_DIR_EXPORT, "migration sender");
+    return handover(&hs, XEN_ENCMIG_DIR_EXPORT, "migration sender", rfd, wfd,
+                    domid);
 }
 
 int encmig_xl_dest(int rfd, int wfd)
@@ -188,7 +204,8 @@ int encmig_xl_dest(int rfd, int wfd)
         snprintf(fp, sizeof(fp), "(no fingerprint)");
     fprintf(stderr, "migration target: source '%s' (%s) authenticated; "
             "migration key supplied.\n", hs.peer_name, fp);
-    return handover(&hs, XEN_ENCMIG_DIR_IMPORT, "migration target");
+    return handover(&hs, XEN_ENCMIG_DIR_IMPORT, "migration target", rfd, wfd,
+                    0);
 }
 
 static int config_mac(const void *hdr, size_t hdr_len, const void *opt,

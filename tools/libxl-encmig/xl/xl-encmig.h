@@ -32,7 +32,8 @@
 #define ENCMIG_SAVE_HELPER "/usr/lib/xen-4.17/bin/libxl-save-helper-encmig"
 #endif
 
-int encmig_xl_source(int rfd, int wfd, const char *host);
+/* domid: the guest to migrate (level 2 sets its export session up). */
+int encmig_xl_source(int rfd, int wfd, const char *host, uint32_t domid);
 int encmig_xl_dest(int rfd, int wfd);
 
 /*

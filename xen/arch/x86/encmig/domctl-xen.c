@@ -90,10 +90,12 @@ int encmig_domctl(struct domain *d, struct xen_domctl_encmig_op *op)
     if ( rc == -ERESTART )
         continuations++;
     else if ( !rc && op->cmd == XEN_ENCMIG_OP_setup )
-        printk(XENLOG_G_INFO "%pd: encmig %s session, %u stream(s), %s cipher\n",
+        printk(XENLOG_G_INFO
+               "%pd: encmig %s session (level %u), %u stream(s), %s cipher\n",
                d, op->u.setup.direction == XEN_ENCMIG_DIR_EXPORT ? "export"
                                                                  : "import",
-               op->u.setup.nr_streams, encmig_domain_cipher(d)->name);
+               (*encmig_domain_session(d))->level, op->u.setup.nr_streams,
+               encmig_domain_cipher(d)->name);
     else if ( !rc && op->cmd == XEN_ENCMIG_OP_teardown )
         printk(XENLOG_G_INFO
                "%pd: encmig session ended (%lu batch continuations since boot)\n",

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/*
+ * xl-level.c: the level of an encrypted migration, agreed on xl's pipe.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../io.h"
+#include "../protocol/core.h"
+#include "../../../hypercalls/encmig_hc.h"
+#include "xl-level.h"
+
+#define LEVEL_MSG_MAX  (4 + ENCMIG_L2_ANSWER_SIZE)
+
+/* ENCMIG_LEVEL: 1 or 2, or 0 for auto (unset or "auto"); -1 if neither. */
+static int level_wanted(void)
+{
+    const char *v = getenv("ENCMIG_LEVEL");
+
+    if (!v || !v[0] || !strcmp(v, "auto"))
+        return 0;
+    if (!strcmp(v, "1") || !strcmp(v, "2"))
+        return v[0] - '0';
+    return -1;
+}
+
+static int open_hc(struct encmig_hc **hc, const char *who)
+{
+    int rc;
+
+    *hc = encmig_hc_open_xen();
+    if (*hc)
+        return 0;
+    rc = -errno;
+    fprintf(stderr, "%s: no hypervisor to talk to: %s\n", who,
+            strerror(-rc));
+    return rc;
+}
+
+static bool has_identity(struct encmig_hc *hc)
+{
+    struct xen_encmig_identity id = { 0 };
+
+    return !encmig_hc_identity(hc, 0, XEN_ENCMIG_ID_get, &id);
+}
+
+static int send_msg(struct encmig_core *c, int wfd, const uint8_t *msg,
+                    size_t len)
+{
+    uint8_t mac[ENCMIG_MAC_SIZE];
+    const void *parts[1] = { msg };
+    int rc = encmig_core_ctl_seal(c, parts, &len, 1, mac);
+
+    if (!rc)
+        rc = encmig_write_full(wfd, msg, len);
+    if (!rc)
+        rc = encmig_write_full(wfd, mac, sizeof(mac));
+    return rc;
+}
+
+/*
+ * The peer's message: its level, then the body that level has (body_len
+ * for level 2, none for level 1), then its MAC, checked before a byte
+ * of it is believed.
+ */
+static int recv_msg(struct encmig_core *c, int rfd, uint8_t *msg,
+                    size_t body_len, uint32_t *level)
+{
+    uint8_t mac[ENCMIG_MAC_SIZE];
+    const void *parts[1] = { msg };
+    size_t len = 4;
+    int rc;
+
+    rc = encmig_read_full(rfd, msg, 4);
+    if (rc)
+        return rc;
+    *level = (uint32_t)msg[0] << 24 | msg[1] << 16 | msg[2] << 8 | msg[3];
+    if (*level != 1 && *level != 2)
+        return -EBADMSG;
+    if (*level == 2) {
+        rc = encmig_read_full(rfd, msg + 4, body_len);
+        len += body_len;
+    }
+    if (!rc)
+        rc = encmig_read_full(rfd, mac, sizeof(mac));
+    if (!rc)
+        rc = encmig_core_ctl_check(c, parts, &len, 1, mac);
+    return rc;
+}
+
+static void put_level(uint8_t *msg, uint32_t level)
+{
+    msg[0] = level >> 24;
+    msg[1] = level >> 16;
+    msg[2] = level >> 8;
+    msg[3] = level;
+}
+
+static const char *why(int rc)
+{
+    switch (rc) {
+    case -EACCES:
+        return "the peer's hypervisor is not pinned here (encmig identity "
+               "--pin)";
+    case -ENODEV:
+        return "this hypervisor has no identity (no RDRAND): level 1 only";
+    case -EPERM:
+        return "this hypervisor's pins are locked: level 1 is refused";
+    case -EBADMSG:
+        return "the agreement failed authentication";
+    default:
+        return strerror(-rc);
+    }
+}
+
+int encmig_xl_level_source(struct encmig_core *c, int rfd, int wfd,
+                           uint32_t domid, const char *who)
+{
+    uint8_t msg[LEVEL_MSG_MAX];
+    struct encmig_hc *hc;
+    int want = level_wanted(), rc;
+    uint32_t level, theirs;
+
+    if (want < 0) {
+        fprintf(stderr, "%s: ENCMIG_LEVEL must be 1, 2 or auto\n", who);
+        return -EINVAL;
+    }
+    rc = open_hc(&hc, who);
+    if (rc)
+        return rc;
+    level = want ? (uint32_t)want : has_identity(hc) ? 2 : 1;
+
+    put_level(msg, level);
+    rc = 0;
+    if (level == 2) {
+        rc = encmig_core_l2_offer(c, hc, domid, msg + 4);
+        if (rc)
+            fprintf(stderr, "%s: level 2: the hypervisor's offer: %s\n",
+                    who, why(rc));
+    }
+    if (!rc)
+        rc = send_msg(c, wfd, msg, level == 2 ? 4 + ENCMIG_L2_OFFER_SIZE : 4);
+    if (!rc) {
+        rc = recv_msg(c, rfd, msg, ENCMIG_L2_ANSWER_SIZE, &theirs);
+        if (!rc && theirs != level)
+            rc = -EPROTO;
+        if (rc)
+            fprintf(stderr, "%s: the destination did not take level %u%s\n",
+                    who, level, rc == -EBADMSG ? ": its answer failed "
+                    "authentication" : "");
+    }
+    if (!rc && level == 2) {
+        rc = encmig_core_l2_export(c, msg + 4);
+        if (rc)
+            fprintf(stderr, "%s: level 2: the destination's answer: %s\n",
+                    who, why(rc));
+    }
+
+    /* Nothing of the guest has moved: leave it as it was. */
+    if (rc && level == 2)
+        encmig_hc_teardown(hc, (domid_t)domid);
+    c->hc = NULL;
+    encmig_hc_close(hc);
+    if (!rc)
+        fprintf(stderr, "%s: level %u: %s\n", who, level, level == 2 ?
+                "the hypervisors agreed the keys; this host's toolstack "
+                "holds none that opens a record" :
+                "the toolstack hands the keys to the hypervisor");
+    return rc;
+}
+
+int encmig_xl_level_dest(struct encmig_core *c, int rfd, int wfd,
+                         const char *who)
+{
+    uint8_t msg[LEVEL_MSG_MAX], offer[ENCMIG_L2_OFFER_SIZE];
+    struct encmig_hc *hc;
+    int want = level_wanted(), rc;
+    uint32_t level;
+
+    if (want < 0) {
+        fprintf(stderr, "%s: ENCMIG_LEVEL must be 1, 2 or auto\n", who);
+        return -EINVAL;
+    }
+    rc = recv_msg(c, rfd, msg, ENCMIG_L2_OFFER_SIZE, &level);
+    if (rc) {
+        fprintf(stderr, "%s: the level message: %s\n", who,
+                rc == -EBADMSG ? "failed authentication" : strerror(-rc));
+        return rc;
+    }
+    if (want == 2 && level != 2) {
+        fprintf(stderr, "%s: the source proposed level %u; ENCMIG_LEVEL=2 "
+                "here\n", who, level);
+        return -EPERM;
+    }
+    if (level == 1) {
+        put_level(msg, 1);
+        rc = send_msg(c, wfd, msg, 4);
+        if (!rc)
+            fprintf(stderr, "%s: level 1: the toolstack hands the keys to "
+                    "the hypervisor\n", who);
+        return rc;
+    }
+
+    rc = open_hc(&hc, who);
+    if (rc)
+        return rc;
+    memcpy(offer, msg + 4, sizeof(offer));
+    rc = encmig_core_l2_accept(c, hc, offer, msg + 4);
+    c->hc = NULL;
+    encmig_hc_close(hc);
+    if (rc) {
+        fprintf(stderr, "%s: level 2: accepting the source's offer: %s\n",
+                who, why(rc));
+        return rc;
+    }
+    rc = send_msg(c, wfd, msg, 4 + ENCMIG_L2_ANSWER_SIZE);
+    if (!rc)
+        fprintf(stderr, "%s: level 2: the hypervisors agreed the keys; this "
+                "host's toolstack holds none that opens a record\n", who);
+    return rc;
+}
