@@ -56,6 +56,8 @@ START_TEST(test_live_encrypted)
     ck_assert_msg(p.src_rc == 0, "source: %s", p.serr);
     ck_assert_msg(p.dst_rc == 0, "destination: %s", p.rerr);
     ck_assert(p.sst.verified);
+    /* The simulator's carrier hands the keys over: level 1. */
+    ck_assert_uint_eq(p.sst.level, 1);
     ck_assert_uint_ge(p.sst.rounds, 2);
     ck_assert_uint_ge(p.sst.pages_sent, (32 << 20) / TU_PAGE);
     ck_assert_uint_eq(tap.found, 0);
@@ -80,6 +82,7 @@ START_TEST(test_live_plain)
     twohost_run(&p, false, NULL, NULL);
     ck_assert_msg(p.src_rc == 0, "source: %s", p.serr);
     ck_assert(p.sst.verified);
+    ck_assert_uint_eq(p.sst.level, 0);
     /* The detector works: plain mode shows the guest's marker. */
     ck_assert_uint_gt(tap.found, 0);
     twohost_free(&p);

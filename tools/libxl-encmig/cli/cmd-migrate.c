@@ -158,7 +158,7 @@ static void print_summary(const struct mig_opts *o,
                "\"throughput_mbps\": %.1f, \"downtime_ms\": %.1f, "
                "\"buffer_bytes\": %llu, \"verified\": %s, "
                "\"plaintext_found\": %s, \"guest_sha256\": \"%s\", "
-               "\"peak_rss_kib\": %ld}\n",
+               "\"peak_rss_kib\": %ld, \"level\": %u}\n",
                o->plain ? "plain" : "encrypted",
                (unsigned long long)st->guest_bytes,
                (unsigned long long)st->pages_sent, st->rounds,
@@ -166,7 +166,8 @@ static void print_summary(const struct mig_opts *o,
                st->stream_seconds, mbps,
                st->downtime_ms, (unsigned long long)st->buffer_bytes,
                st->verified ? "true" : "false",
-               tap->found ? "true" : "false", hash, peak_rss_kib());
+               tap->found ? "true" : "false", hash, peak_rss_kib(),
+               st->level);
         return;
     }
     printf("\n%s live migration of a %llu MiB guest\n",
@@ -187,6 +188,10 @@ static void print_summary(const struct mig_opts *o,
     printf("  plaintext on wire %s\n", tap->found ?
            (o->plain ? "yes, as expected of --plain" : "YES: LEAK")
            : "none found");
+    if (!o->plain)
+        printf("  level             %u (%s)\n", st->level, st->level == 2 ?
+               "the hypervisors agreed the keys" :
+               "the toolstack handed the keys to the hypervisor");
 }
 
 /*

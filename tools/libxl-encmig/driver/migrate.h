@@ -107,6 +107,7 @@ struct encmig_send_stats {
     double downtime_ms;           /* pause to the destination's RESUMED */
     bool verified;                /* both ends hashed the same memory */
     uint8_t hash[32];
+    unsigned int level;           /* 0 plain; 1, 2: docs/abi.md, "Level 2" */
 };
 
 /*

@@ -404,6 +404,7 @@ static int setup_encryption(struct sender *s)
                     strerror(-rc));
     s->session = true;
     s->w.core = &s->core;
+    s->st->level = s->core.level;
 
     /* The request sized the guest before there was a key: bind it now. */
     rc = encmig_core_config_mac(&s->core, parts, lens, 1, mac);
