@@ -146,6 +146,7 @@ key=$( { sha256sum "$top/scripts/build-images.sh" "$top/scripts/build-lib.sh"
        } | sed "s|$top/||; s|$bdir/||; s|$tools/||" | sha256sum | cut -c1-16)
 out="$cache/images-$key"
 if [ -f "$out/.complete" ]; then
+    touch "$out"                 # used now: pruning keeps it
     log "cache hit: $out ($(since "$t0") s)"
     echo "images: $out"
     exit 0
@@ -270,7 +271,9 @@ cp "$vmlinuz" "$out.tmp/vmlinuz"
 printf '%s\n' "${debs[@]##*/}" > "$out.tmp/debs"
 touch "$out.tmp/.complete"
 rm -rf "$out" && mv "$out.tmp" "$out"
-# Keep the three newest builds (the names are hex: ls is fine here).
+# Keep the three builds used last (a cache hit touches its directory, so
+# that a long run on an older build keeps it; the names are hex: ls is
+# fine here).
 # shellcheck disable=SC2010
 ls -dt "$cache"/images-[0-9a-f]*/ 2>/dev/null | grep -v '\.tmp/$' | tail -n +4 |
     xargs -r rm -rf || true

@@ -42,6 +42,7 @@ if [ "${1:-}" = --print-dir ]; then
 fi
 t0=$(now)
 if [ -f "$out/.complete" ]; then
+    touch "$out"                 # used now: pruning keeps it
     log "cache hit: $out"
     echo "tools: $out"
     exit 0
@@ -51,6 +52,7 @@ mkdir -p "$cache"
 exec 9>"$cache/.build-tools.lock"
 flock 9
 if [ -f "$out/.complete" ]; then
+    touch "$out"                 # used now: pruning keeps it
     log "cache hit: $out"
     echo "tools: $out"
     exit 0

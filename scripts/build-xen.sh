@@ -44,6 +44,7 @@ fi
 
 t0=$(now)
 if [ -f "$out/.complete" ]; then
+    touch "$out"                 # used now: pruning keeps it
     log "cache hit: $out ($(since "$t0") s)"
     echo "xen: $out"
     exit 0
@@ -53,6 +54,7 @@ mkdir -p "$cache"
 exec 9>"$cache/.build-xen.lock"
 flock 9
 if [ -f "$out/.complete" ]; then        # built meanwhile by another run
+    touch "$out"                 # used now: pruning keeps it
     log "cache hit: $out"
     echo "xen: $out"
     exit 0
@@ -157,7 +159,9 @@ inputs > "$out.tmp/inputs"
 echo "$XEN_VERSION" > "$out.tmp/version"
 touch "$out.tmp/.complete"
 rm -rf "$out" && mv "$out.tmp" "$out"
-# Keep the three newest builds (the names are hex: ls is fine here).
+# Keep the three builds used last (a cache hit touches its directory, so
+# that a long run on an older build keeps it; the names are hex: ls is
+# fine here).
 # shellcheck disable=SC2010
 ls -dt "$cache"/xen-[0-9a-f]*/ 2>/dev/null | grep -v '\.tmp/$' | tail -n +4 |
     xargs -r rm -rf || true
