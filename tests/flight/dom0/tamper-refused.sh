@@ -26,10 +26,10 @@ echo "source guest (domid $old) ticking: $before -> $(last_tick)"
 xl dmesg | grep encmig | tail -n 3
 
 # One bit of xl's configuration message (after the 128-byte HELLO, the
-# 72-byte SOURCE_AUTH and xl's 48-byte header), which the destination
-# would parse: refused by its MAC, before anything is parsed or any
-# domain made.
-at=$((128 + 72 + 48 + 20))
+# 72-byte SOURCE_AUTH, the level-1 message with its MAC, 36 bytes, and
+# xl's 48-byte header), which the destination would parse: refused by
+# its MAC, before anything is parsed or any domain made.
+at=$((128 + 72 + 36 + 48 + 20))
 if FLIGHT_TAP_FLIP_AT=$at migrate config --encrypted; then
     echo "FAIL: a tampered configuration was accepted"
     exit 1

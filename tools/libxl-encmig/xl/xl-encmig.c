@@ -85,12 +85,36 @@ static void drop_session(void)
     encmig_session_unpublish(&session_fd);
 }
 
+/*
+ * At level 2 the source's xl set the export session up itself: should xl
+ * stop before the helper has ended it (a failure between the level
+ * message and libxl's save), the guest must not keep it.  After the
+ * helper, or once the guest has gone, there is nothing left to end.
+ */
+static bool l2_export;
+static uint32_t l2_export_domid;
+
+static void end_l2_export(void)
+{
+    struct encmig_hc *hc;
+
+    if (!l2_export)
+        return;
+    l2_export = false;
+    hc = encmig_hc_open_xen();
+    if (hc) {
+        encmig_hc_teardown(hc, (domid_t)l2_export_domid);
+        encmig_hc_close(hc);
+    }
+}
+
 static void wipe_keys(void)
 {
     char err[256];
 
     if (relay)
         encmig_relay_finish(relay, true, err, sizeof(err));
+    end_l2_export();
     drop_session();
 }
 
@@ -148,6 +172,10 @@ static int handover(struct encmig_hs_result *hs, uint32_t direction,
     rc = direction == XEN_ENCMIG_DIR_EXPORT
          ? encmig_xl_level_source(&core, rfd, wfd, domid, who)
          : encmig_xl_level_dest(&core, rfd, wfd, who);
+    if (!rc && direction == XEN_ENCMIG_DIR_EXPORT && core.level == 2) {
+        l2_export = true;
+        l2_export_domid = domid;
+    }
     if (rc) {
         encmig_hs_result_wipe(hs);
         wipe_keys();
