@@ -91,6 +91,31 @@ tap() {
     sed -n "s/^$2 //p" "/run/tap-$1"
 }
 
+# refused_flip NAME AT: the encrypted migration NAME with one bit of the
+# wire flipped at byte AT must fail its authentication at the
+# destination and leave the source's guest where it was, with no
+# session, ticking on.
+refused_flip() {
+    name=$1
+    old=$(guest_domid)
+    before=$(last_tick)
+    if FLIGHT_TAP_FLIP_AT=$2 migrate "$name" --encrypted; then
+        echo "FAIL: a tampered migration succeeded"
+        return 1
+    fi
+    echo "flipped at byte $(tap "$name" flipped) of $(tap "$name" bytes)"
+    [ "$(tap "$name" flipped)" = "$2" ] || return 1
+    grep -E 'failed authentication|altered|refused' "/run/xl-$name.log" |
+        head -n 3
+    grep -qE 'failed authentication|altered' "/run/xl-$name.log" || return 1
+    [ "$(guest_domid)" = "$old" ] || return 1
+    no_session "$old" || return 1
+    sleep 2
+    guest_running || return 1
+    wait_tick "$before" 120 || return 1
+    echo "source guest (domid $old) ticking: $before -> $(last_tick)"
+}
+
 # refused_each WHAT TARGET REASON [ACTIONS]: the encrypted migration,
 # its first TARGET record (flight-rectap's [libxl:]TYPE, in hex as it
 # reports it: 0x14, libxl:0x3) attacked by each of ACTIONS in turn
