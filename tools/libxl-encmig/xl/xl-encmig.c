@@ -134,6 +134,7 @@ static int handover(struct encmig_hs_result *hs, uint32_t direction,
                     const char *who, int rfd, int wfd, uint32_t domid)
 {
     const char *helper = getenv("ENCMIG_SAVE_HELPER");
+    struct encmig_hc *hc;
     char err[256];
     int rc;
 
@@ -169,9 +170,19 @@ static int handover(struct encmig_hs_result *hs, uint32_t direction,
     OPENSSL_cleanse(core.k.end, sizeof(core.k.end));
     OPENSSL_cleanse(core.k.state, sizeof(core.k.state));
     have_config_key = have_libxl_key = true;
+    hc = encmig_hc_open_xen();
+    if (!hc) {
+        rc = -errno;
+        encmig_hs_result_wipe(hs);
+        wipe_keys();
+        fprintf(stderr, "%s: no hypervisor to talk to: %s\n", who,
+                strerror(-rc));
+        return rc;
+    }
     rc = direction == XEN_ENCMIG_DIR_EXPORT
-         ? encmig_xl_level_source(&core, rfd, wfd, domid, who)
-         : encmig_xl_level_dest(&core, rfd, wfd, who);
+         ? encmig_xl_level_source(&core, hc, rfd, wfd, domid, who)
+         : encmig_xl_level_dest(&core, hc, rfd, wfd, who);
+    encmig_hc_close(hc);
     if (!rc && direction == XEN_ENCMIG_DIR_EXPORT && core.level == 2) {
         l2_export = true;
         l2_export_domid = domid;

@@ -27,19 +27,6 @@ static int level_wanted(void)
     return -1;
 }
 
-static int open_hc(struct encmig_hc **hc, const char *who)
-{
-    int rc;
-
-    *hc = encmig_hc_open_xen();
-    if (*hc)
-        return 0;
-    rc = -errno;
-    fprintf(stderr, "%s: no hypervisor to talk to: %s\n", who,
-            strerror(-rc));
-    return rc;
-}
-
 static bool has_identity(struct encmig_hc *hc)
 {
     struct xen_encmig_identity id = { 0 };
@@ -116,11 +103,10 @@ static const char *why(int rc)
     }
 }
 
-int encmig_xl_level_source(struct encmig_core *c, int rfd, int wfd,
-                           uint32_t domid, const char *who)
+int encmig_xl_level_source(struct encmig_core *c, struct encmig_hc *hc,
+                           int rfd, int wfd, uint32_t domid, const char *who)
 {
     uint8_t msg[LEVEL_MSG_MAX];
-    struct encmig_hc *hc;
     int want = level_wanted(), rc;
     uint32_t level, theirs;
 
@@ -128,9 +114,6 @@ int encmig_xl_level_source(struct encmig_core *c, int rfd, int wfd,
         fprintf(stderr, "%s: ENCMIG_LEVEL must be 1, 2 or auto\n", who);
         return -EINVAL;
     }
-    rc = open_hc(&hc, who);
-    if (rc)
-        return rc;
     level = want ? (uint32_t)want : has_identity(hc) ? 2 : 1;
 
     put_level(msg, level);
@@ -163,7 +146,6 @@ int encmig_xl_level_source(struct encmig_core *c, int rfd, int wfd,
     if (rc && level == 2)
         encmig_hc_teardown(hc, (domid_t)domid);
     c->hc = NULL;
-    encmig_hc_close(hc);
     if (!rc)
         fprintf(stderr, "%s: level %u: %s\n", who, level, level == 2 ?
                 "the hypervisors agreed the keys; this host's toolstack "
@@ -172,11 +154,10 @@ int encmig_xl_level_source(struct encmig_core *c, int rfd, int wfd,
     return rc;
 }
 
-int encmig_xl_level_dest(struct encmig_core *c, int rfd, int wfd,
-                         const char *who)
+int encmig_xl_level_dest(struct encmig_core *c, struct encmig_hc *hc,
+                         int rfd, int wfd, const char *who)
 {
     uint8_t msg[LEVEL_MSG_MAX], offer[ENCMIG_L2_OFFER_SIZE];
-    struct encmig_hc *hc;
     int want = level_wanted(), rc;
     uint32_t level;
 
@@ -187,7 +168,8 @@ int encmig_xl_level_dest(struct encmig_core *c, int rfd, int wfd,
     rc = recv_msg(c, rfd, msg, ENCMIG_L2_OFFER_SIZE, &level);
     if (rc) {
         fprintf(stderr, "%s: the level message: %s\n", who,
-                rc == -EBADMSG ? "failed authentication" : strerror(-rc));
+                rc == -EBADMSG ? "malformed, or failed authentication" :
+                strerror(-rc));
         return rc;
     }
     if (want == 2 && level != 2) {
@@ -204,13 +186,9 @@ int encmig_xl_level_dest(struct encmig_core *c, int rfd, int wfd,
         return rc;
     }
 
-    rc = open_hc(&hc, who);
-    if (rc)
-        return rc;
     memcpy(offer, msg + 4, sizeof(offer));
     rc = encmig_core_l2_accept(c, hc, offer, msg + 4);
     c->hc = NULL;
-    encmig_hc_close(hc);
     if (rc) {
         fprintf(stderr, "%s: level 2: accepting the source's offer: %s\n",
                 who, why(rc));

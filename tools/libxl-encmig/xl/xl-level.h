@@ -27,10 +27,12 @@
 #include <stdint.h>
 
 struct encmig_core;
+struct encmig_hc;
 
-int encmig_xl_level_source(struct encmig_core *c, int rfd, int wfd,
-                           uint32_t domid, const char *who);
-int encmig_xl_level_dest(struct encmig_core *c, int rfd, int wfd,
-                         const char *who);
+/* hc: this host's hypervisor, which the caller keeps. */
+int encmig_xl_level_source(struct encmig_core *c, struct encmig_hc *hc,
+                           int rfd, int wfd, uint32_t domid, const char *who);
+int encmig_xl_level_dest(struct encmig_core *c, struct encmig_hc *hc,
+                         int rfd, int wfd, const char *who);
 
 #endif /* __ENCMIG_XL_LEVEL_H__ */
