@@ -9,6 +9,10 @@
  * It pins the hypervisor's own key (a migration to localhost) but does
  * not lock the pins: a locked hypervisor refuses level 1, which the rest
  * of the flight uses.
+ *
+ * bad-args-level2 --lock DOMID, at the end of the flight: locks the pins,
+ * as an operator does at boot, and then a pin and a level-1 setup are
+ * refused (-EPERM) while a level-2 agreement still goes through.
  */
 
 #include "flight-util.h"
@@ -60,6 +64,45 @@ static int l2_export(struct encmig_hc *hc, uint32_t domid, const uint8_t *peer,
     return err_of(encmig_hc_setup_l2_export(hc, domid, 1, &ex));
 }
 
+/* One agreement of this hypervisor with itself, offer to export. */
+static void agree_with_self(struct encmig_hc *hc, uint32_t domid,
+                            const uint8_t *self, const uint8_t *bind,
+                            struct xen_encmig_l2_accept *io)
+{
+    struct xen_encmig_offer off;
+
+    expect("offer", err_of(encmig_hc_offer(hc, domid, &off)), 0);
+    expect("accept", accept_offer(hc, self, &off, bind, io), 0);
+    expect("l2_export", l2_export(hc, domid, self, io), 0);
+    expect("export session: level 2", level_of(hc, domid), 2);
+}
+
+/* Locked as at boot: no pin, no level 1, level 2 as before. */
+static int locked(struct encmig_hc *hc, uint32_t domid)
+{
+    struct xen_encmig_identity id;
+    struct xen_encmig_l2_accept io;
+    struct xen_encmig_keymat km;
+    uint8_t self[32], bind[32], other[32] = { 9 };
+
+    memset(bind, 0x6b, sizeof(bind));
+    memset(&km, 0x5a, sizeof(km));
+    km.pad = 0;
+    expect("identity get", identity(hc, 0, XEN_ENCMIG_ID_get, NULL, &id), 0);
+    memcpy(self, id.pub, sizeof(self));
+    expect("lock", identity(hc, 0, XEN_ENCMIG_ID_lock, NULL, &id), 0);
+    expect("locked flag", id.flags == XEN_ENCMIG_ID_LOCKED ? 0 : EINVAL, 0);
+    expect("pin after lock", identity(hc, 0, XEN_ENCMIG_ID_pin, other, NULL),
+           EPERM);
+    expect("level-1 setup after lock",
+           err_of(encmig_hc_setup(hc, domid, XEN_ENCMIG_DIR_EXPORT, 1, &km)),
+           EPERM);
+    agree_with_self(hc, domid, self, bind, &io);
+    expect("teardown", err_of(encmig_hc_teardown(hc, domid)), 0);
+    printf("%u passed, %u failed\n", expect_passed, expect_failed);
+    return expect_failed ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     static const uint8_t zero[32], one[32] = { 1 };
@@ -75,9 +118,20 @@ int main(int argc, char **argv)
     void *buf;
     unsigned int i;
 
+    if ( argc == 3 && !strcmp(argv[1], "--lock") )
+    {
+        hc = encmig_hc_open_xen();
+        if ( !hc )
+        {
+            fprintf(stderr, "cannot open the Xen interfaces: %s\n",
+                    strerror(errno));
+            return 1;
+        }
+        return locked(hc, strtoul(argv[2], NULL, 10));
+    }
     if ( argc != 2 )
     {
-        fprintf(stderr, "usage: bad-args-level2 DOMID\n");
+        fprintf(stderr, "usage: bad-args-level2 [--lock] DOMID\n");
         return 2;
     }
     domid = strtoul(argv[1], NULL, 10);
@@ -181,10 +235,7 @@ int main(int argc, char **argv)
            l2_export(hc, domid, stranger, &io), EACCES);
 
     /* One agreement that goes through: export, end, then the claim. */
-    expect("offer", err_of(encmig_hc_offer(hc, domid, &off)), 0);
-    expect("accept", accept_offer(hc, self, &off, bind, &io), 0);
-    expect("l2_export", l2_export(hc, domid, self, &io), 0);
-    expect("export session: level 2", level_of(hc, domid), 2);
+    agree_with_self(hc, domid, self, bind, &io);
     expect("end (export)",
            err_of(encmig_hc_end(hc, domid, th, mac, &records)), 0);
     expect("no records yet", records == 0 ? 0 : EINVAL, 0);
