@@ -19,6 +19,7 @@
 
 struct ends {
     struct tu_host a, b;                /* source, destination */
+    uint32_t src_level, dst_level;      /* as agreed */
     struct encmig_core src, dst;
     int sfd, dfd;                       /* the pipe, each end's side */
     int dst_rc;
@@ -57,7 +58,7 @@ static void *dst_main(void *arg)
     struct ends *e = arg;
 
     e->dst_rc = encmig_xl_level_dest(&e->dst, e->b.hc, e->dfd, e->dfd,
-                                     "target");
+                                     &e->dst_level, "target");
     /* As xl exits on failure: the source sees the pipe close. */
     if (e->dst_rc)
         shutdown(e->dfd, SHUT_RDWR);
@@ -71,7 +72,7 @@ static int run(struct ends *e)
 
     ck_assert_int_eq(pthread_create(&e->dst_thread, NULL, dst_main, e), 0);
     rc = encmig_xl_level_source(&e->src, e->a.hc, e->sfd, e->sfd,
-                                e->a.domid, "sender");
+                                e->a.domid, &e->src_level, "sender");
     if (rc)
         shutdown(e->sfd, SHUT_RDWR);
     pthread_join(e->dst_thread, NULL);
@@ -105,6 +106,8 @@ START_TEST(test_auto_is_level2)
     ends_new(&e, true, true);
     ck_assert_int_eq(run(&e), 0);
     ck_assert_int_eq(e.dst_rc, 0);
+    ck_assert_uint_eq(e.src_level, 2);
+    ck_assert_uint_eq(e.dst_level, 2);
     ck_assert_uint_eq(e.src.level, 2);
     ck_assert_uint_eq(e.dst.level, 2);
     ck_assert_int_eq(session_level(&e.a), 2);
@@ -123,7 +126,9 @@ START_TEST(test_level1_asked)
     setenv("ENCMIG_LEVEL", "1", 1);
     ck_assert_int_eq(run(&e), 0);
     ck_assert_int_eq(e.dst_rc, 0);
-    ck_assert_uint_eq(e.src.level, 0);          /* hv_setup comes later */
+    ck_assert_uint_eq(e.src_level, 1);
+    ck_assert_uint_eq(e.dst_level, 1);
+    ck_assert_uint_eq(e.src.level, 0);          /* the helper sets up */
     ck_assert_int_eq(session_level(&e.a), -ENOENT);
     ends_free(&e);
 }
@@ -138,6 +143,8 @@ START_TEST(test_auto_without_identity)
     sim_host_drop_identity(e.a.host);
     ck_assert_int_eq(run(&e), 0);
     ck_assert_int_eq(e.dst_rc, 0);
+    ck_assert_uint_eq(e.src_level, 1);
+    ck_assert_uint_eq(e.dst_level, 1);
     ck_assert_int_eq(session_level(&e.a), -ENOENT);
     ends_free(&e);
 }

@@ -42,7 +42,8 @@ static struct encmig_relay *relay;
 static int session_fd = -1;
 
 static int session_handover(const struct encmig_hs_result *hs,
-                            uint32_t direction, char *err, size_t errlen)
+                            uint32_t direction, uint32_t level, char *err,
+                            size_t errlen)
 {
     struct encmig_session_blob b;
     int rc;
@@ -55,7 +56,7 @@ static int session_handover(const struct encmig_hs_result *hs,
     memset(&b, 0, sizeof(b));
     memcpy(b.magic, ENCMIG_SESSION_MAGIC, sizeof(b.magic));
     b.direction = direction;
-    b.level = core.level;
+    b.level = level;
     b.km = hs->km;
     memcpy(b.transcript, hs->transcript, sizeof(b.transcript));
     memcpy(b.session_id, core.l2_session_id, sizeof(b.session_id));
@@ -135,6 +136,7 @@ static int handover(struct encmig_hs_result *hs, uint32_t direction,
 {
     const char *helper = getenv("ENCMIG_SAVE_HELPER");
     struct encmig_hc *hc;
+    uint32_t level = 0;
     char err[256];
     int rc;
 
@@ -180,10 +182,10 @@ static int handover(struct encmig_hs_result *hs, uint32_t direction,
         return rc;
     }
     rc = direction == XEN_ENCMIG_DIR_EXPORT
-         ? encmig_xl_level_source(&core, hc, rfd, wfd, domid, who)
-         : encmig_xl_level_dest(&core, hc, rfd, wfd, who);
+         ? encmig_xl_level_source(&core, hc, rfd, wfd, domid, &level, who)
+         : encmig_xl_level_dest(&core, hc, rfd, wfd, &level, who);
     encmig_hc_close(hc);
-    if (!rc && direction == XEN_ENCMIG_DIR_EXPORT && core.level == 2) {
+    if (!rc && direction == XEN_ENCMIG_DIR_EXPORT && level == 2) {
         l2_export = true;
         l2_export_domid = domid;
     }
@@ -192,7 +194,7 @@ static int handover(struct encmig_hs_result *hs, uint32_t direction,
         wipe_keys();
         return rc;
     }
-    rc = session_handover(hs, direction, err, sizeof(err));
+    rc = session_handover(hs, direction, level, err, sizeof(err));
     encmig_hs_result_wipe(hs);
     if (rc) {
         wipe_keys();

@@ -104,7 +104,8 @@ static const char *why(int rc)
 }
 
 int encmig_xl_level_source(struct encmig_core *c, struct encmig_hc *hc,
-                           int rfd, int wfd, uint32_t domid, const char *who)
+                           int rfd, int wfd, uint32_t domid, uint32_t *agreed,
+                           const char *who)
 {
     uint8_t msg[LEVEL_MSG_MAX];
     int want = level_wanted(), rc;
@@ -147,6 +148,8 @@ int encmig_xl_level_source(struct encmig_core *c, struct encmig_hc *hc,
         encmig_hc_teardown(hc, (domid_t)domid);
     c->hc = NULL;
     if (!rc)
+        *agreed = level;
+    if (!rc)
         fprintf(stderr, "%s: level %u: %s\n", who, level, level == 2 ?
                 "the hypervisors agreed the keys; this host's toolstack "
                 "holds none that opens a record" :
@@ -155,7 +158,7 @@ int encmig_xl_level_source(struct encmig_core *c, struct encmig_hc *hc,
 }
 
 int encmig_xl_level_dest(struct encmig_core *c, struct encmig_hc *hc,
-                         int rfd, int wfd, const char *who)
+                         int rfd, int wfd, uint32_t *agreed, const char *who)
 {
     uint8_t msg[LEVEL_MSG_MAX], offer[ENCMIG_L2_OFFER_SIZE];
     int want = level_wanted(), rc;
@@ -180,9 +183,11 @@ int encmig_xl_level_dest(struct encmig_core *c, struct encmig_hc *hc,
     if (level == 1) {
         put_level(msg, 1);
         rc = send_msg(c, wfd, msg, 4);
-        if (!rc)
+        if (!rc) {
+            *agreed = 1;
             fprintf(stderr, "%s: level 1: the toolstack hands the keys to "
                     "the hypervisor\n", who);
+        }
         return rc;
     }
 
@@ -195,8 +200,10 @@ int encmig_xl_level_dest(struct encmig_core *c, struct encmig_hc *hc,
         return rc;
     }
     rc = send_msg(c, wfd, msg, 4 + ENCMIG_L2_ANSWER_SIZE);
-    if (!rc)
+    if (!rc) {
+        *agreed = 2;
         fprintf(stderr, "%s: level 2: the hypervisors agreed the keys; this "
                 "host's toolstack holds none that opens a record\n", who);
+    }
     return rc;
 }

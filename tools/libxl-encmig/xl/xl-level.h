@@ -29,10 +29,11 @@
 struct encmig_core;
 struct encmig_hc;
 
-/* hc: this host's hypervisor, which the caller keeps. */
+/* hc: this host's hypervisor, which the caller keeps; *level: agreed. */
 int encmig_xl_level_source(struct encmig_core *c, struct encmig_hc *hc,
-                           int rfd, int wfd, uint32_t domid, const char *who);
+                           int rfd, int wfd, uint32_t domid, uint32_t *level,
+                           const char *who);
 int encmig_xl_level_dest(struct encmig_core *c, struct encmig_hc *hc,
-                         int rfd, int wfd, const char *who);
+                         int rfd, int wfd, uint32_t *level, const char *who);
 
 #endif /* __ENCMIG_XL_LEVEL_H__ */
