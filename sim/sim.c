@@ -533,11 +533,24 @@ int sim_domctl_encmig(struct sim_host *h, bool privileged, domid_t domid,
      * domain (0 here), which has no migratable memory; the rest of a
      * guest.
      */
-    if ( own != (domid == 0) )
-        return -EINVAL;
-    d = own ? h->control : sim_domain_get(h, domid);
-    if ( !d )
-        return -ESRCH;
+    if ( domid == 0 )
+    {
+        if ( !own )
+            return -EINVAL;
+        d = h->control;
+    }
+    else
+    {
+        /* Xen's domctl finds the domain before the op looks at it. */
+        d = sim_domain_get(h, domid);
+        if ( !d )
+            return -ESRCH;
+        if ( own )
+        {
+            sim_domain_put(d);
+            return -EINVAL;
+        }
+    }
 
     exclusive = op->cmd != XEN_ENCMIG_OP_export &&
                 op->cmd != XEN_ENCMIG_OP_import;
