@@ -83,6 +83,14 @@ void sim_host_drop_identity(struct sim_host *h)
     pthread_mutex_unlock(&h->id_lock);
 }
 
+void sim_host_reboot_identity(struct sim_host *h)
+{
+    pthread_mutex_lock(&h->id_lock);
+    encmig_identity_wipe(&h->identity);
+    encmig_identity_init(&h->identity);
+    pthread_mutex_unlock(&h->id_lock);
+}
+
 void sim_host_set_cipher(struct sim_host *h,
                          const struct encmig_cipher_ops *cipher)
 {

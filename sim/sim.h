@@ -56,6 +56,11 @@ unsigned long sim_unwiped_frees(void);
  * without a random number generator fit for keys: level 1 only.
  */
 void sim_host_drop_identity(struct sim_host *h);
+/*
+ * Test knob: the identity as after a reboot: a new key pair, no pins, not
+ * locked, no agreement waiting (the fuzzer's host lives across inputs).
+ */
+void sim_host_reboot_identity(struct sim_host *h);
 
 /* Test knob: make the engine's preemption check fire every n pages. */
 void sim_host_set_preempt(struct sim_host *h, unsigned int every);

@@ -467,8 +467,8 @@ static void derive(const uint8_t ikm[32], const uint8_t salt[16],
 
 /*
  * What dom0 holds of a level-2 agreement, the two identities, the offer,
- * the blob, the bind and the session id, taken as key material every way
- * the protocol ever uses key material: none opens a record.
+ * the blob and the bind, each tried as the page key and as the key the
+ * page key is derived from (with the session id): none opens a record.
  */
 START_TEST(test_relayed_bytes_open_nothing)
 {

@@ -264,6 +264,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     sim_host_set_cipher(host, cipher);
     sim_host_set_preempt(host, cfg >> 5);
+    /* An input may lock the pins, which refuses level 1 to the next. */
+    sim_host_reboot_identity(host);
     session = cfg & 3;
     if (session == 3)
         session = FI_SESSION_IMPORT;
