@@ -10,6 +10,7 @@
 
 #include "../io.h"
 #include "../protocol/core.h"
+#include "../protocol/wbuf.h"
 #include "../../../hypercalls/encmig_hc.h"
 #include "xl-level.h"
 
@@ -59,13 +60,14 @@ static int recv_msg(struct encmig_core *c, int rfd, uint8_t *msg,
     uint8_t mac[ENCMIG_MAC_SIZE];
     const void *parts[1] = { msg };
     size_t len = 4;
+    struct wbuf b;
     int rc;
 
     rc = encmig_read_full(rfd, msg, 4);
     if (rc)
         return rc;
-    *level = (uint32_t)msg[0] << 24 | msg[1] << 16 | msg[2] << 8 | msg[3];
-    if (*level != 1 && *level != 2)
+    wbuf_from(&b, msg, 4);
+    if (wbuf_get_u32be(&b, level) || (*level != 1 && *level != 2))
         return -EBADMSG;
     if (*level == 2) {
         rc = encmig_read_full(rfd, msg + 4, body_len);
