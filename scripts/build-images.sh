@@ -60,7 +60,8 @@ FLIGHT_CFLAGS="-std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter
   -DHAVE_XEN=1 -I$top/hypercalls -I$top/tests/flight"
 FLIGHT_LIBS="$(pkg-config --cflags --libs xencall xencontrol xenguest \
   xenforeignmemory libcrypto)"
-for prog in export-check import-check bad-args bad-args-level2 wiretap rectap; do
+for prog in export-check import-check bad-args bad-args-level2 map-denied wiretap \
+            rectap; do
     extra=()
     [ $prog = wiretap ] && extra=("$top/tests/flight/wire-records.c")
     # shellcheck disable=SC2086
@@ -139,7 +140,7 @@ key=$( { sha256sum "$top/scripts/build-images.sh" "$top/scripts/build-lib.sh"
          sha256sum "$bdir/tools/libxl-encmig/encmig" \
                    "$bdir/flight-export-check" "$bdir/flight-import-check" \
                    "$bdir/flight-bad-args" "$bdir/flight-bad-args-level2" \
-                   "$bdir/flight-wiretap" \
+                   "$bdir/flight-map-denied" "$bdir/flight-wiretap" \
                    "$bdir/flight-rectap" "$bdir/flight-regmarker" \
                    "$tools/xl" "$tools/libxl-save-helper-encmig"
          printf '%s\n' "${debs[@]##*/}" | LC_ALL=C sort
@@ -231,7 +232,8 @@ install -m 755 "$tools/libxl-save-helper-encmig" \
 install -m 755 "$bdir/tools/libxl-encmig/encmig" "$root/flight/bin/encmig"
 install -m 755 "$bdir/flight-export-check" "$bdir/flight-import-check" \
     "$bdir/flight-bad-args" "$bdir/flight-bad-args-level2" \
-    "$bdir/flight-wiretap" "$bdir/flight-rectap" "$root/flight/bin/"
+    "$bdir/flight-map-denied" "$bdir/flight-wiretap" "$bdir/flight-rectap" \
+    "$root/flight/bin/"
 cp "$vmlinuz" "$root/flight/vmlinuz"
 mkdir -p "$root/proc" "$root/sys" "$root/dev" "$root/run" "$root/tmp" \
     "$root/etc" "$root/var/lib/xen" "$root/var/log/xen"

@@ -8,10 +8,11 @@
 # config plus CONFIG_ENCMIG=y and builds with the hypervisor's own flags
 # (warnings are errors).
 #
-# Artifacts (xen, xen.gz, xen-syms, config, build.log) are cached in
-# ${ENCMIG_CACHE:-/var/cache/encmig}/xen-<hash>/, the hash covering every
-# input: this script, the patches, the component's sources, the public
-# header and the pinned version.  A cache hit does nothing else.
+# Artifacts (xen, xen.gz, xen-syms, xenpolicy, config, build.log) are
+# cached in ${ENCMIG_CACHE:-/var/cache/encmig}/xen-<hash>/, the hash
+# covering every input: this script, the patches, the component's
+# sources, the public header and the pinned version.  A cache hit does
+# nothing else.
 #
 # Usage: scripts/build-xen.sh             build (or find) the hypervisor
 #        scripts/build-xen.sh --print-dir print the artifact directory
@@ -63,7 +64,7 @@ fi
 # Build dependencies.
 need=()
 for p in build-essential bison flex python3 mawk gzip xz-utils patch \
-         dpkg-dev; do
+         dpkg-dev checkpolicy m4; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
         need+=("$p")
 done
@@ -151,8 +152,22 @@ if ! make -C "$tree/xen" -j"$jobs" XEN_TARGET_ARCH=x86_64 \
 fi
 log "hypervisor built ($(since "$t_build") s)"
 
+# The example FLASK policy with encmig_t (patch 0006) and without
+# dom0_policy (patch 0007: dom0 cannot replace the policy or set FLASK
+# permissive), a boot module for the flight's flask=enforcing host.
+sed 's/^dom0_policy = on$/dom0_policy = off/' \
+    "$tree/tools/flask/policy/modules/modules.conf" > "$work/modules.conf"
+grep -qx 'dom0_policy = off' "$work/modules.conf" || {
+    log "no dom0_policy module to turn off"; exit 1; }
+make -s -C "$tree/tools/flask/policy" -f Makefile.common \
+    FLASK_BUILD_DIR="$tree/tools/flask/policy" MOD_CONF="$work/modules.conf" \
+    XEN_FULLVERSION="$XEN_UPSTREAM" > "$work/policy.log" 2>&1 || {
+    cat "$work/policy.log" >&2; log "the FLASK policy did not build"; exit 1; }
+log "FLASK policy built"
+
 rm -rf "$out.tmp" && mkdir -p "$out.tmp"
 cp "$tree/xen/xen" "$tree/xen/xen.gz" "$tree/xen/xen-syms" "$out.tmp/"
+cp "$tree/tools/flask/policy/xenpolicy-$XEN_UPSTREAM" "$out.tmp/xenpolicy"
 cp "$tree/xen/.config" "$out.tmp/config"
 cp "$work/build.log" "$out.tmp/build.log"
 inputs > "$out.tmp/inputs"

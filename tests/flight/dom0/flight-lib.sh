@@ -46,6 +46,35 @@ check_after() {
 }
 
 guest_domid() { xl domid guest 2>/dev/null; }
+# host_keys: dom0's host key (made once), pinned for "localhost" and, dom0
+# being its own source too, listed in its authorized_sources.
+host_keys() {
+    mkdir -p /etc/encmig
+    if [ ! -f /etc/encmig/host_ed25519_key ]; then
+        encmig keygen > /run/keygen.log 2>&1 ||
+            { cat /run/keygen.log; return 1; }
+    fi
+    echo "localhost $(cut -d' ' -f1,2 /etc/encmig/host_ed25519_key.pub)" \
+        > /etc/encmig/known_hosts
+    echo "localhost $(cut -d' ' -f1,2 /etc/encmig/host_ed25519_key.pub)" \
+        > /etc/encmig/authorized_sources
+    cat /etc/encmig/known_hosts /etc/encmig/authorized_sources
+}
+
+# The guest's FLASK label.
+guest_label() { xl list -Z guest | awk 'NR == 2 { print $NF }'; }
+
+# create_guest CFG LOG TIMEOUT: xl create CFG, then wait up to TIMEOUT
+# seconds for the guest to say it is up in the console log LOG.
+create_guest() {
+    xl create "$1" || return 1
+    for _ in $(seq 1 "$3"); do
+        grep -q GUEST-UP "$logs/$2" 2>/dev/null && break
+        sleep 1
+    done
+    xl list
+    grep GUEST-UP "$logs/$2" || { tail -n 30 "$logs/$2"; return 1; }
+}
 
 # no_session DOMID: the hypervisor holds no encmig session for it.
 no_session() {

@@ -5,13 +5,7 @@
 # the destination, both ended), and its vCPU state sealed by it.
 set -e
 . /flight/steps/flight-lib.sh
-mkdir -p /etc/encmig
-encmig keygen > /run/keygen.log 2>&1 || { cat /run/keygen.log; exit 1; }
-echo "localhost $(cut -d' ' -f1,2 /etc/encmig/host_ed25519_key.pub)" \
-    > /etc/encmig/known_hosts
-echo "localhost $(cut -d' ' -f1,2 /etc/encmig/host_ed25519_key.pub)" \
-    > /etc/encmig/authorized_sources
-cat /etc/encmig/known_hosts /etc/encmig/authorized_sources
+host_keys
 
 before=$(last_tick)
 echo "$before" > /run/enc-before
