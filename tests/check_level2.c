@@ -14,6 +14,7 @@
 #include <openssl/kdf.h>
 #include <openssl/rand.h>
 
+#include "key-trial.h"
 #include "testutil.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -465,51 +466,56 @@ static void derive(const uint8_t ikm[32], const uint8_t salt[16],
     EVP_PKEY_CTX_free(c);
 }
 
-/*
- * Whether key is the key that sealed rec, a record of the known page
- * plain, whatever the nonce: GCM encrypts block i of the page as
- * plain_i ^ AES_key(nonce || be32(2 + i)), so decrypting ct_i ^ plain_i
- * under the right key gives those counter blocks, with one nonce.  dom0
- * never learns nonce_base at level 2; a key it held would show here
- * all the same.
- */
-static bool key_seals(const uint8_t key[32], const uint8_t *rec,
-                      const uint8_t *plain)
+/* A trial (key-trial.h) against the record rec of the page plain. */
+static struct key_trial *trial_of(const uint8_t *plain,
+                                  const uint8_t session_id[16],
+                                  const uint8_t *rec)
 {
-    const uint8_t *ct = rec + XEN_ENCMIG_REC_HDR_SIZE;
-    uint8_t in[32], ctr[48];
+    struct key_trial *t = key_trial_new(plain);
+
+    ck_assert_ptr_nonnull(t);
+    ck_assert_int_eq(key_trial_add_salt(t, session_id), 0);
+    ck_assert_int_eq(key_trial_add_record(t, rec), 0);
+    return t;
+}
+
+/* key-trial.c's HKDF, spelt out for speed, is OpenSSL's. */
+START_TEST(test_trial_derives_as_openssl)
+{
+    uint8_t plain[32] = { 0 }, rec[XEN_ENCMIG_REC_SIZE], ikm[32], salt[16];
+    uint8_t k[32], in[32];
     EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
-    unsigned int i;
-    int len, fin;
+    struct key_trial *t;
+    int len, i;
 
-    for ( i = 0; i < sizeof(in); i++ )
-        in[i] = ct[i] ^ plain[i];
     ck_assert_ptr_nonnull(c);
-    ck_assert_int_eq(EVP_DecryptInit_ex(c, EVP_aes_256_ecb(), NULL, key,
-                                        NULL), 1);
-    EVP_CIPHER_CTX_set_padding(c, 0);
-    ck_assert_int_eq(EVP_DecryptUpdate(c, ctr, &len, in, sizeof(in)), 1);
-    ck_assert_int_eq(EVP_DecryptFinal_ex(c, ctr + len, &fin), 1);
+    for ( i = 0; i < 64; i++ )
+    {
+        /* A record sealed under HKDF(ikm, salt): its first two blocks of
+         * ciphertext are the counter blocks' encryption (plain is 0). */
+        ck_assert_int_eq(RAND_bytes(ikm, sizeof(ikm)), 1);
+        ck_assert_int_eq(RAND_bytes(salt, sizeof(salt)), 1);
+        ck_assert_int_eq(RAND_bytes(in, 12), 1);
+        memcpy(in + 16, in, 12);
+        memcpy(in + 12, "\0\0\0\2", 4);
+        memcpy(in + 28, "\0\0\0\3", 4);
+        derive(ikm, salt, "encmig v2 pages", k);
+        ck_assert_int_eq(EVP_EncryptInit_ex(c, EVP_aes_256_ecb(), NULL, k,
+                                            NULL), 1);
+        EVP_CIPHER_CTX_set_padding(c, 0);
+        memset(rec, 0, sizeof(rec));
+        ck_assert_int_eq(EVP_EncryptUpdate(c, rec + XEN_ENCMIG_REC_HDR_SIZE,
+                                           &len, in, sizeof(in)), 1);
+        t = trial_of(plain, salt, rec);
+        ck_assert_int_eq(key_trial_run(t, ikm), KEY_TRIAL_HKDF_INPUT);
+        ck_assert_int_eq(key_trial_run(t, k), KEY_TRIAL_PAGE_KEY);
+        ikm[i % 32] ^= 1 << (i % 8);
+        ck_assert_int_eq(key_trial_run(t, ikm), KEY_TRIAL_NONE);
+        key_trial_free(t);
+    }
     EVP_CIPHER_CTX_free(c);
-    return !memcmp(ctr, ctr + 16, 12) &&
-           !memcmp(ctr + 12, "\0\0\0\2", 4) &&
-           !memcmp(ctr + 28, "\0\0\0\3", 4);
 }
-
-/* key_seals() for candidate as the page key or as the key HKDF starts from. */
-static bool opens(const uint8_t cand[32], const uint8_t session_id[16],
-                  const uint8_t *rec, const uint8_t *plain)
-{
-    uint8_t k[32];
-    bool hit;
-
-    if ( key_seals(cand, rec, plain) )
-        return true;
-    derive(cand, session_id, "encmig v2 pages", k);
-    hit = key_seals(k, rec, plain);
-    memset(k, 0, sizeof(k));
-    return hit;
-}
+END_TEST
 
 /*
  * What dom0 holds of a level-2 agreement, the two identities, the offer,
@@ -525,6 +531,7 @@ START_TEST(test_relayed_bytes_open_nothing)
     struct relay r;
     uint8_t *recs, page[TU_PAGE], ikm[32];
     const uint8_t *cand[8];
+    struct key_trial *t;
     struct xen_encmig_keymat km;
     unsigned int i, n = 0;
 
@@ -542,10 +549,12 @@ START_TEST(test_relayed_bytes_open_nothing)
     recs = encmig_hc_buf_alloc(c.hc, XEN_ENCMIG_REC_SIZE);
     ck_assert_ptr_nonnull(recs);
     ck_assert_int_eq(tu_export_range(&c, 0, 0, 0, 1, recs), 0);
-    ck_assert(opens(km.key, km.session_id, recs, page));
-    ck_assert(opens(ikm, km.session_id, recs, page));
+    t = trial_of(page, km.session_id, recs);
+    ck_assert_int_eq(key_trial_run(t, km.key), KEY_TRIAL_PAGE_KEY);
+    ck_assert_int_eq(key_trial_run(t, ikm), KEY_TRIAL_HKDF_INPUT);
     ikm[0] ^= 1;
-    ck_assert(!opens(ikm, km.session_id, recs, page));
+    ck_assert_int_eq(key_trial_run(t, ikm), KEY_TRIAL_NONE);
+    key_trial_free(t);
     encmig_hc_buf_free(c.hc, recs, XEN_ENCMIG_REC_SIZE);
 
     /* Level 2: nothing dom0 relayed fits. */
@@ -563,8 +572,10 @@ START_TEST(test_relayed_bytes_open_nothing)
     cand[n++] = r.im.blob;
     cand[n++] = r.im.blob + 32;
     cand[n++] = r.im.blob + 64;
+    t = trial_of(page, r.ex.session_id, recs);
     for ( i = 0; i < n; i++ )
-        ck_assert(!opens(cand[i], r.ex.session_id, recs, page));
+        ck_assert_int_eq(key_trial_run(t, cand[i]), KEY_TRIAL_NONE);
+    key_trial_free(t);
     encmig_hc_buf_free(a.hc, recs, XEN_ENCMIG_REC_SIZE);
     memset(&km, 0, sizeof(km));
     memset(ikm, 0, sizeof(ikm));
@@ -703,6 +714,7 @@ static Suite *level2_suite(void)
     tcase_add_test(tc, test_pending_claimed_once);
     tcase_add_test(tc, test_blob_replayed);
     tcase_add_test(tc, test_blob_for_another_source);
+    tcase_add_test(tc, test_trial_derives_as_openssl);
     tcase_add_test(tc, test_relayed_bytes_open_nothing);
     tcase_add_test(tc, test_bad_args);
     suite_add_tcase(s, tc);

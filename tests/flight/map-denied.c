@@ -78,7 +78,8 @@ int main(int argc, char **argv)
     }
     errno = 0;
     v = strtoul(argv[1], &end, 10);
-    if ( errno || *end || end == argv[1] || v == 0 || v >= DOMID_FIRST_RESERVED )
+    if ( errno || *end || end == argv[1] || v == 0 ||
+         v >= DOMID_FIRST_RESERVED )
     {
         fprintf(stderr, "flight-map-denied: bad domid '%s'\n", argv[1]);
         return 2;

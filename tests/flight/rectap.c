@@ -17,9 +17,12 @@
  *   drop       left out
  *   dup        sent twice (a replay)
  *   swap       sent after the record that follows it (a reorder)
+ *   hold:DIR   its body kept as DIR/batch, DIR/held made, and the record
+ *              sent on once DIR/go exists (the no-key-in-dom0 step looks
+ *              through dom0 while the migration waits half-way)
  *
  * and REPORT gets "done ACTION TYPE at OFFSET" or "done none".  Nothing
- * of the stream is kept.
+ * else of the stream is kept.
  */
 
 #define _GNU_SOURCE
@@ -36,6 +39,7 @@
 #define BODY_MAX    (128U << 20) /* libxc's own limit on a record */
 #define REC_END     0            /* libxc's END, and libxl's */
 #define FRAME_TAG   16           /* after each of libxl's sealed frames */
+#define HOLD_MAX    1800         /* seconds a held record waits for DIR/go */
 
 static const uint8_t magic[12] = {
     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 'X', 'E', 'N', 'F',
@@ -174,6 +178,37 @@ static int rec_read(struct rec *r, int frame)
     return 0;
 }
 
+/* hold:DIR: keep r's body, say so, wait for the go.  0 or -1. */
+static int hold(const char *dir, const struct rec *r)
+{
+    char path[4096];
+    unsigned int tenths;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/batch", dir);
+    if ( !(f = fopen(path, "wb")) )
+        return -1;
+    if ( fwrite(r->body, 1, r->padded, f) != r->padded )
+    {
+        fclose(f);
+        return -1;
+    }
+    if ( fclose(f) )
+        return -1;
+    snprintf(path, sizeof(path), "%s/held", dir);
+    if ( !(f = fopen(path, "w")) || fclose(f) )
+        return -1;
+    snprintf(path, sizeof(path), "%s/go", dir);
+    for ( tenths = 0; tenths < HOLD_MAX * 10; tenths++ )
+    {
+        if ( !access(path, F_OK) )
+            return 0;
+        usleep(100000);
+    }
+    fprintf(stderr, "flight-rectap: no %s after %u s\n", path, HOLD_MAX);
+    return -1;
+}
+
 static int rec_write(const struct rec *r)
 {
     return write_full(r->hdr, sizeof(r->hdr)) ||
@@ -231,6 +266,8 @@ static int pass_records(struct attack *a, int frame, int armed)
             }
             if ( !strcmp(a->action, "dup") && rec_write(&r) )
                 return -1;
+            if ( !strncmp(a->action, "hold:", 5) && hold(a->action + 5, &r) )
+                return -1;
             if ( !strncmp(a->action, "flip:", 5) )
                 r.body[a->flip] ^= 0x04;
         }
@@ -272,7 +309,8 @@ int main(int argc, char **argv)
     a.action++;
     if ( end != a.action - 1 ||
          (strncmp(a.action, "flip:", 5) && strcmp(a.action, "drop") &&
-          strcmp(a.action, "dup") && strcmp(a.action, "swap")) )
+          strcmp(a.action, "dup") && strcmp(a.action, "swap") &&
+          (strncmp(a.action, "hold:", 5) || !a.action[5])) )
     {
         fprintf(stderr, "flight-rectap: bad action %s\n", argv[2]);
         return 2;

@@ -61,6 +61,14 @@ host_keys() {
     cat /etc/encmig/known_hosts /etc/encmig/authorized_sources
 }
 
+# pin_self: the hypervisor's own key pinned (it is source and destination
+# of the flight's level-2 migrations); pinned already is fine.
+pin_self() {
+    self=$(encmig identity | sed -n 's/^hypervisor key x25519 //p')
+    [ -n "$self" ] || return 1
+    encmig identity --pin "$self"
+}
+
 # The guest's FLASK label.
 guest_label() { xl list -Z guest | awk 'NR == 2 { print $NF }'; }
 

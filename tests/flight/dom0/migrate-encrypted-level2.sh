@@ -7,9 +7,7 @@
 set -e
 . /flight/steps/flight-lib.sh
 host_keys
-self=$(encmig identity | sed -n 's/^hypervisor key x25519 //p')
-[ -n "$self" ]
-encmig identity --pin "$self"
+pin_self
 before=$(last_tick)
 old=$(guest_domid)
 ENCMIG_LEVEL=2 migrate l2 --encrypted
