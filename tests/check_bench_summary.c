@@ -23,7 +23,7 @@ static const char good[] =
     "\"throughput_mbps\": 453.1, \"downtime_ms\": 12.5, "
     "\"buffer_bytes\": 4194304, \"verified\": true, "
     "\"plaintext_found\": false, \"guest_sha256\": \"" SHA "\", "
-    "\"peak_rss_kib\": 51200}\n";
+    "\"peak_rss_kib\": 51200, \"level\": 1}\n";
 
 static int parse(const char *js, size_t len, struct mig_summary *s)
 {
@@ -53,6 +53,7 @@ START_TEST(test_good)
     ck_assert(!s.plaintext_found);
     ck_assert_str_eq(s.guest_sha256, SHA);
     ck_assert_int_eq(s.peak_rss_kib, 51200);
+    ck_assert_uint_eq(s.level, 1);
 }
 END_TEST
 
@@ -63,7 +64,7 @@ START_TEST(test_any_order)
         "\"guest_sha256\":\"" SHA "\",\"plaintext_found\":true,"
         "\"buffer_bytes\":0,\"downtime_ms\":1e2,\"throughput_mbps\":0,"
         "\"stream_seconds\":0.0,\"seconds\":-0.5E-1,\"wire_bytes\":0,"
-        "\"rounds\":0,\"pages_sent\":0,\"guest_bytes\":4096}";
+        "\"rounds\":0,\"pages_sent\":0,\"guest_bytes\":4096,\"level\":0}";
     struct mig_summary s;
 
     ck_assert_int_eq(parse(js, strlen(js), &s), 0);
@@ -115,6 +116,9 @@ static const struct bad_case {
     { "\"seconds\": 0.812", "\"seconds\": NaN" },
     { "\"seconds\": 0.812", "\"seconds\": -" },
     { "\"peak_rss_kib\": 51200", "\"peak_rss_kib\": 1.5" },
+    { ", \"level\": 1", "" },
+    { "\"level\": 1", "\"level\": 0" },          /* encrypted at level 0 */
+    { "\"level\": 1", "\"level\": 3" },
     { "\"guest_sha256\": \"0123", "\"guest_sha256\": \"123" },  /* short */
     { "\"guest_sha256\": \"0123", "\"guest_sha256\": \"A123" },
     { "\"guest_sha256\": \"0123", "\"guest_sha256\": \"\t123" },

@@ -47,6 +47,7 @@ static const struct summary_key {
     KEY(plaintext_found, SUMMARY_BOOL),
     KEY(guest_sha256, SUMMARY_SHA256),
     KEY(peak_rss_kib, SUMMARY_I64),
+    KEY(level, SUMMARY_U64),
 #undef KEY
 };
 #define SUMMARY_NR_KEYS (sizeof(summary_keys) / sizeof(summary_keys[0]))
@@ -274,5 +275,9 @@ int mig_summary_parse(const char *js, size_t len, struct mig_summary *s,
     for (i = 0; i < SUMMARY_NR_KEYS; i++)
         if (!seen[i])
             return summary_bad(&r, "no \"%s\"", summary_keys[i].name);
+    if (s->plain ? s->level != 0 : s->level < 1 || s->level > 2)
+        return summary_bad(&r, "level %llu for a%s migration",
+                           (unsigned long long)s->level,
+                           s->plain ? " plain" : "n encrypted");
     return 0;
 }

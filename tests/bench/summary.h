@@ -31,6 +31,7 @@ struct mig_summary {
     bool plaintext_found;
     char guest_sha256[65];          /* 64 lowercase hex digits */
     int64_t peak_rss_kib;           /* -1: unknown */
+    uint64_t level;                 /* 0 plain; 1 or 2 (README, levels) */
 };
 
 /*
