@@ -2,7 +2,8 @@
 /*
  * check_bench_summary.c: the benchmark's reader of `encmig migrate --json`
  * takes the line encmig prints, in any key order, and refuses every line
- * that is not exactly that object.
+ * that is not exactly that object; and the medians and ranges its report
+ * is made of.
  */
 
 #include <check.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/stats.h"
 #include "bench/summary.h"
 
 #define SHA "0123456789abcdef0123456789abcdef" \
@@ -167,10 +169,26 @@ START_TEST(test_too_long)
 }
 END_TEST
 
+START_TEST(test_stats)
+{
+    static const double odd[] = { 5, -1, 3, 9, 3 }, even[] = { 4, 1, 3, 2 };
+    double one = 7.5;
+
+    ck_assert_double_eq(stats_median(odd, 5), 3);
+    ck_assert_double_eq(stats_median(even, 4), 2.5);
+    ck_assert_double_eq(stats_median(&one, 1), 7.5);
+    ck_assert_double_eq(stats_range(odd, 5), 10);
+    ck_assert_double_eq(stats_range(&one, 1), 0);
+    /* Left as they were. */
+    ck_assert_double_eq(odd[0], 5);
+    ck_assert_double_eq(even[0], 4);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("bench_summary");
-    TCase *tc = tcase_create("reader");
+    TCase *tc = tcase_create("reader"), *ts = tcase_create("stats");
     SRunner *sr;
     int failed;
 
@@ -180,6 +198,8 @@ int main(void)
     tcase_add_test(tc, test_nul);
     tcase_add_test(tc, test_too_long);
     suite_add_tcase(s, tc);
+    tcase_add_test(ts, test_stats);
+    suite_add_tcase(s, ts);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

@@ -9,8 +9,10 @@
  * to 10 Gbit/s.  Every migration is the encmig binary run as
  * `encmig migrate-receive` and `encmig migrate --json` child processes, so
  * what is measured is what an administrator runs.  The scenarios are
- * interleaved and the best of each kept, because these machines are shared
- * and noisy: a noisy neighbour then hurts all of them alike.
+ * interleaved and every run kept, because these machines are shared and
+ * noisy: a noisy neighbour then hurts all of them alike, and the report
+ * (main.c) takes medians.  Each run's CPU time, user and system of both
+ * ends, is taken as well: a busy neighbour moves it far less than time.
  *
  * All the run makes (a temporary directory of throw-away keys, an sshd,
  * two namespaces and their veth pair) is removed on every way out,
@@ -24,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -280,8 +283,9 @@ static int bm_source(const struct bm_env *e, const struct bm_scenario *sc,
 }
 
 /* One migration of the scenario: destination, then source, both reaped. */
-static int bm_migrate(const struct bm_env *e, const struct bm_scenario *sc,
-                      struct mig_summary *run, char *why)
+static int bm_migrate_once(const struct bm_env *e,
+                           const struct bm_scenario *sc,
+                           struct mig_summary *run, char *why)
 {
     char log[BENCH_PATH_LEN], tail[160];
     double deadline = encmig_now() + PROC_CHILD_TIMEOUT_S;
@@ -311,6 +315,58 @@ static int bm_migrate(const struct bm_env *e, const struct bm_scenario *sc,
         return rc ?: -EIO;
     }
     return 0;
+}
+
+/* User and system seconds of our children that have been reaped. */
+static double bm_children_cpu(void)
+{
+    struct rusage ru;
+
+    if (getrusage(RUSAGE_CHILDREN, &ru))
+        return 0;
+    return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+           ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+/*
+ * The CPU seconds of our sshd and of what it has reaped: the ssh
+ * scenario's destination end (sshd's session, decrypting, and encmig
+ * migrate-receive under it) runs there, not as our child.  Read once
+ * sshd has no child left, so that the session is counted whole.
+ */
+static double bm_sshd_cpu(const struct bench_sshd *sshd)
+{
+    unsigned long long ut, st, cut, cst;
+    double deadline = encmig_now() + PROC_STOP_TIMEOUT_S;
+    char path[64], buf[1024], *p;
+
+    if (!sshd->pid)
+        return 0;
+    while (proc_has_children(sshd->pid) && encmig_now() < deadline)
+        usleep(PROC_POLL_US);
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)sshd->pid);
+    /* Fields 14-17 (utime stime cutime cstime) follow the comm's ')'. */
+    if (proc_read_file(path, buf, sizeof(buf)) <= 0 ||
+        !(p = strrchr(buf, ')')) ||
+        sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+               "%llu %llu %llu %llu", &ut, &st, &cut, &cst) != 4)
+        return 0;
+    return (double)(ut + st + cut + cst) / sysconf(_SC_CLK_TCK);
+}
+
+/* One migration of the scenario: destination, then source, both reaped;
+ * its CPU time into run_cpu. */
+static int bm_migrate(const struct bm_env *e, const struct bm_scenario *sc,
+                      struct mig_summary *run, double *run_cpu, char *why)
+{
+    double cpu0 = bm_children_cpu();
+    double sshd0 = sc->ssh ? bm_sshd_cpu(&e->sshd) : 0;
+    int rc = bm_migrate_once(e, sc, run, why);
+
+    if (!rc)
+        *run_cpu = bm_children_cpu() - cpu0 +
+                   (sc->ssh ? bm_sshd_cpu(&e->sshd) - sshd0 : 0);
+    return rc;
 }
 
 static void bm_fail(struct bench_migrate_result *r, unsigned int i,
@@ -378,13 +434,15 @@ static int bm_prepare(struct bm_env *e, struct bench_migrate_result *r)
 }
 
 static void bm_record(struct bench_mig_scenario_result *s,
-                      const struct mig_summary *run)
+                      const struct mig_summary *run, double cpu_s)
 {
-    if (!s->runs || run->throughput_mbps > s->mbps)
-        s->mbps = run->throughput_mbps;
-    if (!s->runs || run->downtime_ms < s->downtime_ms)
-        s->downtime_ms = run->downtime_ms;
-    s->runs++;
+    struct bench_mig_run *r = &s->run[s->runs++];
+
+    r->mbps = run->throughput_mbps;
+    r->downtime_ms = run->downtime_ms;
+    r->seconds = run->seconds;
+    r->cpu_s = cpu_s;
+    r->guest_gib = run->guest_bytes / (double)(1ULL << 30);
 }
 
 /* Every scenario once per repetition, so drift and noise hit all alike. */
@@ -394,6 +452,7 @@ static int bm_measure(const struct bm_env *e, struct bench_migrate_result *r)
     struct bench_mig_scenario_result *s;
     struct mig_summary run;
     unsigned int rep, i;
+    double cpu_s = 0;
     int rc;
 
     for (rep = 0; rep < cfg->reps; rep++) {
@@ -403,13 +462,13 @@ static int bm_measure(const struct bm_env *e, struct bench_migrate_result *r)
                 continue;
             if (proc_stopped())
                 return -EINTR;
-            rc = bm_migrate(e, &bm_scenarios[i], &run, s->why);
+            rc = bm_migrate(e, &bm_scenarios[i], &run, &cpu_s, s->why);
             if (rc == -EINTR)
                 return rc;
             if (rc)
                 bm_fail(r, i, s->why);
             else
-                bm_record(s, &run);
+                bm_record(s, &run, cpu_s);
             if (!cfg->verbose)
                 continue;
             if (rc)
@@ -418,10 +477,10 @@ static int bm_measure(const struct bm_env *e, struct bench_migrate_result *r)
             else
                 fprintf(stderr, "encmig-bench-migrate: run %u/%u  %-26s "
                         "%8.1f MB/s (%.1f MB in %.3f s of stream, %.3f s in "
-                        "all), downtime %.1f ms\n", rep + 1, cfg->reps,
-                        bm_scenarios[i].name, run.throughput_mbps,
+                        "all), downtime %.1f ms, %.2f s of CPU\n", rep + 1,
+                        cfg->reps, bm_scenarios[i].name, run.throughput_mbps,
                         run.wire_bytes / 1e6, run.stream_seconds,
-                        run.seconds, run.downtime_ms);
+                        run.seconds, run.downtime_ms, cpu_s);
         }
     }
     return 0;

@@ -29,11 +29,21 @@ enum bench_mig_state {
     BENCH_MIG_SKIPPED,              /* could not be set up here: no root... */
 };
 
+#define BENCH_MIG_MAX_REPS 100
+
+/* One migration, as it went. */
+struct bench_mig_run {
+    double mbps;                    /* stream throughput, 10^6 bytes/s */
+    double downtime_ms;
+    double seconds;                 /* the whole migration */
+    double cpu_s;                   /* user + system, both ends (ssh too) */
+    double guest_gib;               /* the guest's memory, GiB */
+};
+
 struct bench_mig_scenario_result {
     enum bench_mig_state state;
     unsigned int runs;              /* runs that completed and verified */
-    double mbps;                    /* best stream throughput, 10^6 bytes/s */
-    double downtime_ms;             /* least downtime */
+    struct bench_mig_run run[BENCH_MIG_MAX_REPS];  /* run[i]: repetition i */
     char why[BENCH_WHY_LEN];        /* FAILED or SKIPPED: the reason */
 };
 

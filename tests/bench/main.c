@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "bench-migrate.h"
+#include "stats.h"
 #include "../../tools/libxl-encmig/util.h"
 #include "../../tools/libxl-encmig/driver/migrate.h"
 
@@ -26,57 +27,118 @@
 /* Where encmig lies in the build tree, from this program's directory. */
 #define BUILD_TREE_ENCMIG "../../tools/libxl-encmig/encmig"
 
-/* A figure of the report: one scenario's, or a ratio of two. */
+/* What a figure is of a run. */
+enum bm_metric {
+    BM_MBPS,                        /* stream throughput, 10^6 bytes/s */
+    BM_DOWNTIME,                    /* ms */
+    BM_CPU,                         /* CPU seconds, both ends, per GiB */
+};
+
+/*
+ * A figure of the report: the median over the runs of one scenario, or the
+ * ratio of two such medians, or (spread) how far apart that ratio lies
+ * between repetitions: the largest less the smallest of num's run i over
+ * den's run i.
+ */
 static const struct bm_field {
     const char *name;
     const char *label;              /* ratios: their line in the table */
     int num;
     int den;                        /* -1: not a ratio */
-    bool downtime;                  /* downtime_ms rather than mbps */
+    enum bm_metric metric;
+    bool spread;
 } bm_fields[] = {
-    { "enc_mbps", NULL, BENCH_MIG_ENC_LO, -1, false },
-    { "plain_mbps", NULL, BENCH_MIG_PLAIN_LO, -1, false },
-    { "ssh_mbps", NULL, BENCH_MIG_SSH_LO, -1, false },
+    { "enc_mbps", NULL, BENCH_MIG_ENC_LO, -1, BM_MBPS, false },
+    { "plain_mbps", NULL, BENCH_MIG_PLAIN_LO, -1, BM_MBPS, false },
+    { "ssh_mbps", NULL, BENCH_MIG_SSH_LO, -1, BM_MBPS, false },
     { "enc_vs_ssh", "encrypted / plain over ssh, loopback",
-      BENCH_MIG_ENC_LO, BENCH_MIG_SSH_LO, false },
+      BENCH_MIG_ENC_LO, BENCH_MIG_SSH_LO, BM_MBPS, false },
     { "enc_vs_plain_loopback", "encrypted / plain, loopback",
-      BENCH_MIG_ENC_LO, BENCH_MIG_PLAIN_LO, false },
-    { "enc_downtime_ms", NULL, BENCH_MIG_ENC_LO, -1, true },
-    { "plain_downtime_ms", NULL, BENCH_MIG_PLAIN_LO, -1, true },
-    { "ssh_downtime_ms", NULL, BENCH_MIG_SSH_LO, -1, true },
-    { "enc_mbps_10g", NULL, BENCH_MIG_ENC_10G, -1, false },
-    { "plain_mbps_10g", NULL, BENCH_MIG_PLAIN_10G, -1, false },
+      BENCH_MIG_ENC_LO, BENCH_MIG_PLAIN_LO, BM_MBPS, false },
+    { "enc_downtime_ms", NULL, BENCH_MIG_ENC_LO, -1, BM_DOWNTIME, false },
+    { "plain_downtime_ms", NULL, BENCH_MIG_PLAIN_LO, -1, BM_DOWNTIME, false },
+    { "ssh_downtime_ms", NULL, BENCH_MIG_SSH_LO, -1, BM_DOWNTIME, false },
+    { "enc_mbps_10g", NULL, BENCH_MIG_ENC_10G, -1, BM_MBPS, false },
+    { "plain_mbps_10g", NULL, BENCH_MIG_PLAIN_10G, -1, BM_MBPS, false },
     { "enc_vs_plain_10g", "encrypted / plain, 10 Gbit/s",
-      BENCH_MIG_ENC_10G, BENCH_MIG_PLAIN_10G, false },
-    { "enc_downtime_ms_10g", NULL, BENCH_MIG_ENC_10G, -1, true },
-    { "plain_downtime_ms_10g", NULL, BENCH_MIG_PLAIN_10G, -1, true },
+      BENCH_MIG_ENC_10G, BENCH_MIG_PLAIN_10G, BM_MBPS, false },
+    { "enc_vs_plain_10g_spread", "  its spread over the repetitions",
+      BENCH_MIG_ENC_10G, BENCH_MIG_PLAIN_10G, BM_MBPS, true },
+    { "enc_downtime_ms_10g", NULL, BENCH_MIG_ENC_10G, -1, BM_DOWNTIME, false },
+    { "plain_downtime_ms_10g", NULL, BENCH_MIG_PLAIN_10G, -1, BM_DOWNTIME,
+      false },
     { "enc_downtime_vs_plain_10g", "downtime encrypted / plain, 10 Gbit/s",
-      BENCH_MIG_ENC_10G, BENCH_MIG_PLAIN_10G, true },
+      BENCH_MIG_ENC_10G, BENCH_MIG_PLAIN_10G, BM_DOWNTIME, false },
+    { "enc_cpu_s_per_gib", NULL, BENCH_MIG_ENC_LO, -1, BM_CPU, false },
+    { "plain_cpu_s_per_gib", NULL, BENCH_MIG_PLAIN_LO, -1, BM_CPU, false },
+    { "ssh_cpu_s_per_gib", NULL, BENCH_MIG_SSH_LO, -1, BM_CPU, false },
+    { "enc_cpu_vs_ssh", "CPU per GiB, encrypted / plain over ssh",
+      BENCH_MIG_ENC_LO, BENCH_MIG_SSH_LO, BM_CPU, false },
 };
 #define BM_NR_FIELDS (sizeof(bm_fields) / sizeof(bm_fields[0]))
 
-static bool bm_figure(const struct bench_mig_scenario_result *s, bool downtime,
-                      double *v)
+static double bm_metric_of(const struct bench_mig_run *run,
+                           enum bm_metric m)
 {
-    if (s->state != BENCH_MIG_OK || !s->runs)
-        return false;
-    *v = downtime ? s->downtime_ms : s->mbps;
-    return true;
+    switch (m) {
+    case BM_MBPS:
+        return run->mbps;
+    case BM_DOWNTIME:
+        return run->downtime_ms;
+    default:
+        return run->guest_gib > 0 ? run->cpu_s / run->guest_gib : 0;
+    }
+}
+
+static bool bm_ok(const struct bench_mig_scenario_result *s)
+{
+    return s->state == BENCH_MIG_OK && s->runs;
+}
+
+/* The median of metric m over the runs of s. */
+static double bm_median(const struct bench_mig_scenario_result *s,
+                        enum bm_metric m)
+{
+    double v[BENCH_MIG_MAX_REPS];
+    unsigned int i;
+
+    for (i = 0; i < s->runs; i++)
+        v[i] = bm_metric_of(&s->run[i], m);
+    return stats_median(v, s->runs);
 }
 
 /* The field's value, or false when a scenario it needs gave none. */
 static bool bm_value(const struct bench_migrate_result *r,
                      const struct bm_field *f, double *v)
 {
-    double den;
+    const struct bench_mig_scenario_result *num = &r->s[f->num], *den;
+    double ratio[BENCH_MIG_MAX_REPS], d;
+    unsigned int i, n;
 
-    if (!bm_figure(&r->s[f->num], f->downtime, v))
+    if (!bm_ok(num))
         return false;
-    if (f->den < 0)
+    if (f->den < 0) {
+        *v = bm_median(num, f->metric);
         return true;
-    if (!bm_figure(&r->s[f->den], f->downtime, &den) || den <= 0)
+    }
+    den = &r->s[f->den];
+    if (!bm_ok(den))
         return false;
-    *v /= den;
+    if (!f->spread) {
+        d = bm_median(den, f->metric);
+        if (d <= 0)
+            return false;
+        *v = bm_median(num, f->metric) / d;
+        return true;
+    }
+    n = num->runs < den->runs ? num->runs : den->runs;
+    for (i = 0; i < n; i++) {
+        d = bm_metric_of(&den->run[i], f->metric);
+        if (d <= 0)
+            return false;
+        ratio[i] = bm_metric_of(&num->run[i], f->metric) / d;
+    }
+    *v = stats_range(ratio, n);
     return true;
 }
 
@@ -93,7 +155,8 @@ static void bm_print_json(const struct bench_migrate_cfg *cfg,
     for (i = 0; i < BM_NR_FIELDS; i++) {
         f = &bm_fields[i];
         if (bm_value(r, f, &v))
-            printf(", \"%s\": %.*f", f->name, f->den < 0 ? 1 : 3, v);
+            printf(", \"%s\": %.*f", f->name,
+                   f->den < 0 && f->metric != BM_CPU ? 1 : 3, v);
         else
             printf(", \"%s\": null", f->name);
     }
@@ -104,26 +167,36 @@ static void bm_print_table(const struct bench_migrate_cfg *cfg,
                            const struct bench_migrate_result *r)
 {
     const struct bench_mig_scenario_result *s;
-    unsigned int i;
-    double v;
+    double mbps[BENCH_MIG_MAX_REPS], v;
+    unsigned int i, j;
 
-    printf("\n%llu MiB guest dirtying %llu pages/s, best of %u\n\n"
-           "%-28s %12s %13s\n", (unsigned long long)(cfg->guest_mem >> 20),
+    printf("\n%llu MiB guest dirtying %llu pages/s, medians of %u runs\n\n"
+           "%-28s %12s %9s %12s %10s %9s\n",
+           (unsigned long long)(cfg->guest_mem >> 20),
            (unsigned long long)cfg->dirty_rate, cfg->reps, "",
-           "stream MB/s", "downtime ms");
+           "stream MB/s", "(range)", "downtime ms", "seconds", "CPU s/GiB");
     for (i = 0; i < BENCH_MIG_NR; i++) {
         s = &r->s[i];
-        if (s->state == BENCH_MIG_OK)
-            printf("%-28s %12.1f %13.1f\n", bench_mig_name(i), s->mbps,
-                   s->downtime_ms);
-        else
+        if (!bm_ok(s)) {
             printf("%-28s %12s\n", bench_mig_name(i),
                    s->state == BENCH_MIG_SKIPPED ? "skipped" : "FAILED");
+            continue;
+        }
+        for (j = 0; j < s->runs; j++)
+            mbps[j] = s->run[j].mbps;
+        printf("%-28s %12.1f %9.1f %12.1f", bench_mig_name(i),
+               bm_median(s, BM_MBPS), stats_range(mbps, s->runs),
+               bm_median(s, BM_DOWNTIME));
+        for (j = 0; j < s->runs; j++)
+            mbps[j] = s->run[j].seconds;
+        printf(" %10.2f %9.2f\n", stats_median(mbps, s->runs),
+               bm_median(s, BM_CPU));
     }
     printf("\n");
     for (i = 0; i < BM_NR_FIELDS; i++)
         if (bm_fields[i].label && bm_value(r, &bm_fields[i], &v))
-            printf("%-40s %6.2fx\n", bm_fields[i].label, v);
+            printf("%-40s %6.2f%s\n", bm_fields[i].label, v,
+                   bm_fields[i].spread ? "" : "x");
     printf("every guest verified: %s\n", r->verified ? "yes" : "NO");
 }
 
@@ -162,7 +235,8 @@ static int bm_parse_args(int argc, char **argv, struct bench_migrate_cfg *cfg,
             break;
         case 'r':
             v = strtoull(optarg, &end, 10);
-            if (errno || *end || end == optarg || v == 0 || v > 100)
+            if (errno || *end || end == optarg || v == 0 ||
+                v > BENCH_MIG_MAX_REPS)
                 return -EINVAL;
             cfg->reps = v;
             break;
@@ -216,9 +290,9 @@ int main(int argc, char **argv)
         "tools/libxl-encmig/encmig)\n";
     struct bench_migrate_cfg cfg = {
         .encmig = getenv("ENCMIG"),
-        .guest_mem = 256ULL << 20,
+        .guest_mem = 2048ULL << 20,
         .dirty_rate = 20000,
-        .reps = 1,
+        .reps = 5,
     };
     struct bench_migrate_result r;
     char encmig[PATH_MAX];

@@ -214,6 +214,21 @@ static bool proc_descends(pid_t pid, pid_t root)
     return false;
 }
 
+bool proc_has_children(pid_t parent)
+{
+    struct dirent *de;
+    bool found = false;
+    long pid;
+    DIR *d = opendir("/proc");
+
+    while (d && !found && (de = readdir(d)))
+        found = (pid = strtol(de->d_name, NULL, 10)) > 1 &&
+                proc_ppid(pid) == parent;
+    if (d)
+        closedir(d);
+    return found;
+}
+
 void proc_kill_descendants(pid_t root)
 {
     pid_t pids[256];

@@ -74,6 +74,9 @@ int proc_reap(pid_t pid, double deadline, bool interruptible, int *status);
  */
 void proc_kill_descendants(pid_t root);
 
+/* Whether any process has parent as its parent (from /proc). */
+bool proc_has_children(pid_t parent);
+
 /* Whether the child exited, with 0. */
 bool proc_exited_ok(int status);
 
