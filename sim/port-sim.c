@@ -236,6 +236,38 @@ bool encmig_cpu_has_aesni(void)
 }
 
 /*
+ * CPUID leaf 7: AVX2 (EBX 5), VAES (ECX 9), VPCLMULQDQ (ECX 10); leaf 1:
+ * OSXSAVE and AVX; and XCR0 with the SSE and YMM states on, so that the
+ * kernel saves the registers rekey-vaes.S uses.  ENCMIG_SIM_NO_VAES (or
+ * ENCMIG_SIM_NO_AESNI) reports the CPU without them.
+ */
+bool encmig_cpu_has_vaes(void)
+{
+    static int has = -1;
+    int v = __atomic_load_n(&has, __ATOMIC_RELAXED);
+    unsigned int eax, ebx, ecx, edx, xcr0_lo, xcr0_hi;
+
+    if ( v < 0 )
+    {
+        v = 0;
+        if ( encmig_cpu_has_aesni() && !getenv("ENCMIG_SIM_NO_VAES") &&
+             __get_cpuid(1, &eax, &ebx, &ecx, &edx) &&
+             (ecx & (bit_OSXSAVE | bit_AVX)) == (bit_OSXSAVE | bit_AVX) &&
+             __get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) &&
+             (ebx & bit_AVX2) &&
+             (ecx & (bit_VAES | bit_VPCLMULQDQ)) ==
+             (bit_VAES | bit_VPCLMULQDQ) )
+        {
+            __asm__ ( "xgetbv" : "=a" (xcr0_lo), "=d" (xcr0_hi) : "c" (0) );
+            v = (xcr0_lo & 6) == 6;
+        }
+        __atomic_store_n(&has, v, __ATOMIC_RELAXED);
+    }
+
+    return v;
+}
+
+/*
  * Hypercall buffers.  Xen copies only through the caller's page tables and
  * fails a bad range with -EFAULT; the model keeps a registry of buffers
  * handed out by sim_buf_alloc() and checks every copy against it.

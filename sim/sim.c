@@ -15,6 +15,7 @@
 #include "cipher-openssl.h"
 #include "../xen/arch/x86/encmig/crypto.h"
 #include "../xen/arch/x86/encmig/engine.h"
+#include "../xen/arch/x86/encmig/vaes.h"
 
 /* Host frames of host id start here: 64 GiB apart, never overlapping. */
 #define SIM_HOST_PFN_BASE(id)  (((uint64_t)(id) + 1) << 24)
@@ -26,6 +27,16 @@ static uint64_t splitmix64(uint64_t *s)
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
+}
+
+/*
+ * The hypervisor's fused ops where the CPU has them, so that the model
+ * re-keys as Xen would on it; else OpenSSL, which beats the AES-NI ops
+ * one at a time.
+ */
+const struct encmig_cipher_ops *sim_default_cipher(void)
+{
+    return encmig_cpu_has_vaes() ? &encmig_cipher_vaes : &encmig_cipher_openssl;
 }
 
 struct sim_host *sim_host_new(unsigned int id,
@@ -42,7 +53,7 @@ struct sim_host *sim_host_new(unsigned int id,
         return NULL;
     }
     h->id = id;
-    h->cipher = cipher ? cipher : &encmig_cipher_openssl;
+    h->cipher = cipher ? cipher : sim_default_cipher();
     h->next_pfn = SIM_HOST_PFN_BASE(id);
     if ( RAND_bytes((unsigned char *)&h->rng, sizeof(h->rng)) != 1 )
     {
@@ -161,7 +172,14 @@ int sim_domain_create(struct sim_host *h, uint64_t nr_frames, domid_t *domid)
         if ( RAND_bytes(key, sizeof(key)) != 1 )
             goto fail;
     } while ( !memcmp(key, key + 32, 32) );
-    rc = encmig_mem_init_xts_sim(&d->memenc, &encmig_cipher_openssl, key);
+    /*
+     * The memory key under the host's cipher where that can fuse the
+     * export's two steps (xts_dec_gcm_seal needs the same ops on both
+     * sides), else under OpenSSL's.
+     */
+    rc = encmig_mem_init_xts_sim(&d->memenc,
+                                 h->cipher->xts_dec_gcm_seal ?
+                                 h->cipher : &encmig_cipher_openssl, key);
     OPENSSL_cleanse(key, sizeof(key));
     if ( rc )
         goto fail;

@@ -33,11 +33,16 @@ struct encmig_cipher_ops;
 /*
  * A host.  id picks its host-physical layout, so two hosts place the same
  * guest frame at different addresses.  cipher is what the engine uses for
- * the migration key (portable or OpenSSL); the memory engine of the model
- * always runs on OpenSSL, as hardware would run at its own speed.
+ * the migration key (NULL: sim_default_cipher()).  The memory engine of
+ * the model runs on OpenSSL, as hardware would run at its own speed,
+ * except under ops that fuse the memory key's decryption into the seal
+ * (xts_dec_gcm_seal), where it runs on those ops for the export to fuse.
  */
 struct sim_host *sim_host_new(unsigned int id,
                               const struct encmig_cipher_ops *cipher);
+
+/* The VAES ops where the CPU has them, else OpenSSL's. */
+const struct encmig_cipher_ops *sim_default_cipher(void);
 void sim_host_free(struct sim_host *h);
 
 /* The cipher for sessions set up from now on. */

@@ -44,40 +44,6 @@ static void print_seed(const char *what, uint64_t seed)
     fflush(stdout);
 }
 
-/*
- * A buffer whose end touches an inaccessible page, so that the assembly
- * (which no sanitizer sees into) faults on reading or writing one byte
- * past what it was given.  gbuf_at(g, len, mis) is len bytes ending mis
- * bytes before the guard: mis 0 puts the end right on it, and mis also
- * sets the alignment of the start.
- */
-struct gbuf {
-    uint8_t *map;
-    size_t size;            /* usable bytes before the guard page */
-};
-
-static void gbuf_new(struct gbuf *g, size_t size)
-{
-    long page = sysconf(_SC_PAGESIZE);
-
-    g->size = (size + page - 1) / page * page;
-    g->map = mmap(NULL, g->size + page, PROT_READ | PROT_WRITE,
-                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    ck_assert_ptr_ne(g->map, MAP_FAILED);
-    ck_assert_int_eq(mprotect(g->map + g->size, page, PROT_NONE), 0);
-}
-
-static void gbuf_free(struct gbuf *g)
-{
-    munmap(g->map, g->size + sysconf(_SC_PAGESIZE));
-}
-
-static uint8_t *gbuf_at(const struct gbuf *g, size_t len, size_t mis)
-{
-    ck_assert_uint_le(len + mis, g->size);
-    return g->map + g->size - len - mis;
-}
-
 /* ---- the ops table, with or without the CPU -------------------------- */
 
 START_TEST(ops_table)

@@ -11,7 +11,8 @@
 #include <time.h>
 
 #include "testutil.h"
-#include "../xen/arch/x86/encmig/aesni.h"
+#include "../sim/cipher-openssl.h"
+#include "../xen/arch/x86/encmig/vaes.h"
 
 #define SEED 0xabcdef12ULL
 
@@ -105,20 +106,28 @@ START_TEST(test_probe)
     struct tu_host a;
     struct xen_encmig_probe p;
 
-    tu_host_new(&a, 1, NULL, 32, 0);
+    tu_host_new(&a, 1, &encmig_cipher_openssl, 32, 0);
     ck_assert_int_eq(encmig_hc_probe(a.hc, a.domid, &p), 0);
     ck_assert_uint_eq(p.version, XEN_ENCMIG_INTERFACE_VERSION);
     ck_assert_uint_eq(p.mem_backend, XEN_ENCMIG_MEM_XTS_SIM);
     ck_assert_uint_eq(p.max_gfn, 31);
     ck_assert_uint_eq(p.rec_size, XEN_ENCMIG_REC_SIZE);
     ck_assert(p.caps & XEN_ENCMIG_CAP_EXPORT);
-    ck_assert(!(p.caps & XEN_ENCMIG_CAP_AESNI));
+    ck_assert(!(p.caps & (XEN_ENCMIG_CAP_AESNI | XEN_ENCMIG_CAP_VAES)));
     /* The capability says which cipher sessions will get. */
     if ( encmig_cpu_has_aesni() )
     {
         sim_host_set_cipher(a.host, &encmig_cipher_aesni);
         ck_assert_int_eq(encmig_hc_probe(a.hc, a.domid, &p), 0);
         ck_assert(p.caps & XEN_ENCMIG_CAP_AESNI);
+        ck_assert(!(p.caps & XEN_ENCMIG_CAP_VAES));
+    }
+    if ( encmig_cpu_has_vaes() )
+    {
+        sim_host_set_cipher(a.host, &encmig_cipher_vaes);
+        ck_assert_int_eq(encmig_hc_probe(a.hc, a.domid, &p), 0);
+        ck_assert((p.caps & (XEN_ENCMIG_CAP_AESNI | XEN_ENCMIG_CAP_VAES)) ==
+                  (XEN_ENCMIG_CAP_AESNI | XEN_ENCMIG_CAP_VAES));
     }
     tu_host_free(&a);
 }

@@ -82,6 +82,8 @@
 #define XEN_ENCMIG_CAP_STATE             (1U << 4) /* save_state, load_state */
 #define XEN_ENCMIG_CAP_IDENTITY          (1U << 5) /* level 2: this hypervisor
                                                     * has an identity */
+#define XEN_ENCMIG_CAP_VAES              (1U << 6) /* the export's decrypt and
+                                                    * seal fused, on VAES */
 
 /*
  * XEN_ENCMIG_OP_probe: what the component offers.  Needs no session; the

@@ -18,6 +18,12 @@ struct bench_engine_result {
     bool have_aesni;                /* CPU has AES-NI, PCLMULQDQ and SSSE3 */
     double rekey_hv_aesni_gbps;     /* engine export, AES-NI cipher ops (the
                                      * hypervisor's fast path); 0 without */
+    bool have_vaes;                 /* and AVX2, VAES and VPCLMULQDQ */
+    double rekey_hv_vaes_gbps;      /* engine export, VAES cipher ops (fused
+                                     * decrypt and seal); 0 without */
+    double rekey_hv_gbps;           /* the best of the hypervisor's ops that
+                                     * this CPU runs */
+    double rekey_hv_vs_limit;       /* rekey_hv / limit */
     double xts_decrypt_gbps;        /* OpenSSL XTS decrypt alone */
     double gcm_encrypt_gbps;        /* OpenSSL GCM seal alone */
     double limit_gbps;              /* 1 / (1/xts + 1/gcm) */

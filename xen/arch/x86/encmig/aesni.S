@@ -18,19 +18,7 @@
  * must have saved whatever FPU/SSE state it cares about (see aesni.h).
  */
 
-#define ENCMIG_ENTRY(name)                      \
-        .globl name;                            \
-        .type name, @function;                  \
-        .p2align 4;                             \
-name:
-
-#define ENCMIG_END(name)                        \
-        .size name, . - name
-
-/* Straight-line speculation: nothing is executed past a ret. */
-#define ENCMIG_RET                              \
-        ret;                                    \
-        int3
+#include "asm-defs.h"
 
         .section .rodata, "a", @progbits
         .p2align 4

@@ -55,7 +55,7 @@
 /* The AES-NI/PCLMULQDQ ops; only for a CPU where encmig_cpu_has_aesni(). */
 extern const struct encmig_cipher_ops encmig_cipher_aesni;
 
-/* ---- the assembly, for cipher-aesni.c and the tests ----------------- */
+/* ---- key schedules and contexts -------------------------------------- */
 
 #define ENCMIG_AESNI_ROUND_KEYS  15     /* AES-256: 14 rounds */
 
@@ -73,6 +73,43 @@ struct encmig_ghash_key {
     uint8_t h[8][16];
     uint8_t kara[8][16];
 };
+
+/* The contexts of the ops, shared with the VAES ops (vaes.h). */
+struct encmig_aesni_xts {
+    struct encmig_aesni_key k1e;        /* Key1, encryption */
+    struct encmig_aesni_key k1d;        /* Key1, decryption */
+    struct encmig_aesni_key k2e;        /* Key2 (tweak), encryption */
+};
+
+struct encmig_aesni_gcm {
+    struct encmig_aesni_key ek;
+    struct encmig_ghash_key hk;
+};
+
+/* ---- GCM glue of cipher-aesni.c, for the VAES ops (cipher-vaes.c) ---- */
+
+/* gcm's key schedule and GHASH table for key. */
+void encmig_aesni_gcm_init(struct encmig_aesni_gcm *gcm,
+                           const uint8_t key[ENCMIG_GCM_KEY]);
+
+/* y := GHASH continued over len bytes, a partial last block zero-padded. */
+void encmig_aesni_ghash_padded(const struct encmig_aesni_gcm *gcm,
+                               uint8_t y[16], const uint8_t *p, size_t len);
+
+/* IV || 0^24 || ctr: J0 is counter 1, the data starts at counter 2. */
+void encmig_aesni_counter_block(uint8_t blk[16],
+                                const uint8_t iv[ENCMIG_GCM_IV], uint8_t ctr);
+
+/*
+ * tag := GHASH(y continued over the lengths block) ^ E_K(J0), for y the
+ * GHASH of the padded AAD and ciphertext; y is wiped.
+ */
+void encmig_aesni_gcm_tag(const struct encmig_aesni_gcm *gcm,
+                          const uint8_t iv[ENCMIG_GCM_IV], uint8_t y[16],
+                          size_t aad_len, size_t len,
+                          uint8_t tag[ENCMIG_GCM_TAG]);
+
+/* ---- the assembly, for the ops and the tests ------------------------- */
 
 /* The encryption schedule of a 256-bit key. */
 void encmig_aesni_set_key256(struct encmig_aesni_key *ek,

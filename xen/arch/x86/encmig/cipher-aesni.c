@@ -16,20 +16,9 @@
 /* SP 800-38D: at most 2^32 - 2 blocks of plaintext per message. */
 #define AESNI_GCM_MAX_LEN  ((((uint64_t)1 << 32) - 2) * 16)
 
-struct aesni_xts {
-    struct encmig_aesni_key k1e;        /* Key1, encryption */
-    struct encmig_aesni_key k1d;        /* Key1, decryption */
-    struct encmig_aesni_key k2e;        /* Key2 (tweak), encryption */
-};
-
-struct aesni_gcm {
-    struct encmig_aesni_key ek;
-    struct encmig_ghash_key hk;
-};
-
 static int aesni_xts_new(void **ctx, const uint8_t key[ENCMIG_XTS_KEY])
 {
-    struct aesni_xts *xts;
+    struct encmig_aesni_xts *xts;
 
     /* Key1 == Key2 degenerates XTS: refused as by the other backends. */
     if ( encmig_ct_memeq(key, key + ENCMIG_XTS_KEY / 2, ENCMIG_XTS_KEY / 2) )
@@ -53,7 +42,7 @@ static int aesni_xts_crypt(void *ctx, bool encrypt,
                            const uint8_t tweak[ENCMIG_XTS_TWEAK],
                            const uint8_t *in, uint8_t *out, size_t len)
 {
-    const struct aesni_xts *xts = ctx;
+    const struct encmig_aesni_xts *xts = ctx;
 
     if ( !len || (len % ENCMIG_AES_BLOCK) || len > AESNI_XTS_MAX_LEN )
         return -EINVAL;
@@ -73,14 +62,25 @@ static void aesni_xts_free(void *ctx)
     if ( !ctx )
         return;
 
-    encmig_wipe(ctx, sizeof(struct aesni_xts));
+    encmig_wipe(ctx, sizeof(struct encmig_aesni_xts));
     encmig_free(ctx);
+}
+
+void encmig_aesni_gcm_init(struct encmig_aesni_gcm *gcm,
+                           const uint8_t key[ENCMIG_GCM_KEY])
+{
+    uint8_t h[ENCMIG_AES_BLOCK];
+
+    encmig_aesni_set_key256(&gcm->ek, key);
+    memset(h, 0, sizeof(h));
+    encmig_aesni_ecb_encrypt(&gcm->ek, h, h, 1);
+    encmig_pclmul_ghash_init(&gcm->hk, h);
+    encmig_wipe(h, sizeof(h));
 }
 
 static int aesni_gcm_new(void **ctx, const uint8_t key[ENCMIG_GCM_KEY])
 {
-    struct aesni_gcm *gcm;
-    uint8_t h[ENCMIG_AES_BLOCK];
+    struct encmig_aesni_gcm *gcm;
 
     if ( !encmig_cpu_has_aesni() )
         return -EOPNOTSUPP;
@@ -89,19 +89,14 @@ static int aesni_gcm_new(void **ctx, const uint8_t key[ENCMIG_GCM_KEY])
     if ( !gcm )
         return -ENOMEM;
 
-    encmig_aesni_set_key256(&gcm->ek, key);
-    memset(h, 0, sizeof(h));
-    encmig_aesni_ecb_encrypt(&gcm->ek, h, h, 1);
-    encmig_pclmul_ghash_init(&gcm->hk, h);
-    encmig_wipe(h, sizeof(h));
+    encmig_aesni_gcm_init(gcm, key);
     *ctx = gcm;
 
     return 0;
 }
 
-/* GHASH over len bytes, the last partial block padded with zeroes. */
-static void ghash_padded(const struct aesni_gcm *gcm, uint8_t y[16],
-                         const uint8_t *p, size_t len)
+void encmig_aesni_ghash_padded(const struct encmig_aesni_gcm *gcm,
+                               uint8_t y[16], const uint8_t *p, size_t len)
 {
     size_t full = len / ENCMIG_AES_BLOCK, rest = len % ENCMIG_AES_BLOCK;
     uint8_t last[ENCMIG_AES_BLOCK];
@@ -117,31 +112,23 @@ static void ghash_padded(const struct aesni_gcm *gcm, uint8_t y[16],
     }
 }
 
-/* J0 = IV || 0^31 || 1 for a 96-bit IV; the data starts at counter 2. */
-static void counter_block(uint8_t blk[16], const uint8_t iv[ENCMIG_GCM_IV],
-                          uint8_t ctr)
+void encmig_aesni_counter_block(uint8_t blk[16],
+                                const uint8_t iv[ENCMIG_GCM_IV], uint8_t ctr)
 {
     memcpy(blk, iv, ENCMIG_GCM_IV);
     blk[12] = blk[13] = blk[14] = 0;
     blk[15] = ctr;
 }
 
-/* tag = GHASH(A, C, lengths) ^ E_K(J0). */
-static void compute_tag(const struct aesni_gcm *gcm,
-                        const uint8_t iv[ENCMIG_GCM_IV],
-                        const uint8_t *aad, size_t aad_len,
-                        const uint8_t *ct, size_t len,
-                        uint8_t tag[ENCMIG_GCM_TAG])
+void encmig_aesni_gcm_tag(const struct encmig_aesni_gcm *gcm,
+                          const uint8_t iv[ENCMIG_GCM_IV], uint8_t y[16],
+                          size_t aad_len, size_t len,
+                          uint8_t tag[ENCMIG_GCM_TAG])
 {
-    uint8_t y[16], blk[16], ej0[16];
+    uint8_t blk[16], ej0[16];
     uint64_t abits = (uint64_t)aad_len * 8, cbits = (uint64_t)len * 8;
     unsigned int i;
 
-    memset(y, 0, sizeof(y));
-    if ( aad_len )
-        ghash_padded(gcm, y, aad, aad_len);
-    if ( len )
-        ghash_padded(gcm, y, ct, len);
     for ( i = 0; i < 8; i++ )
     {
         blk[i] = abits >> (56 - 8 * i);
@@ -149,13 +136,30 @@ static void compute_tag(const struct aesni_gcm *gcm,
     }
     encmig_pclmul_ghash(&gcm->hk, y, blk, 1);
 
-    counter_block(ej0, iv, 1);
+    encmig_aesni_counter_block(ej0, iv, 1);
     encmig_aesni_ecb_encrypt(&gcm->ek, ej0, ej0, 1);
     for ( i = 0; i < ENCMIG_GCM_TAG; i++ )
         tag[i] = y[i] ^ ej0[i];
 
-    encmig_wipe(y, sizeof(y));
+    encmig_wipe(y, 16);
     encmig_wipe(ej0, sizeof(ej0));
+}
+
+/* tag = GHASH(A, C, lengths) ^ E_K(J0). */
+static void compute_tag(const struct encmig_aesni_gcm *gcm,
+                        const uint8_t iv[ENCMIG_GCM_IV],
+                        const uint8_t *aad, size_t aad_len,
+                        const uint8_t *ct, size_t len,
+                        uint8_t tag[ENCMIG_GCM_TAG])
+{
+    uint8_t y[16];
+
+    memset(y, 0, sizeof(y));
+    if ( aad_len )
+        encmig_aesni_ghash_padded(gcm, y, aad, aad_len);
+    if ( len )
+        encmig_aesni_ghash_padded(gcm, y, ct, len);
+    encmig_aesni_gcm_tag(gcm, iv, y, aad_len, len, tag);
 }
 
 static int aesni_gcm_seal(void *ctx, const uint8_t iv[ENCMIG_GCM_IV],
@@ -163,7 +167,7 @@ static int aesni_gcm_seal(void *ctx, const uint8_t iv[ENCMIG_GCM_IV],
                           const uint8_t *in, size_t len,
                           uint8_t *out, uint8_t tag[ENCMIG_GCM_TAG])
 {
-    const struct aesni_gcm *gcm = ctx;
+    const struct encmig_aesni_gcm *gcm = ctx;
     uint8_t ctr[16];
 
     if ( (uint64_t)len > AESNI_GCM_MAX_LEN )
@@ -171,7 +175,7 @@ static int aesni_gcm_seal(void *ctx, const uint8_t iv[ENCMIG_GCM_IV],
 
     if ( len )
     {
-        counter_block(ctr, iv, 2);
+        encmig_aesni_counter_block(ctr, iv, 2);
         encmig_aesni_ctr32(&gcm->ek, ctr, in, out, len);
     }
     compute_tag(gcm, iv, aad, aad_len, out, len, tag);
@@ -184,7 +188,7 @@ static int aesni_gcm_open(void *ctx, const uint8_t iv[ENCMIG_GCM_IV],
                           const uint8_t *in, size_t len,
                           const uint8_t tag[ENCMIG_GCM_TAG], uint8_t *out)
 {
-    const struct aesni_gcm *gcm = ctx;
+    const struct encmig_aesni_gcm *gcm = ctx;
     uint8_t want[ENCMIG_GCM_TAG], ctr[16];
     bool ok;
 
@@ -204,7 +208,7 @@ static int aesni_gcm_open(void *ctx, const uint8_t iv[ENCMIG_GCM_IV],
 
     if ( len )
     {
-        counter_block(ctr, iv, 2);
+        encmig_aesni_counter_block(ctr, iv, 2);
         encmig_aesni_ctr32(&gcm->ek, ctr, in, out, len);
     }
 
@@ -216,7 +220,7 @@ static void aesni_gcm_free(void *ctx)
     if ( !ctx )
         return;
 
-    encmig_wipe(ctx, sizeof(struct aesni_gcm));
+    encmig_wipe(ctx, sizeof(struct encmig_aesni_gcm));
     encmig_free(ctx);
 }
 

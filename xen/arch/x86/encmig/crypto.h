@@ -56,6 +56,21 @@ struct encmig_cipher_ops {
                     const uint8_t *in, size_t len,
                     const uint8_t tag[ENCMIG_GCM_TAG], uint8_t *out);
     void (*gcm_free)(void *ctx);
+
+    /*
+     * Optional, NULL where not offered: the export's re-key in one pass.
+     * in is XTS-decrypted under xts (from these ops' xts_new) and tweak,
+     * and the plaintext GCM-sealed under gcm (these ops' gcm_new) into
+     * out and tag: the same bytes as xts_crypt then gcm_seal, without the
+     * plaintext being stored anywhere.  -EOPNOTSUPP for a length it does
+     * not take (the caller then makes the two calls); in and out may be
+     * equal.
+     */
+    int (*xts_dec_gcm_seal)(void *xts, const uint8_t tweak[ENCMIG_XTS_TWEAK],
+                            void *gcm, const uint8_t iv[ENCMIG_GCM_IV],
+                            const uint8_t *aad, size_t aad_len,
+                            const uint8_t *in, size_t len,
+                            uint8_t *out, uint8_t tag[ENCMIG_GCM_TAG]);
 };
 
 /* Portable constant-time C: no secret-indexed loads, no secret branches. */

@@ -2,15 +2,45 @@
 /*
  * export.c: re-key guest frames into migration records.
  *
- * For each gfn: the memory backend turns the frame into plaintext in the
- * stream's scratch page (address-dependent current key), AES-256-GCM
- * seals it under the migration key (address-independent), and the whole
- * record, tag included, is copied into the caller's buffer.  The caller never maps the frame and
- * never sees plaintext.
+ * For each gfn: the frame is decrypted with the domain's current key
+ * (address-dependent) and AES-256-GCM sealed under the migration key
+ * (address-independent), in one pass where the memory backend and the
+ * cipher can fuse the two, else through the stream's scratch page; the
+ * whole record, tag included, is then copied into the caller's buffer.
+ * The caller never maps the frame and never sees plaintext.
  */
 
 #include "engine.h"
 #include "mem.h"
+
+/*
+ * Seal into our own record, never into the caller's buffer: GCM reads
+ * back the ciphertext it wrote to compute the tag, and a caller writing
+ * to its buffer meanwhile would have its own ciphertext authenticated.
+ * The backend seals the frame in one pass where it can; otherwise its
+ * plaintext goes through the stream's scratch page.
+ */
+static int seal_frame(const struct encmig_mem *mem,
+                      const struct encmig_session *s,
+                      struct encmig_stream *st, const struct encmig_frame *f,
+                      const uint8_t iv[ENCMIG_GCM_IV])
+{
+    int rc = -EOPNOTSUPP;
+
+    if ( mem->ops->seal )
+        rc = mem->ops->seal(mem, f, s->cipher, s->gcm, iv, st->scratch,
+                            XEN_ENCMIG_AAD_SIZE, encmig_rec_ct(st),
+                            encmig_rec_tag(st));
+    if ( rc != -EOPNOTSUPP )
+        return rc;
+
+    rc = mem->ops->read(mem, f, st->plain);
+    if ( rc )
+        return rc;
+    return s->cipher->gcm_seal(s->gcm, iv, st->scratch, XEN_ENCMIG_AAD_SIZE,
+                               st->plain, XEN_ENCMIG_PAGE_SIZE,
+                               encmig_rec_ct(st), encmig_rec_tag(st));
+}
 
 static int export_one(struct domain *d, struct encmig_session *s,
                       struct encmig_stream *st, uint32_t stream,
@@ -29,27 +59,17 @@ static int export_one(struct domain *d, struct encmig_session *s,
         return rc;
     rc = encmig_frame_name(d, gfn, &name);
     if ( !rc )
-        rc = mem->ops->read(mem, &f, st->plain);
+    {
+        hdr->gfn = name;
+        hdr->seq = st->next_seq;
+        hdr->stream = stream;
+        hdr->round = round;
+        hdr->flags = 0;
+        hdr->pad = 0;
+        encmig_record_iv(s, stream, hdr->seq, iv);
+        rc = seal_frame(mem, s, st, &f, iv);
+    }
     encmig_frame_put(d, &f);
-    if ( rc )
-        return rc;
-
-    hdr->gfn = name;
-    hdr->seq = st->next_seq;
-    hdr->stream = stream;
-    hdr->round = round;
-    hdr->flags = 0;
-    hdr->pad = 0;
-    encmig_record_iv(s, stream, hdr->seq, iv);
-
-    /*
-     * Seal into our own record, never into the caller's buffer: GCM reads
-     * back the ciphertext it wrote to compute the tag, and a caller writing
-     * to its buffer meanwhile would have its own ciphertext authenticated.
-     */
-    rc = s->cipher->gcm_seal(s->gcm, iv, st->scratch, XEN_ENCMIG_AAD_SIZE,
-                             st->plain, XEN_ENCMIG_PAGE_SIZE,
-                             encmig_rec_ct(st), encmig_rec_tag(st));
     if ( rc )
         return rc;
 

@@ -37,18 +37,7 @@
  * carry between the lanes.
  */
 
-#define ENCMIG_ENTRY(name)                      \
-        .globl name;                            \
-        .type name, @function;                  \
-        .p2align 4;                             \
-name:
-
-#define ENCMIG_END(name)                        \
-        .size name, . - name
-
-#define ENCMIG_RET                              \
-        ret;                                    \
-        int3
+#include "asm-defs.h"
 
 /* Offsets in struct encmig_ghash_key: H^i x^-1 at 16 (i - 1), halves XORed
  * at HK_KARA + 16 (i - 1). */

@@ -42,11 +42,27 @@ static int xts_write(const struct encmig_mem *m, struct encmig_frame *f,
                                 XEN_ENCMIG_PAGE_SIZE);
 }
 
+/* Fused where the memory key's cipher ops are the session's and fuse. */
+static int xts_seal(const struct encmig_mem *m, const struct encmig_frame *f,
+                    const struct encmig_cipher_ops *c, void *gcm,
+                    const uint8_t *iv, const uint8_t *aad, size_t aad_len,
+                    uint8_t *ct, uint8_t *tag)
+{
+    uint8_t tweak[ENCMIG_XTS_TWEAK];
+
+    if ( m->cipher != c || !c->xts_dec_gcm_seal )
+        return -EOPNOTSUPP;
+    hpa_tweak(f->hpa, tweak);
+    return c->xts_dec_gcm_seal(m->key, tweak, gcm, iv, aad, aad_len, f->va,
+                               XEN_ENCMIG_PAGE_SIZE, ct, tag);
+}
+
 const struct encmig_mem_ops encmig_mem_xts_sim = {
     .name  = "xts-sim",
     .id    = XEN_ENCMIG_MEM_XTS_SIM,
     .read  = xts_read,
     .write = xts_write,
+    .seal  = xts_seal,
 };
 
 int encmig_mem_init_xts_sim(struct encmig_mem *m,

@@ -26,6 +26,16 @@ struct encmig_mem_ops {
     /* Store one page of plaintext into the frame.  0 or -errno. */
     int (*write)(const struct encmig_mem *m, struct encmig_frame *f,
                  const uint8_t *plain);
+    /*
+     * Seal the frame's page with c's gcm_seal under gcm (iv, aad as
+     * there) into ct and tag without a plaintext copy, where the backend
+     * and c can; -EOPNOTSUPP where they can't, and the caller then reads
+     * and seals.  0 or -errno.
+     */
+    int (*seal)(const struct encmig_mem *m, const struct encmig_frame *f,
+                const struct encmig_cipher_ops *c, void *gcm,
+                const uint8_t *iv, const uint8_t *aad, size_t aad_len,
+                uint8_t *ct, uint8_t *tag);
 };
 
 struct encmig_mem {

@@ -211,6 +211,13 @@ const struct encmig_cipher_ops *encmig_domain_cipher(const struct domain *d);
  */
 bool encmig_cpu_has_aesni(void);
 
+/*
+ * True when, besides the above, this CPU has AVX2, VAES and VPCLMULQDQ
+ * and the YMM state is usable (OSXSAVE, XCR0's SSE and YMM bits), which
+ * the encmig_cipher_vaes ops need (vaes.h).
+ */
+bool encmig_cpu_has_vaes(void);
+
 /* Copy to / from the caller's buffers; 0 or -EFAULT. */
 int encmig_copy_to_buf(XEN_GUEST_HANDLE_64(uint8) buf, uint64_t off,
                        const void *src, size_t len);

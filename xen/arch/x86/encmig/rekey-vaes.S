@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * rekey-vaes.S: the re-key of a page in one pass, with VAES and
+ * VPCLMULQDQ on 256-bit registers.  The C side is cipher-vaes.c, the
+ * interface vaes.h.
+ *
+ * encmig_vaes_xts_dec_gcm_enc() reads each block of the frame once,
+ * XTS-decrypts it, encrypts it in GCM's counter mode and folds the
+ * ciphertext into GHASH, eight blocks at a time.  The plaintext only
+ * ever lives in registers: there is no scratch page to leak or to wipe.
+ * The XTS and counter-mode AES rounds of a batch are interleaved, so
+ * eight independent 256-bit AES states (sixteen blocks) are in flight,
+ * and the GHASH of the eight ciphertext blocks costs one reduction.
+ *
+ * AVX2, VAES and VPCLMULQDQ, VEX-encoded: the caller must have checked
+ * CPUID and that XCR0 enables the YMM state (see vaes.h).  Only ymm0..15
+ * are used, and all of them are cleared by vzeroall before returning, so
+ * no round key, tweak, counter or plaintext outlives a call, and the
+ * upper halves are clean for any legacy SSE code that follows.  SysV
+ * x86-64 calling convention, caller-saved general registers only, no
+ * stack.  Memory operands of VEX instructions need no alignment: data,
+ * keys and arguments may be anywhere; the constants below are aligned
+ * for speed only.
+ */
+
+#include "asm-defs.h"
+
+/* Offsets in struct encmig_vaes_args (cipher-vaes.c checks them). */
+#define VA_XTS          0
+#define VA_GCM          8
+#define VA_HTAB         16
+#define VA_TWEAK        24
+#define VA_CTR          40
+#define VA_Y            56
+
+        .section .rodata, "a", @progbits
+        .p2align 5
+/* pshufb mask reversing the bytes of each 128-bit lane. */
+.Lv_bswap:
+        .byte 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0
+        .byte 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0
+/* Counter increments of byte-reversed counter blocks, per lane. */
+.Lv_lane1:
+        .long 0, 0, 0, 0, 1, 0, 0, 0
+.Lv_two:
+        .long 2, 0, 0, 0, 2, 0, 0, 0
+.Lv_four:
+        .long 4, 0, 0, 0, 4, 0, 0, 0
+.Lv_six:
+        .long 6, 0, 0, 0, 6, 0, 0, 0
+.Lv_eight:
+        .long 8, 0, 0, 0, 8, 0, 0, 0
+/* x^128 = x^7 + x^2 + x + 1 (mod the XTS polynomial), per lane. */
+.Lv_x87:
+        .quad 0x87, 0, 0x87, 0
+/* As aesni.S's .Lxts_fold: the carries of a multiplication by x. */
+.Lv_fold:
+        .long 0x87, 0, 1, 0
+
+        .text
+
+/*
+ * \dst := \src * x in GF(2^128), IEEE 1619's little-endian tweak; the
+ * branch-free method of aesni.S's MUL_ALPHA.  .Lv_fold in %xmm9;
+ * clobbers %xmm8.
+ */
+.macro VMUL_ALPHA src, dst
+        vpshufd $0x13, \src, %xmm8
+        vpsrad  $31, %xmm8, %xmm8
+        vpand   %xmm9, %xmm8, %xmm8
+        vpaddq  \src, \src, \dst
+        vpxor   %xmm8, \dst, \dst
+.endm
+
+/*
+ * Both tweaks of \t times x^8: a byte shift of each lane left, the byte
+ * that falls out multiplied back in by x^128 = 0x87 (a product of at
+ * most 15 bits, so it cannot carry further).  Clobbers \s.
+ */
+.macro XTS_NEXT8 t, s
+        vpsrldq $15, \t, \s
+        vpclmulqdq $0x00, .Lv_x87(%rip), \s, \s
+        vpslldq $1, \t, \t
+        vpxor   \s, \t, \t
+.endm
+
+/*
+ * Accumulate the unreduced products of the two reflected blocks in \x
+ * with the two key powers at \h: low halves into %ymm0, high halves into
+ * %ymm1, middle terms into %ymm2.  Clobbers %ymm3.
+ */
+.macro GH_MUL_ACC x, h
+        vpclmulqdq $0x00, \h, \x, %ymm3
+        vpxor   %ymm3, %ymm0, %ymm0
+        vpclmulqdq $0x11, \h, \x, %ymm3
+        vpxor   %ymm3, %ymm1, %ymm1
+        vpclmulqdq $0x01, \h, \x, %ymm3
+        vpxor   %ymm3, %ymm2, %ymm2
+        vpclmulqdq $0x10, \h, \x, %ymm3
+        vpxor   %ymm3, %ymm2, %ymm2
+.endm
+
+/*
+ * %xmm15 := the reduction of the products accumulated in ymm0..ymm2:
+ * the two lanes added, the middle term split over the halves, then the
+ * reduction of ghash-pclmul.S's REDUCE (see there for why it is right).
+ * Clobbers ymm0..ymm4.
+ */
+.macro GH_REDUCE
+        vextracti128 $1, %ymm0, %xmm3
+        vpxor   %xmm3, %xmm0, %xmm0
+        vextracti128 $1, %ymm1, %xmm3
+        vpxor   %xmm3, %xmm1, %xmm1
+        vextracti128 $1, %ymm2, %xmm3
+        vpxor   %xmm3, %xmm2, %xmm2
+        vpslldq $8, %xmm2, %xmm3
+        vpsrldq $8, %xmm2, %xmm2
+        vpxor   %xmm3, %xmm0, %xmm0
+        vpxor   %xmm2, %xmm1, %xmm1
+
+        vpsllq  $63, %xmm0, %xmm2
+        vpsllq  $62, %xmm0, %xmm3
+        vpsllq  $57, %xmm0, %xmm4
+        vpxor   %xmm3, %xmm2, %xmm2
+        vpxor   %xmm4, %xmm2, %xmm2
+        vpslldq $8, %xmm2, %xmm2
+        vpxor   %xmm2, %xmm0, %xmm0
+
+        vpsllq  $63, %xmm0, %xmm2
+        vpsllq  $62, %xmm0, %xmm3
+        vpsllq  $57, %xmm0, %xmm4
+        vpxor   %xmm3, %xmm2, %xmm2
+        vpxor   %xmm4, %xmm2, %xmm2
+        vpsrldq $8, %xmm2, %xmm2
+        vpxor   %xmm2, %xmm1, %xmm1
+
+        vpxor   %xmm0, %xmm1, %xmm1
+        vpsrlq  $1, %xmm0, %xmm2
+        vpsrlq  $2, %xmm0, %xmm3
+        vpsrlq  $7, %xmm0, %xmm0
+        vpxor   %xmm2, %xmm1, %xmm1
+        vpxor   %xmm3, %xmm1, %xmm1
+        vpxor   %xmm0, %xmm1, %xmm15
+.endm
+
+/*
+ * void encmig_vaes_xts_dec_gcm_enc(struct encmig_vaes_args *a,   %rdi
+ *                                  const uint8_t *in,            %rsi
+ *                                  uint8_t *out,                 %rdx
+ *                                  size_t nblocks);              %rcx
+ *
+ * out := GCM-CTR(XTS-decrypt(in)) over nblocks blocks, a multiple of 8
+ * (any other blocks at the end are left alone), and a->y := GHASH
+ * continued over out.  a->tweak is T_0 = E_K2(data unit number), a->ctr
+ * the counter block of the first block (inc32 wraps), a->y the hash so
+ * far.  in == out is fine; partial overlap is not.
+ *
+ * Register use: ymm0..3 XTS blocks (then GHASH scratch), ymm4..7 counter
+ * blocks (then ciphertext), ymm8/ymm9 round keys of XTS/GCM, ymm10..13
+ * the batch's sixteen tweaks, two per register, ymm14 the byte-reversed
+ * counter pair, xmm15 the reflected GHASH value.
+ */
+ENCMIG_ENTRY(encmig_vaes_xts_dec_gcm_enc)
+        shr     $3, %rcx
+        jz      9f
+        mov     VA_XTS(%rdi), %rax
+        mov     VA_GCM(%rdi), %r8
+        mov     VA_HTAB(%rdi), %r9
+
+        vmovdqu VA_Y(%rdi), %xmm15
+        vpshufb .Lv_bswap(%rip), %xmm15, %xmm15
+        vbroadcasti128 VA_CTR(%rdi), %ymm14
+        vpshufb .Lv_bswap(%rip), %ymm14, %ymm14
+        vpaddd  .Lv_lane1(%rip), %ymm14, %ymm14
+
+        /* T_0..T_7, paired into ymm10..ymm13. */
+        vmovdqa .Lv_fold(%rip), %xmm9
+        vmovdqu VA_TWEAK(%rdi), %xmm0
+        VMUL_ALPHA %xmm0, %xmm1
+        VMUL_ALPHA %xmm1, %xmm2
+        VMUL_ALPHA %xmm2, %xmm3
+        VMUL_ALPHA %xmm3, %xmm4
+        VMUL_ALPHA %xmm4, %xmm5
+        VMUL_ALPHA %xmm5, %xmm6
+        VMUL_ALPHA %xmm6, %xmm7
+        vinserti128 $1, %xmm1, %ymm0, %ymm10
+        vinserti128 $1, %xmm3, %ymm2, %ymm11
+        vinserti128 $1, %xmm5, %ymm4, %ymm12
+        vinserti128 $1, %xmm7, %ymm6, %ymm13
+1:
+        /* Counter blocks, back in memory byte order. */
+        vpshufb .Lv_bswap(%rip), %ymm14, %ymm4
+        vpaddd  .Lv_two(%rip), %ymm14, %ymm5
+        vpshufb .Lv_bswap(%rip), %ymm5, %ymm5
+        vpaddd  .Lv_four(%rip), %ymm14, %ymm6
+        vpshufb .Lv_bswap(%rip), %ymm6, %ymm6
+        vpaddd  .Lv_six(%rip), %ymm14, %ymm7
+        vpshufb .Lv_bswap(%rip), %ymm7, %ymm7
+        vpaddd  .Lv_eight(%rip), %ymm14, %ymm14
+
+        vpxor   (%rsi), %ymm10, %ymm0
+        vpxor   32(%rsi), %ymm11, %ymm1
+        vpxor   64(%rsi), %ymm12, %ymm2
+        vpxor   96(%rsi), %ymm13, %ymm3
+
+        vbroadcasti128 (%rax), %ymm8
+        vbroadcasti128 (%r8), %ymm9
+        .irp b, 0, 1, 2, 3
+        vpxor   %ymm8, %ymm\b, %ymm\b
+        .endr
+        .irp b, 4, 5, 6, 7
+        vpxor   %ymm9, %ymm\b, %ymm\b
+        .endr
+        .irp i, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
+        vbroadcasti128 16*\i(%rax), %ymm8
+        vbroadcasti128 16*\i(%r8), %ymm9
+        .irp b, 0, 1, 2, 3
+        vaesdec %ymm8, %ymm\b, %ymm\b
+        .endr
+        .irp b, 4, 5, 6, 7
+        vaesenc %ymm9, %ymm\b, %ymm\b
+        .endr
+        .endr
+        vbroadcasti128 224(%rax), %ymm8
+        vbroadcasti128 224(%r8), %ymm9
+        .irp b, 0, 1, 2, 3
+        vaesdeclast %ymm8, %ymm\b, %ymm\b
+        .endr
+
+        /*
+         * The plaintext is the XTS output XOR its tweak; XORed with the
+         * last GCM round key too, the last round yields keystream XOR
+         * plaintext, the ciphertext, directly.
+         */
+        vpxor   %ymm10, %ymm0, %ymm0
+        vpxor   %ymm11, %ymm1, %ymm1
+        vpxor   %ymm12, %ymm2, %ymm2
+        vpxor   %ymm13, %ymm3, %ymm3
+        .irp b, 0, 1, 2, 3
+        vpxor   %ymm9, %ymm\b, %ymm\b
+        .endr
+        vaesenclast %ymm0, %ymm4, %ymm4
+        vaesenclast %ymm1, %ymm5, %ymm5
+        vaesenclast %ymm2, %ymm6, %ymm6
+        vaesenclast %ymm3, %ymm7, %ymm7
+        vmovdqu %ymm4, (%rdx)
+        vmovdqu %ymm5, 32(%rdx)
+        vmovdqu %ymm6, 64(%rdx)
+        vmovdqu %ymm7, 96(%rdx)
+
+        /* The next batch's tweaks; this overwrites the plaintext. */
+        XTS_NEXT8 %ymm10, %ymm0
+        XTS_NEXT8 %ymm11, %ymm1
+        XTS_NEXT8 %ymm12, %ymm2
+        XTS_NEXT8 %ymm13, %ymm3
+
+        /*
+         * GHASH: Y' = (Y ^ C_1) H^8 ^ C_2 H^7 ^ ... ^ C_8 H, the table at
+         * %r9 holding the powers in that order, two per 32 bytes.
+         */
+        .irp b, 4, 5, 6, 7
+        vpshufb .Lv_bswap(%rip), %ymm\b, %ymm\b
+        .endr
+        vpxor   %ymm15, %ymm4, %ymm4
+        vpclmulqdq $0x00, (%r9), %ymm4, %ymm0
+        vpclmulqdq $0x11, (%r9), %ymm4, %ymm1
+        vpclmulqdq $0x01, (%r9), %ymm4, %ymm2
+        vpclmulqdq $0x10, (%r9), %ymm4, %ymm3
+        vpxor   %ymm3, %ymm2, %ymm2
+        GH_MUL_ACC %ymm5, 32(%r9)
+        GH_MUL_ACC %ymm6, 64(%r9)
+        GH_MUL_ACC %ymm7, 96(%r9)
+        GH_REDUCE
+
+        add     $128, %rsi
+        add     $128, %rdx
+        dec     %rcx
+        jnz     1b
+
+        vpshufb .Lv_bswap(%rip), %xmm15, %xmm15
+        vmovdqu %xmm15, VA_Y(%rdi)
+9:
+        vzeroall
+        ENCMIG_RET
+ENCMIG_END(encmig_vaes_xts_dec_gcm_enc)
+
+        .section .note.GNU-stack, "", @progbits
