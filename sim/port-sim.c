@@ -32,7 +32,16 @@ void sim_port_leave(void)
 
 void *encmig_zalloc(size_t size)
 {
-    return calloc(1, size);
+    void *p;
+
+    /*
+     * As Xen's xzalloc_bytes(): cache-line aligned (port.h).  All of the
+     * block is zeroed, slack included, as encmig_free()'s check reads it.
+     */
+    if ( posix_memalign(&p, ENCMIG_CACHELINE, size ? size : 1) )
+        return NULL;
+    memset(p, 0, malloc_usable_size(p));
+    return p;
 }
 
 /*
@@ -100,8 +109,14 @@ int encmig_frame_get(struct domain *d, uint64_t gfn, bool writable,
 
     if ( gfn >= d->nr_frames )
         return -EINVAL;
-    /* Readers lock too: the workload may be rewriting the frame. */
-    lock = &d->frame_lock[gfn % SIM_FRAME_LOCKS];
+    /*
+     * Readers lock too: the workload may be rewriting the frame.  The
+     * stripe is a hash of gfn, not gfn modulo the stripes: streams that
+     * walk slices of the guest in step (gfn g and g + n/2) would take the
+     * same lock page after page.
+     */
+    lock = &d->frame_lock[(gfn * 0x9e3779b97f4a7c15ULL) >>
+                          (64 - SIM_FRAME_LOCK_BITS)];
     pthread_mutex_lock(lock);
     f->va = d->mem + gfn * SIM_PAGE_SIZE;
     f->hpa = d->hpa[gfn];
@@ -280,12 +295,19 @@ static struct {
     struct { uint8_t *p; size_t size; } buf[SIM_MAX_BUFS];
 } bufs = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
-/* The buffer this thread hit last: batches copy to one buffer many times. */
+/*
+ * The buffers this thread hit last: a batch copies from its gfn list and
+ * to its records, page after page, so one entry would miss every time and
+ * send every copy through the registry's lock.
+ */
+#define SIM_LAST_BUFS 4
+
 static __thread struct {
     uintptr_t base;
     size_t size;
     unsigned long generation;
-} last_buf;
+} last_buf[SIM_LAST_BUFS];
+static __thread unsigned int last_buf_next;
 
 void *sim_buf_alloc(size_t size)
 {
@@ -353,18 +375,21 @@ static bool buf_ok(const void *p, uint64_t off, size_t len)
         return false;
     start += off;
 
-    if ( last_buf.generation == gen &&
-         in_buf(start, len, last_buf.base, last_buf.size) )
-        return true;
+    for ( i = 0; i < SIM_LAST_BUFS; i++ )
+        if ( last_buf[i].generation == gen &&
+             in_buf(start, len, last_buf[i].base, last_buf[i].size) )
+            return true;
 
     pthread_mutex_lock(&bufs.lock);
     for ( i = 0; i < SIM_MAX_BUFS && !ok; i++ )
         ok = in_buf(start, len, (uintptr_t)bufs.buf[i].p, bufs.buf[i].size);
     if ( ok )
     {
-        last_buf.base = (uintptr_t)bufs.buf[i - 1].p;
-        last_buf.size = bufs.buf[i - 1].size;
-        last_buf.generation = bufs.generation;
+        unsigned int slot = last_buf_next++ % SIM_LAST_BUFS;
+
+        last_buf[slot].base = (uintptr_t)bufs.buf[i - 1].p;
+        last_buf[slot].size = bufs.buf[i - 1].size;
+        last_buf[slot].generation = bufs.generation;
     }
     pthread_mutex_unlock(&bufs.lock);
     return ok;

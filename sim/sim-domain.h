@@ -12,7 +12,8 @@
 #include "../xen/arch/x86/encmig/mem.h"
 #include "../xen/arch/x86/encmig/identity.h"
 
-#define SIM_FRAME_LOCKS 256
+#define SIM_FRAME_LOCK_BITS 8
+#define SIM_FRAME_LOCKS (1U << SIM_FRAME_LOCK_BITS)
 
 struct sim_host {
     unsigned int id;

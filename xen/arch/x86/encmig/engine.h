@@ -28,7 +28,11 @@ struct encmig_stream {
     uint64_t rejected;
     uint8_t *scratch;            /* XEN_ENCMIG_SESSION_ID_SIZE + REC_SIZE */
     uint8_t *plain;              /* one page */
-};
+    /*
+     * A line each: the streams' batches run on different CPUs and bump
+     * their counters page after page.
+     */
+} __attribute__((__aligned__(ENCMIG_CACHELINE)));
 
 struct encmig_session {
     unsigned int direction;      /* XEN_ENCMIG_DIR_* */

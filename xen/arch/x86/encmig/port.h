@@ -114,7 +114,11 @@ struct encmig_session;
 struct encmig_mem;
 struct encmig_cipher_ops;
 
-/* Zeroed memory; NULL on failure. */
+/*
+ * Zeroed memory, aligned to ENCMIG_CACHELINE (Xen's xzalloc_bytes() aligns
+ * to SMP_CACHE_BYTES); NULL on failure.
+ */
+#define ENCMIG_CACHELINE 64
 void *encmig_zalloc(size_t size);
 /* Free memory from encmig_zalloc(); NULL is fine. */
 void encmig_free(void *p);
