@@ -23,6 +23,7 @@
 #include "cryptotest.h"
 #include "testutil.h"
 #include "vectors.h"
+#include "xts-vector-check.h"
 #include "../sim/cipher-openssl.h"
 #include "../sim/sim.h"
 #include "../xen/arch/x86/encmig/aesni.h"
@@ -395,35 +396,7 @@ END_TEST
 
 START_TEST(xts_ieee1619)
 {
-    const struct xts_vector *v = &xts_vectors[_i];
-    uint8_t key[64], tweak[16], pt[512], ct[512], buf[512 + 1];
-    unsigned int i;
-    void *ctx;
-
-    unhex(xts_key, key, sizeof(key));
-    ck_assert_uint_eq(unhex(v->ct, ct, sizeof(ct)), 512);
-    for ( i = 0; i < 512; i++ )
-        pt[i] = i;
-    for ( i = 0; i < 16; i++ )
-        tweak[i] = i < 8 ? v->dun >> (8 * i) : 0;
-
-    ck_assert_int_eq(aesni->xts_new(&ctx, key), 0);
-
-    ck_assert_int_eq(aesni->xts_crypt(ctx, true, tweak, pt, buf, 512), 0);
-    ck_assert_msg(!memcmp(buf, ct, 512), "vector %u encrypt", v->nr);
-    ck_assert_int_eq(aesni->xts_crypt(ctx, false, tweak, ct, buf, 512), 0);
-    ck_assert_msg(!memcmp(buf, pt, 512), "vector %u decrypt", v->nr);
-
-    /* In place, both ways, unaligned. */
-    memcpy(buf + 1, pt, 512);
-    ck_assert_int_eq(aesni->xts_crypt(ctx, true, tweak, buf + 1, buf + 1,
-                                      512), 0);
-    ck_assert_mem_eq(buf + 1, ct, 512);
-    ck_assert_int_eq(aesni->xts_crypt(ctx, false, tweak, buf + 1, buf + 1,
-                                      512), 0);
-    ck_assert_mem_eq(buf + 1, pt, 512);
-
-    aesni->xts_free(ctx);
+    xts_vector_check(aesni, &xts_vectors[_i], 1);
 }
 END_TEST
 

@@ -15,6 +15,7 @@
 
 #include "cryptotest.h"
 #include "vectors.h"
+#include "xts-vector-check.h"
 #include "../sim/cipher-openssl.h"
 #include "../xen/arch/x86/encmig/aes.h"
 #include "../xen/arch/x86/encmig/crypto.h"
@@ -158,36 +159,8 @@ END_TEST
 /* Loop index: implementation * NR_XTS_VECTORS + vector. */
 START_TEST(xts_ieee1619)
 {
-    const struct encmig_cipher_ops *ops = impls[_i / NR_XTS_VECTORS];
-    const struct xts_vector *v = &xts_vectors[_i % NR_XTS_VECTORS];
-    uint8_t key[64], tweak[16], pt[512], ct[512], buf[512];
-    unsigned int i;
-    void *ctx;
-
-    unhex(xts_key, key, sizeof(key));
-    ck_assert_uint_eq(unhex(v->ct, ct, sizeof(ct)), 512);
-    for ( i = 0; i < 512; i++ )
-        pt[i] = i;
-    for ( i = 0; i < 16; i++ )
-        tweak[i] = i < 8 ? v->dun >> (8 * i) : 0;
-
-    ck_assert_int_eq(ops->xts_new(&ctx, key), 0);
-
-    ck_assert_int_eq(ops->xts_crypt(ctx, true, tweak, pt, buf, 512), 0);
-    ck_assert_msg(!memcmp(buf, ct, 512), "%s: vector %u encrypt",
-                  ops->name, v->nr);
-    ck_assert_int_eq(ops->xts_crypt(ctx, false, tweak, ct, buf, 512), 0);
-    ck_assert_msg(!memcmp(buf, pt, 512), "%s: vector %u decrypt",
-                  ops->name, v->nr);
-
-    /* In place, both ways. */
-    memcpy(buf, pt, 512);
-    ck_assert_int_eq(ops->xts_crypt(ctx, true, tweak, buf, buf, 512), 0);
-    ck_assert_mem_eq(buf, ct, 512);
-    ck_assert_int_eq(ops->xts_crypt(ctx, false, tweak, buf, buf, 512), 0);
-    ck_assert_mem_eq(buf, pt, 512);
-
-    ops->xts_free(ctx);
+    xts_vector_check(impls[_i / NR_XTS_VECTORS],
+                     &xts_vectors[_i % NR_XTS_VECTORS], 0);
 }
 END_TEST
 

@@ -3,8 +3,9 @@
  * check_vaes.c: the fused VAES/VPCLMULQDQ re-key (rekey-vaes.S,
  * cipher-vaes.c) against OpenSSL's XTS decryption followed by its GCM
  * seal, against the published XTS vectors, and against the AES-NI
- * assembly run step by step, byte for byte; and the engine's export on
- * it, record for record the same as on OpenSSL.
+ * assembly run step by step, byte for byte; its XTS alone against the
+ * vectors and OpenSSL; and the engine's export on it, record for record
+ * the same as on OpenSSL.
  *
  * On a CPU without AVX2, VAES or VPCLMULQDQ (or with ENCMIG_SIM_NO_VAES
  * set) only the ops table and the refusals are checked.
@@ -18,6 +19,7 @@
 #include "cryptotest.h"
 #include "testutil.h"
 #include "vectors.h"
+#include "xts-vector-check.h"
 #include "../sim/cipher-openssl.h"
 #include "../sim/sim.h"
 #include "../xen/arch/x86/encmig/mem.h"
@@ -350,7 +352,10 @@ START_TEST(kernel_tail_untouched)
 }
 END_TEST
 
-/* No key, tweak, counter or plaintext is left in ymm0..ymm15. */
+/*
+ * No key, tweak, counter or plaintext is left in ymm0..ymm15: after the
+ * fused op (_i 0), XTS encryption (1) and decryption (2).
+ */
 START_TEST(registers_cleared)
 {
     uint8_t xkey[64], tweak[16], gkey[32], iv[12], page[PAGE], tag[16];
@@ -368,8 +373,9 @@ START_TEST(registers_cleared)
     ck_assert_int_eq(vaes->xts_new(&x, xkey), 0);
     ck_assert_int_eq(vaes->gcm_new(&g, gkey), 0);
     /* Nothing between the call and the look: Check's asserts use libc. */
-    rc = vaes->xts_dec_gcm_seal(x, tweak, g, iv, NULL, 0, page, PAGE, page,
-                                tag);
+    rc = _i ? vaes->xts_crypt(x, _i == 1, tweak, page, page, PAGE - 16 * 3)
+            : vaes->xts_dec_gcm_seal(x, tweak, g, iv, NULL, 0, page, PAGE,
+                                     page, tag);
     __asm__ volatile (
         "vmovdqu %%ymm0, 0(%0)\n\t"    "vmovdqu %%ymm1, 32(%0)\n\t"
         "vmovdqu %%ymm2, 64(%0)\n\t"   "vmovdqu %%ymm3, 96(%0)\n\t"
@@ -385,6 +391,115 @@ START_TEST(registers_cleared)
         ck_assert_msg(all_zero(regs[i], 32), "ymm%u not cleared", i);
     vaes->xts_free(x);
     vaes->gcm_free(g);
+}
+END_TEST
+
+/* ---- XTS alone ------------------------------------------------------- */
+
+START_TEST(xts_ieee1619)
+{
+    const struct xts_vector *v = &xts_vectors[_i];
+    uint8_t key[64], tweak[16], pt[496], ct[512], buf[496];
+    unsigned int i;
+    void *x;
+
+    xts_vector_check(vaes, v, 5);
+
+    /* A unit that is not whole batches of sixteen blocks. */
+    unhex(xts_key, key, sizeof(key));
+    unhex(v->ct, ct, sizeof(ct));
+    for ( i = 0; i < sizeof(pt); i++ )
+        pt[i] = i;
+    for ( i = 0; i < 16; i++ )
+        tweak[i] = i < 8 ? v->dun >> (8 * i) : 0;
+    ck_assert_int_eq(vaes->xts_new(&x, key), 0);
+    ck_assert_int_eq(vaes->xts_crypt(x, true, tweak, pt, buf, sizeof(pt)),
+                     0);
+    ck_assert_mem_eq(buf, ct, sizeof(pt));
+    vaes->xts_free(x);
+}
+END_TEST
+
+/*
+ * Every unit length from one block to 80 blocks and a few past, both
+ * ways, against OpenSSL, at every alignment, in place and not, with
+ * guard pages behind in and out.
+ */
+START_TEST(xts_vs_openssl)
+{
+    uint8_t key[64], tweak[16], *want, *src;
+    struct gbuf gi, go;
+    void *x, *ox;
+    unsigned int n;
+
+    gbuf_new(&gi, 8192);
+    gbuf_new(&go, 8192);
+    want = malloc(8192);
+    src = malloc(8192);
+    ck_assert(want && src);
+    rng_state = test_seed(DEFAULT_SEED) ^ 0x75;
+    for ( n = 1; n <= 90; n++ )
+    {
+        size_t len = 16 * (n <= 80 ? n : 256 + (n - 81) * 17);
+        bool enc = n % 2, in_place = n % 3 == 0;
+        size_t mis = rng_next() % 16;
+        uint8_t *in = gbuf_at(&gi, len, mis);
+        uint8_t *out = in_place ? in : gbuf_at(&go, len, rng_next() % 16);
+
+        ck_assert_uint_le(len, 8192);
+        xts_key_random(key);
+        rng_fill(tweak, sizeof(tweak));
+        rng_fill(src, len);
+        ck_assert_int_eq(openssl->xts_new(&ox, key), 0);
+        ck_assert_int_eq(openssl->xts_crypt(ox, enc, tweak, src, want, len),
+                         0);
+        openssl->xts_free(ox);
+
+        ck_assert_int_eq(vaes->xts_new(&x, key), 0);
+        memcpy(in, src, len);
+        ck_assert_int_eq(vaes->xts_crypt(x, enc, tweak, in, out, len), 0);
+        ck_assert_msg(!memcmp(out, want, len), "%s %zu bytes mis %zu%s",
+                      enc ? "encrypt" : "decrypt", len, mis,
+                      in_place ? " in place" : "");
+        vaes->xts_free(x);
+    }
+    free(want);
+    free(src);
+    gbuf_free(&gi);
+    gbuf_free(&go);
+}
+END_TEST
+
+START_TEST(xts_lengths)
+{
+    static const size_t bad[] = { 0, 1, 15, 17, 4095 };
+    size_t max = (size_t)16 << 20, i;
+    uint8_t key[64], tweak[16] = { 0 }, *in, *out, *want;
+    void *x, *ox;
+
+    rng_state = test_seed(DEFAULT_SEED) ^ 0x1f;
+    xts_key_random(key);
+    in = malloc(max + 16);
+    out = malloc(max + 16);
+    want = malloc(max);
+    ck_assert(in && out && want);
+    rng_fill(in, max + 16);
+    ck_assert_int_eq(vaes->xts_new(&x, key), 0);
+    for ( i = 0; i < sizeof(bad) / sizeof(bad[0]); i++ )
+        ck_assert_int_eq(vaes->xts_crypt(x, true, tweak, in, out, bad[i]),
+                         -EINVAL);
+    /* One data unit is at most 2^20 blocks (IEEE 1619, OpenSSL). */
+    ck_assert_int_eq(vaes->xts_crypt(x, true, tweak, in, out, max + 16),
+                     -EINVAL);
+    ck_assert_int_eq(vaes->xts_crypt(x, false, tweak, in, out, max), 0);
+    ck_assert_int_eq(openssl->xts_new(&ox, key), 0);
+    ck_assert_int_eq(openssl->xts_crypt(ox, false, tweak, in, want, max), 0);
+    ck_assert(!memcmp(out, want, max));
+    openssl->xts_free(ox);
+    vaes->xts_free(x);
+    free(in);
+    free(out);
+    free(want);
 }
 END_TEST
 
@@ -495,7 +610,10 @@ static Suite *vaes_suite(void)
     tcase_add_test(tc, fused_lengths);
     tcase_add_test(tc, kernel_ctr_wrap);
     tcase_add_test(tc, kernel_tail_untouched);
-    tcase_add_test(tc, registers_cleared);
+    tcase_add_loop_test(tc, registers_cleared, 0, 3);
+    tcase_add_loop_test(tc, xts_ieee1619, 0, NR_XTS_VECTORS);
+    tcase_add_test(tc, xts_vs_openssl);
+    tcase_add_test(tc, xts_lengths);
     tcase_add_test(tc, mem_seal_fuses);
     tcase_add_test(tc, engine_records_identical);
     tcase_set_timeout(tc, 120);

@@ -5,7 +5,8 @@
  *
  * Only glue, as cipher-aesni.c: the XTS context is the AES-NI one, the
  * GCM context the AES-NI one with its GHASH powers reordered for
- * rekey-vaes.S, and every single op is the AES-NI op.  Integer C only.
+ * rekey-vaes.S; XTS runs on rekey-vaes.S, GCM alone on the AES-NI ops.
+ * Integer C only.
  */
 
 #include "vaes.h"
@@ -37,7 +38,22 @@ static int vaes_xts_crypt(void *ctx, bool encrypt,
                           const uint8_t tweak[ENCMIG_XTS_TWEAK],
                           const uint8_t *in, uint8_t *out, size_t len)
 {
-    return encmig_cipher_aesni.xts_crypt(ctx, encrypt, tweak, in, out, len);
+    const struct encmig_aesni_xts *xts = ctx;
+    struct encmig_vaes_args a = {
+        .xts = encrypt ? &xts->k1e : &xts->k1d,
+    };
+
+    if ( !len || (len % ENCMIG_AES_BLOCK) || len > VAES_XTS_MAX_LEN )
+        return -EINVAL;
+
+    encmig_aesni_ecb_encrypt(&xts->k2e, tweak, a.tweak, 1);
+    if ( encrypt )
+        encmig_vaes_xts_encrypt(&a, in, out, len / ENCMIG_AES_BLOCK);
+    else
+        encmig_vaes_xts_decrypt(&a, in, out, len / ENCMIG_AES_BLOCK);
+    encmig_wipe(&a, sizeof(a));
+
+    return 0;
 }
 
 static void vaes_xts_free(void *ctx)

@@ -61,27 +61,48 @@
 
 /*
  * \dst := \src * x in GF(2^128), IEEE 1619's little-endian tweak; the
- * branch-free method of aesni.S's MUL_ALPHA.  .Lv_fold in %xmm9;
- * clobbers %xmm8.
+ * branch-free method of aesni.S's MUL_ALPHA.  .Lv_fold in \fold (%xmm9
+ * unless named); clobbers \tmp (%xmm8 unless named).
  */
-.macro VMUL_ALPHA src, dst
-        vpshufd $0x13, \src, %xmm8
-        vpsrad  $31, %xmm8, %xmm8
-        vpand   %xmm9, %xmm8, %xmm8
+.macro VMUL_ALPHA src, dst, tmp=%xmm8, fold=%xmm9
+        vpshufd $0x13, \src, \tmp
+        vpsrad  $31, \tmp, \tmp
+        vpand   \fold, \tmp, \tmp
         vpaddq  \src, \src, \dst
-        vpxor   %xmm8, \dst, \dst
+        vpxor   \tmp, \dst, \dst
 .endm
 
 /*
- * Both tweaks of \t times x^8: a byte shift of each lane left, the byte
- * that falls out multiplied back in by x^128 = 0x87 (a product of at
- * most 15 bits, so it cannot carry further).  Clobbers \s.
+ * Both tweaks of \t times x^(8 \n), \n 1 or 2: a shift of each lane left
+ * by \n bytes, the bytes that fall out multiplied back in by x^128 =
+ * 0x87 (a product of at most 23 bits, so it cannot carry further).
+ * Clobbers \s.
  */
-.macro XTS_NEXT8 t, s
-        vpsrldq $15, \t, \s
+.macro XTS_NEXT t, s, n
+        vpsrldq $(16 - \n), \t, \s
         vpclmulqdq $0x00, .Lv_x87(%rip), \s, \s
-        vpslldq $1, \t, \t
+        vpslldq $\n, \t, \t
         vpxor   \s, \t, \t
+.endm
+
+/*
+ * T_0..T_7 from a->tweak (T_0), paired into \d0..\d3: T_0 and T_1 in
+ * \d0, and so on.  Clobbers ymm0..ymm9.
+ */
+.macro TWEAKS8 d0, d1, d2, d3
+        vmovdqa .Lv_fold(%rip), %xmm9
+        vmovdqu VA_TWEAK(%rdi), %xmm0
+        VMUL_ALPHA %xmm0, %xmm1
+        VMUL_ALPHA %xmm1, %xmm2
+        VMUL_ALPHA %xmm2, %xmm3
+        VMUL_ALPHA %xmm3, %xmm4
+        VMUL_ALPHA %xmm4, %xmm5
+        VMUL_ALPHA %xmm5, %xmm6
+        VMUL_ALPHA %xmm6, %xmm7
+        vinserti128 $1, %xmm1, %ymm0, \d0
+        vinserti128 $1, %xmm3, %ymm2, \d1
+        vinserti128 $1, %xmm5, %ymm4, \d2
+        vinserti128 $1, %xmm7, %ymm6, \d3
 .endm
 
 /*
@@ -173,20 +194,7 @@ ENCMIG_ENTRY(encmig_vaes_xts_dec_gcm_enc)
         vpshufb .Lv_bswap(%rip), %ymm14, %ymm14
         vpaddd  .Lv_lane1(%rip), %ymm14, %ymm14
 
-        /* T_0..T_7, paired into ymm10..ymm13. */
-        vmovdqa .Lv_fold(%rip), %xmm9
-        vmovdqu VA_TWEAK(%rdi), %xmm0
-        VMUL_ALPHA %xmm0, %xmm1
-        VMUL_ALPHA %xmm1, %xmm2
-        VMUL_ALPHA %xmm2, %xmm3
-        VMUL_ALPHA %xmm3, %xmm4
-        VMUL_ALPHA %xmm4, %xmm5
-        VMUL_ALPHA %xmm5, %xmm6
-        VMUL_ALPHA %xmm6, %xmm7
-        vinserti128 $1, %xmm1, %ymm0, %ymm10
-        vinserti128 $1, %xmm3, %ymm2, %ymm11
-        vinserti128 $1, %xmm5, %ymm4, %ymm12
-        vinserti128 $1, %xmm7, %ymm6, %ymm13
+        TWEAKS8 %ymm10, %ymm11, %ymm12, %ymm13
 1:
         /* Counter blocks, back in memory byte order. */
         vpshufb .Lv_bswap(%rip), %ymm14, %ymm4
@@ -249,10 +257,10 @@ ENCMIG_ENTRY(encmig_vaes_xts_dec_gcm_enc)
         vmovdqu %ymm7, 96(%rdx)
 
         /* The next batch's tweaks; this overwrites the plaintext. */
-        XTS_NEXT8 %ymm10, %ymm0
-        XTS_NEXT8 %ymm11, %ymm1
-        XTS_NEXT8 %ymm12, %ymm2
-        XTS_NEXT8 %ymm13, %ymm3
+        XTS_NEXT %ymm10, %ymm0, 1
+        XTS_NEXT %ymm11, %ymm1, 1
+        XTS_NEXT %ymm12, %ymm2, 1
+        XTS_NEXT %ymm13, %ymm3, 1
 
         /*
          * GHASH: Y' = (Y ^ C_1) H^8 ^ C_2 H^7 ^ ... ^ C_8 H, the table at
@@ -283,5 +291,132 @@ ENCMIG_ENTRY(encmig_vaes_xts_dec_gcm_enc)
         vzeroall
         ENCMIG_RET
 ENCMIG_END(encmig_vaes_xts_dec_gcm_enc)
+
+/* ---- XTS alone ------------------------------------------------------- */
+
+/*
+ * XTS over nblocks whole blocks (any number), a->xts the encryption or
+ * decryption schedule of Key1 to match \op, a->tweak T_0 = E_K2(data
+ * unit number).  Sixteen blocks at a time on ymm0..ymm7, their tweaks in
+ * ymm8..ymm15; the round keys, each doubled to both lanes, in 480 bytes
+ * of stack that the function aligns itself and zeroes before returning.
+ * What is left, one block at a time on xmm registers.
+ */
+.macro XTS_VAES op, oplast
+        push    %rbp
+        mov     %rsp, %rbp
+        sub     $480, %rsp
+        and     $-32, %rsp
+        mov     VA_XTS(%rdi), %rax
+
+        .irp i, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
+        vbroadcasti128 16*\i(%rax), %ymm0
+        vmovdqa %ymm0, 32*\i(%rsp)
+        .endr
+
+        /* T_0..T_7 in ymm8..ymm11, T_8..T_15 in ymm12..ymm15. */
+        TWEAKS8 %ymm8, %ymm9, %ymm10, %ymm11
+        vmovdqa %ymm8, %ymm12
+        vmovdqa %ymm9, %ymm13
+        vmovdqa %ymm10, %ymm14
+        vmovdqa %ymm11, %ymm15
+        XTS_NEXT %ymm12, %ymm0, 1
+        XTS_NEXT %ymm13, %ymm1, 1
+        XTS_NEXT %ymm14, %ymm2, 1
+        XTS_NEXT %ymm15, %ymm3, 1
+1:
+        cmp     $16, %rcx
+        jb      2f
+        vpxor   (%rsi), %ymm8, %ymm0
+        vpxor   32(%rsi), %ymm9, %ymm1
+        vpxor   64(%rsi), %ymm10, %ymm2
+        vpxor   96(%rsi), %ymm11, %ymm3
+        vpxor   128(%rsi), %ymm12, %ymm4
+        vpxor   160(%rsi), %ymm13, %ymm5
+        vpxor   192(%rsi), %ymm14, %ymm6
+        vpxor   224(%rsi), %ymm15, %ymm7
+        .irp b, 0, 1, 2, 3, 4, 5, 6, 7
+        vpxor   (%rsp), %ymm\b, %ymm\b
+        .endr
+        .irp i, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
+        .irp b, 0, 1, 2, 3, 4, 5, 6, 7
+        \op     32*\i(%rsp), %ymm\b, %ymm\b
+        .endr
+        .endr
+        .irp b, 0, 1, 2, 3, 4, 5, 6, 7
+        \oplast 448(%rsp), %ymm\b, %ymm\b
+        .endr
+        vpxor   %ymm8, %ymm0, %ymm0
+        vpxor   %ymm9, %ymm1, %ymm1
+        vpxor   %ymm10, %ymm2, %ymm2
+        vpxor   %ymm11, %ymm3, %ymm3
+        vpxor   %ymm12, %ymm4, %ymm4
+        vpxor   %ymm13, %ymm5, %ymm5
+        vpxor   %ymm14, %ymm6, %ymm6
+        vpxor   %ymm15, %ymm7, %ymm7
+        vmovdqu %ymm0, (%rdx)
+        vmovdqu %ymm1, 32(%rdx)
+        vmovdqu %ymm2, 64(%rdx)
+        vmovdqu %ymm3, 96(%rdx)
+        vmovdqu %ymm4, 128(%rdx)
+        vmovdqu %ymm5, 160(%rdx)
+        vmovdqu %ymm6, 192(%rdx)
+        vmovdqu %ymm7, 224(%rdx)
+        XTS_NEXT %ymm8, %ymm0, 2
+        XTS_NEXT %ymm9, %ymm1, 2
+        XTS_NEXT %ymm10, %ymm2, 2
+        XTS_NEXT %ymm11, %ymm3, 2
+        XTS_NEXT %ymm12, %ymm4, 2
+        XTS_NEXT %ymm13, %ymm5, 2
+        XTS_NEXT %ymm14, %ymm6, 2
+        XTS_NEXT %ymm15, %ymm7, 2
+        add     $256, %rsi
+        add     $256, %rdx
+        sub     $16, %rcx
+        jmp     1b
+2:
+        /* The rest one at a time; the next tweak is xmm8's. */
+        test    %rcx, %rcx
+        jz      4f
+        vmovdqa .Lv_fold(%rip), %xmm9
+3:
+        vpxor   (%rsi), %xmm8, %xmm0
+        vpxor   (%rax), %xmm0, %xmm0
+        .irp i, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
+        \op     16*\i(%rax), %xmm0, %xmm0
+        .endr
+        \oplast 224(%rax), %xmm0, %xmm0
+        vpxor   %xmm8, %xmm0, %xmm0
+        vmovdqu %xmm0, (%rdx)
+        VMUL_ALPHA %xmm8, %xmm8, %xmm10
+        add     $16, %rsi
+        add     $16, %rdx
+        dec     %rcx
+        jnz     3b
+4:
+        vpxor   %xmm0, %xmm0, %xmm0
+        .irp i, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
+        vmovdqa %ymm0, 32*\i(%rsp)
+        .endr
+        vzeroall
+        mov     %rbp, %rsp
+        pop     %rbp
+.endm
+
+/*
+ * void encmig_vaes_xts_encrypt(struct encmig_vaes_args *a,      %rdi
+ *                              const uint8_t *in, uint8_t *out, %rsi, %rdx
+ *                              size_t nblocks);                 %rcx
+ */
+ENCMIG_ENTRY(encmig_vaes_xts_encrypt)
+        XTS_VAES vaesenc, vaesenclast
+        ENCMIG_RET
+ENCMIG_END(encmig_vaes_xts_encrypt)
+
+/* As encmig_vaes_xts_encrypt, a->xts the decryption schedule. */
+ENCMIG_ENTRY(encmig_vaes_xts_decrypt)
+        XTS_VAES vaesdec, vaesdeclast
+        ENCMIG_RET
+ENCMIG_END(encmig_vaes_xts_decrypt)
 
         .section .note.GNU-stack, "", @progbits

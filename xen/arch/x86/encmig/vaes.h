@@ -4,9 +4,9 @@
  * on VAES and VPCLMULQDQ (rekey-vaes.S).
  *
  * encmig_cipher_vaes is encmig_cipher_aesni (same contexts, same bytes)
- * plus xts_dec_gcm_seal: a page is read once, XTS-decrypted, encrypted in
- * GCM's counter mode and hashed, sixteen blocks in flight, and its
- * plaintext never leaves the registers.
+ * with XTS on 256-bit registers, plus xts_dec_gcm_seal: a page is read
+ * once, XTS-decrypted, encrypted in GCM's counter mode and hashed,
+ * sixteen blocks in flight, and its plaintext never leaves the registers.
  *
  * A caller's duties are those of aesni.h, and two more:
  *
@@ -14,7 +14,7 @@
  *    VPCLMULQDQ with the YMM state enabled in XCR0) before choosing these
  *    ops; xts_new and gcm_new refuse with -EOPNOTSUPP otherwise.
  *
- *  - Around xts_dec_gcm_seal, own the AVX state as well: the assembly
+ *  - Around xts_crypt and xts_dec_gcm_seal, own the AVX state as well: the assembly
  *    overwrites ymm0..ymm15 (and the upper bits of zmm0..zmm15 where
  *    AVX-512 is on) and leaves them zero (vzeroall).  Inside Xen that
  *    means saving the vCPU's extended state and running with XCR0's YMM
@@ -35,7 +35,7 @@ extern const struct encmig_cipher_ops encmig_cipher_vaes;
  * secrets: its owner wipes it.
  */
 struct encmig_vaes_args {
-    const struct encmig_aesni_key *xts;     /* Key1, decryption schedule */
+    const struct encmig_aesni_key *xts;     /* Key1's schedule */
     const struct encmig_aesni_key *gcm;     /* GCM key, encryption */
     const uint8_t *htab;                    /* H^8 .. H^1, times x^-1 */
     uint8_t tweak[16];
@@ -59,5 +59,14 @@ struct encmig_vaes_gcm {
 void encmig_vaes_xts_dec_gcm_enc(struct encmig_vaes_args *a,
                                  const uint8_t *in, uint8_t *out,
                                  size_t nblocks);
+
+/*
+ * XTS over nblocks whole blocks (any number), a->xts Key1's encryption
+ * (decryption) schedule, a->tweak T_0; sixteen blocks at a time.
+ */
+void encmig_vaes_xts_encrypt(struct encmig_vaes_args *a, const uint8_t *in,
+                             uint8_t *out, size_t nblocks);
+void encmig_vaes_xts_decrypt(struct encmig_vaes_args *a, const uint8_t *in,
+                             uint8_t *out, size_t nblocks);
 
 #endif /* __ENCMIG_VAES_H__ */
