@@ -36,7 +36,8 @@ struct bench_mig_run {
     double mbps;                    /* stream throughput, 10^6 bytes/s */
     double downtime_ms;
     double seconds;                 /* the whole migration */
-    double cpu_s;                   /* user + system, both ends (ssh too) */
+    double cpu_s;                   /* user + system, both ends (ssh too),
+                                     * less the source's setup_cpu_s */
     double guest_gib;               /* the guest's memory, GiB */
 };
 

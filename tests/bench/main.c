@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /*
- * main.c: encmig-bench-migrate, the migration benchmark's command line
- * and its report: a table for people, or one JSON object.
+ * main.c: encmig-bench, the benchmark's command line and its report: a
+ * table for people, or one JSON object.
  *
- * It drives an encmig binary: --encmig PATH, else $ENCMIG, else the one
- * of the build tree this program was built in.
+ * First the engine's re-key, in this process on the simulator (engine.h);
+ * then migrations, for which it drives an encmig binary: --encmig PATH,
+ * else $ENCMIG, else the one of the build tree this program was built in.
  */
 
 #define _GNU_SOURCE
@@ -18,11 +19,16 @@
 #include <unistd.h>
 
 #include "bench-migrate.h"
+#include "engine.h"
 #include "stats.h"
 #include "../../tools/libxl-encmig/util.h"
 #include "../../tools/libxl-encmig/driver/migrate.h"
 
-#define PROG "encmig-bench-migrate"
+#define PROG "encmig-bench"
+
+/* Guest memory the engine re-keys per pass, and its repetitions. */
+#define BM_ENGINE_BYTES (256ULL << 20)
+#define BM_ENGINE_REPS  5
 
 /* Where encmig lies in the build tree, from this program's directory. */
 #define BUILD_TREE_ENCMIG "../../tools/libxl-encmig/encmig"
@@ -142,14 +148,34 @@ static bool bm_value(const struct bench_migrate_result *r,
     return true;
 }
 
+/* The engine's figures, as the first keys of the JSON object. */
+static void bm_print_engine_json(const struct bench_engine_result *e)
+{
+    printf("{\"rekey_hv_ops\": \"%s\", \"rekey_hv_gbps\": %.3f, "
+           "\"rekey_openssl_gbps\": %.3f, \"limit_gbps\": %.3f, "
+           "\"rekey_hv_vs_limit\": %.3f, \"rekey_hv_vs_limit_spread\": %.3f, "
+           "\"streams_gbps\": %.3f, \"streams_scaling\": %.3f, "
+           "\"streams_scaling_spread\": %.3f",
+           e->have_vaes ? "vaes" : e->have_aesni ? "aesni" : "portable",
+           e->rekey_hv_gbps, e->rekey_openssl_gbps, e->limit_gbps,
+           e->rekey_hv_vs_limit, e->rekey_hv_vs_limit_spread,
+           e->streams_gbps, e->streams_scaling, e->streams_scaling_spread);
+}
+
 static void bm_print_json(const struct bench_migrate_cfg *cfg,
+                          const struct bench_engine_result *e,
                           const struct bench_migrate_result *r)
 {
     const struct bm_field *f;
     unsigned int i;
     double v;
 
-    printf("{\"guest_bytes\": %llu, \"dirty_rate\": %llu, \"reps\": %u",
+    bm_print_engine_json(e);
+    if (!r) {
+        printf("}\n");
+        return;
+    }
+    printf(", \"guest_bytes\": %llu, \"dirty_rate\": %llu, \"reps\": %u",
            (unsigned long long)cfg->guest_mem,
            (unsigned long long)cfg->dirty_rate, cfg->reps);
     for (i = 0; i < BM_NR_FIELDS; i++) {
@@ -161,6 +187,27 @@ static void bm_print_json(const struct bench_migrate_cfg *cfg,
             printf(", \"%s\": null", f->name);
     }
     printf(", \"verified\": %s}\n", r->verified ? "true" : "false");
+}
+
+static void bm_print_engine_table(const struct bench_engine_result *e)
+{
+    printf("\nre-key in process, %llu MiB of guest pages, medians of %u "
+           "(Gbit/s)\n\n"
+           "engine, OpenSSL ops              %8.2f\n"
+           "engine, AES-NI ops               %8.2f\n"
+           "engine, VAES ops (fused)         %8.2f\n"
+           "engine, portable ops             %8.2f\n"
+           "OpenSSL XTS %.2f + GCM %.2f back to back %8.2f\n"
+           "export, %u streams on %u threads      %8.2f\n\n"
+           "%-40s %6.2fx (spread %.2f)\n%-40s %6.2fx (spread %.2f)\n",
+           (unsigned long long)(e->bytes >> 20), e->reps,
+           e->rekey_openssl_gbps, e->rekey_hv_aesni_gbps,
+           e->rekey_hv_vaes_gbps, e->rekey_portable_gbps,
+           e->xts_decrypt_gbps, e->gcm_encrypt_gbps, e->limit_gbps,
+           e->streams, e->streams, e->streams_gbps,
+           "hypervisor's best ops / OpenSSL limit", e->rekey_hv_vs_limit,
+           e->rekey_hv_vs_limit_spread, "export, streams / 1 stream",
+           e->streams_scaling, e->streams_scaling_spread);
 }
 
 static void bm_print_table(const struct bench_migrate_cfg *cfg,
@@ -201,10 +248,11 @@ static void bm_print_table(const struct bench_migrate_cfg *cfg,
 }
 
 static int bm_parse_args(int argc, char **argv, struct bench_migrate_cfg *cfg,
-                         bool *json)
+                         bool *json, bool *engine_only)
 {
     static const struct option opts[] = {
         { "json", no_argument, NULL, 'j' },
+        { "engine-only", no_argument, NULL, 'E' },
         { "guest-mem", required_argument, NULL, 'm' },
         { "dirty-rate", required_argument, NULL, 'd' },
         { "reps", required_argument, NULL, 'r' },
@@ -220,6 +268,9 @@ static int bm_parse_args(int argc, char **argv, struct bench_migrate_cfg *cfg,
         switch (c) {
         case 'j':
             *json = true;
+            break;
+        case 'E':
+            *engine_only = true;
             break;
         case 'm':
             if (encmig_parse_size(optarg, &cfg->guest_mem) ||
@@ -284,37 +335,57 @@ static int bm_find_encmig(const char *named, char *buf)
 int main(int argc, char **argv)
 {
     static const char usage[] =
-        "usage: " PROG " [--json] [--guest-mem SIZE] "
-        "[--dirty-rate PAGES_PER_S] [--reps N]\n"
-        "       [--encmig PATH]   (default: $ENCMIG, else the build tree's "
-        "tools/libxl-encmig/encmig)\n";
+        "usage: " PROG " [--json] [--engine-only] [--guest-mem SIZE] "
+        "[--dirty-rate PAGES_PER_S]\n"
+        "       [--reps N] [--encmig PATH]   (default: $ENCMIG, else the "
+        "build tree's tools/libxl-encmig/encmig)\n";
     struct bench_migrate_cfg cfg = {
         .encmig = getenv("ENCMIG"),
         .guest_mem = 2048ULL << 20,
         .dirty_rate = 20000,
         .reps = 5,
     };
+    struct bench_engine_result e;
     struct bench_migrate_result r;
     char encmig[PATH_MAX];
-    bool json = false;
+    bool json = false, engine_only = false;
     unsigned int i;
     int rc;
 
-    if (bm_parse_args(argc, argv, &cfg, &json)) {
+    if (bm_parse_args(argc, argv, &cfg, &json, &engine_only)) {
         fputs(usage, stderr);
         return 2;
     }
     if (cfg.encmig && !cfg.encmig[0])
         cfg.encmig = NULL;
-    if (bm_find_encmig(cfg.encmig, encmig))
-        return 1;
-    cfg.encmig = encmig;
+    if (!engine_only) {
+        if (bm_find_encmig(cfg.encmig, encmig))
+            return 1;
+        cfg.encmig = encmig;
+    }
     cfg.verbose = !json;
+
+    if (cfg.verbose)
+        fprintf(stderr, PROG ": re-keying %llu MiB of guest pages in process, "
+                "%u runs of each cipher...\n",
+                (unsigned long long)(BM_ENGINE_BYTES >> 20), BM_ENGINE_REPS);
+    rc = encmig_bench_engine(BM_ENGINE_BYTES, BM_ENGINE_REPS, &e);
+    if (rc) {
+        fprintf(stderr, PROG ": engine: %s\n", strerror(-rc));
+        return 1;
+    }
+    if (engine_only) {
+        if (json)
+            bm_print_json(&cfg, &e, NULL);
+        else
+            bm_print_engine_table(&e);
+        return 0;
+    }
+
     if (cfg.verbose)
         fprintf(stderr, PROG ": %s migrating a %llu MiB guest, %u run(s) of "
                 "each scenario...\n", cfg.encmig,
                 (unsigned long long)(cfg.guest_mem >> 20), cfg.reps);
-
     rc = encmig_bench_migrate(&cfg, &r);
     if (rc == -EINTR) {
         fprintf(stderr, PROG ": stopped by signal %d, all it had set up "
@@ -325,9 +396,11 @@ int main(int argc, char **argv)
         return 1;
 
     if (json)
-        bm_print_json(&cfg, &r);
-    else
+        bm_print_json(&cfg, &e, &r);
+    else {
+        bm_print_engine_table(&e);
         bm_print_table(&cfg, &r);
+    }
     for (i = 0; i < BENCH_MIG_NR; i++)
         if (r.s[i].state == BENCH_MIG_FAILED)
             fprintf(stderr, PROG ": %s failed: %s\n", bench_mig_name(i),

@@ -87,7 +87,7 @@ void bench_net_teardown(struct bench_net *n, const char *log)
         if (!n->made[i])
             continue;
         if (proc_run(log, false, why, "ip", "netns", "del", n->ns[i], NULL))
-            fprintf(stderr, "encmig-bench-migrate: could not remove network "
+            fprintf(stderr, "encmig-bench: could not remove network "
                     "namespace %s: %s\n", n->ns[i], why);
         else
             n->made[i] = false;

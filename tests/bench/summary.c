@@ -48,6 +48,7 @@ static const struct summary_key {
     KEY(guest_sha256, SUMMARY_SHA256),
     KEY(peak_rss_kib, SUMMARY_I64),
     KEY(level, SUMMARY_U64),
+    KEY(setup_cpu_s, SUMMARY_DOUBLE),
 #undef KEY
 };
 #define SUMMARY_NR_KEYS (sizeof(summary_keys) / sizeof(summary_keys[0]))
@@ -279,5 +280,7 @@ int mig_summary_parse(const char *js, size_t len, struct mig_summary *s,
         return summary_bad(&r, "level %llu for a%s migration",
                            (unsigned long long)s->level,
                            s->plain ? " plain" : "n encrypted");
+    if (s->setup_cpu_s < 0)
+        return summary_bad(&r, "setup_cpu_s below 0");
     return 0;
 }

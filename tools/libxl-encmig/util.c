@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <sys/resource.h>
 
 #include <openssl/rand.h>
 
@@ -19,6 +20,16 @@ double encmig_now(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+double encmig_cpu_seconds(int who)
+{
+    struct rusage ru;
+
+    if (getrusage(who, &ru))
+        return 0;
+    return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+           ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 }
 
 int encmig_random(void *buf, size_t len)

@@ -11,6 +11,8 @@
 
 /* Monotonic time in seconds. */
 double encmig_now(void);
+/* User and system seconds of getrusage()'s who (RUSAGE_SELF...); 0 on error. */
+double encmig_cpu_seconds(int who);
 
 /* Fill buf with random bytes from OpenSSL's DRBG; 0 or -1. */
 int encmig_random(void *buf, size_t len);

@@ -141,9 +141,14 @@ static long peak_rss_kib(void)
     return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
 }
 
+/*
+ * setup_cpu_s: what this process spent before the migration began, on
+ * building the simulated guest and running it: no part of migrating it.
+ */
 static void print_summary(const struct mig_opts *o,
                           const struct encmig_send_stats *st,
-                          const struct cli_marker_tap *tap)
+                          const struct cli_marker_tap *tap,
+                          double setup_cpu_s)
 {
     /* Throughput of the stream itself, without the set-up before it. */
     double mbps = st->stream_seconds > 0 ?
@@ -158,7 +163,8 @@ static void print_summary(const struct mig_opts *o,
                "\"throughput_mbps\": %.1f, \"downtime_ms\": %.1f, "
                "\"buffer_bytes\": %llu, \"verified\": %s, "
                "\"plaintext_found\": %s, \"guest_sha256\": \"%s\", "
-               "\"peak_rss_kib\": %ld, \"level\": %u}\n",
+               "\"peak_rss_kib\": %ld, \"level\": %u, "
+               "\"setup_cpu_s\": %.3f}\n",
                o->plain ? "plain" : "encrypted",
                (unsigned long long)st->guest_bytes,
                (unsigned long long)st->pages_sent, st->rounds,
@@ -167,7 +173,7 @@ static void print_summary(const struct mig_opts *o,
                st->downtime_ms, (unsigned long long)st->buffer_bytes,
                st->verified ? "true" : "false",
                tap->found ? "true" : "false", hash, peak_rss_kib(),
-               st->level);
+               st->level, setup_cpu_s);
         return;
     }
     printf("\n%s live migration of a %llu MiB guest\n",
@@ -237,6 +243,7 @@ static int run_source(const struct mig_opts *o, const char *host,
     struct encmig_send_cfg cfg;
     char err[512];
     domid_t domid;
+    double setup_cpu_s;
     int fd = -1, rfd = -1, wfd = -1, rc, status;
     pid_t pid = -1;
 
@@ -297,6 +304,7 @@ static int run_source(const struct mig_opts *o, const char *host,
                 (unsigned long long)(o->guest_mem >> 20),
                 o->plain ? "plain" : "encrypted",
                 (unsigned long long)o->dirty_rate, host, port);
+    setup_cpu_s = encmig_cpu_seconds(RUSAGE_SELF);
     rc = encmig_migrate_send(&cfg, &st, err, sizeof(err));
     cli_progress_done(&prog);
     if (st.outcome == ENCMIG_OUTCOME_UNKNOWN) {
@@ -312,7 +320,7 @@ static int run_source(const struct mig_opts *o, const char *host,
                 paused ? "PAUSED" : "running");
         goto out;
     }
-    print_summary(o, &st, &tap);
+    print_summary(o, &st, &tap, setup_cpu_s);
     if (rc)
         fprintf(stderr, "encmig: %s\n", err);
 

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench-engine.h"
 #include "commands.h"
 #include "resolve.h"
 #include "../protocol/hostkey.h"
@@ -27,103 +26,6 @@ int usage_error(const char *usage)
 {
     fprintf(stderr, "usage: encmig %s\n", usage);
     return 2;
-}
-
-static int cmd_bench(int argc, char **argv)
-{
-    static const char usage[] =
-        "bench engine [--json] [--size SIZE] [--reps N]";
-    static const struct option opts[] = {
-        { "json", no_argument, NULL, 'j' },
-        { "size", required_argument, NULL, 's' },
-        { "reps", required_argument, NULL, 'r' },
-        { NULL, 0, NULL, 0 },
-    };
-    struct bench_engine_result r;
-    char aesni[32], vaes[32];
-    uint64_t size = 64ULL << 20;
-    unsigned long reps = 3;
-    bool json = false;
-    char *end;
-    int c, rc;
-
-    if ( argc < 2 || strcmp(argv[1], "engine") )
-        return usage_error(usage);
-    argc--, argv++;
-    while ( (c = getopt_long(argc, argv, "js:r:", opts, NULL)) != -1 )
-    {
-        switch ( c )
-        {
-        case 'j':
-            json = true;
-            break;
-        case 's':
-            if ( encmig_parse_size(optarg, &size) ||
-                 size < XEN_ENCMIG_PAGE_SIZE )
-            {
-                fprintf(stderr, "encmig: bad size '%s'\n", optarg);
-                return 2;
-            }
-            break;
-        case 'r':
-            errno = 0;
-            reps = strtoul(optarg, &end, 10);
-            if ( errno || *end || reps == 0 || reps > 100 )
-            {
-                fprintf(stderr, "encmig: bad repetition count '%s'\n", optarg);
-                return 2;
-            }
-            break;
-        default:
-            return usage_error(usage);
-        }
-    }
-    if ( optind != argc )
-        return usage_error(usage);
-
-    if ( !json )
-        fprintf(stderr, "encmig: re-keying %llu MiB of guest pages, %lu runs...\n",
-                (unsigned long long)(size >> 20), reps);
-    rc = encmig_bench_engine(size, reps, &r);
-    if ( rc )
-    {
-        fprintf(stderr, "encmig: bench engine failed: %s\n", strerror(-rc));
-        return 1;
-    }
-
-    /* Without AES-NI (VAES) there is no figure: null in JSON. */
-    if ( r.have_aesni )
-        snprintf(aesni, sizeof(aesni), "%.3f", r.rekey_hv_aesni_gbps);
-    else
-        snprintf(aesni, sizeof(aesni), json ? "null" : "(no AES-NI)");
-    if ( r.have_vaes )
-        snprintf(vaes, sizeof(vaes), "%.3f", r.rekey_hv_vaes_gbps);
-    else
-        snprintf(vaes, sizeof(vaes), json ? "null" : "(no VAES)");
-    if ( json )
-        printf("{\"bytes\": %llu, \"reps\": %u, "
-               "\"rekey_openssl_gbps\": %.3f, \"rekey_portable_gbps\": %.3f, "
-               "\"rekey_hv_aesni_gbps\": %s, \"rekey_hv_vaes_gbps\": %s, "
-               "\"rekey_hv_gbps\": %.3f, "
-               "\"xts_decrypt_gbps\": %.3f, \"gcm_encrypt_gbps\": %.3f, "
-               "\"limit_gbps\": %.3f, \"ratio\": %.3f, "
-               "\"rekey_hv_vs_limit\": %.3f}\n",
-               (unsigned long long)r.bytes, r.reps, r.rekey_openssl_gbps,
-               r.rekey_portable_gbps, aesni, vaes, r.rekey_hv_gbps,
-               r.xts_decrypt_gbps, r.gcm_encrypt_gbps, r.limit_gbps, r.ratio,
-               r.rekey_hv_vs_limit);
-    else
-        printf("re-key, OpenSSL ciphers   %8.3f Gbit/s\n"
-               "re-key, portable ciphers  %8.3f Gbit/s\n"
-               "re-key, AES-NI ciphers    %8s Gbit/s\n"
-               "re-key, VAES (fused)      %8s Gbit/s\n"
-               "limit (XTS %.3f + GCM %.3f back to back) %8.3f Gbit/s\n"
-               "ratio (OpenSSL re-key / limit) %.3f\n"
-               "ratio (hypervisor's best re-key / limit) %.3f\n",
-               r.rekey_openssl_gbps, r.rekey_portable_gbps, aesni, vaes,
-               r.xts_decrypt_gbps, r.gcm_encrypt_gbps, r.limit_gbps,
-               r.ratio, r.rekey_hv_vs_limit);
-    return 0;
 }
 
 static const char *mem_backend_name(uint32_t id)
@@ -395,7 +297,6 @@ static const struct cmd cmds[] = {
       "          [--authorized-sources FILE] [--any-source] [--plain-only] "
       "[--run SECONDS]" },
     { "keygen", cmd_keygen, "keygen [--keydir DIR] [--force]" },
-    { "bench", cmd_bench, "bench engine [--json] [--size SIZE] [--reps N]" },
     { "probe", cmd_probe, "probe DOMID" },
     { "identity", cmd_identity, "identity [--pin KEY]... [--lock]" },
     { "session", cmd_session, "session DOMID [--end]" },

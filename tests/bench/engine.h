@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /*
- * bench-engine.h: single-core re-key throughput of the engine.
+ * engine.h: re-key throughput of the engine on one core and on two
+ * streams.
  */
 
 #ifndef __ENCMIG_BENCH_ENGINE_H__
@@ -9,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Throughputs in Gbit/s of guest page data, best of the repetitions. */
+/* Throughputs in Gbit/s of guest page data, medians of the repetitions. */
 struct bench_engine_result {
     uint64_t bytes;                 /* guest memory re-keyed per pass */
     unsigned int reps;
@@ -24,9 +25,15 @@ struct bench_engine_result {
     double rekey_hv_gbps;           /* the best of the hypervisor's ops that
                                      * this CPU runs */
     double rekey_hv_vs_limit;       /* rekey_hv / limit */
+    double rekey_hv_vs_limit_spread; /* its range over the repetitions */
     double xts_decrypt_gbps;        /* OpenSSL XTS decrypt alone */
     double gcm_encrypt_gbps;        /* OpenSSL GCM seal alone */
     double limit_gbps;              /* 1 / (1/xts + 1/gcm) */
+    unsigned int streams;           /* of the scaling pass */
+    double streams_gbps;            /* export, best ops, that many streams
+                                     * of one session on as many threads */
+    double streams_scaling;         /* streams_gbps / one stream */
+    double streams_scaling_spread;  /* its range over the repetitions */
     double ratio;                   /* rekey_openssl / limit */
 };
 
