@@ -5,8 +5,9 @@
  *
  * Only glue, as cipher-aesni.c: the XTS context is the AES-NI one, the
  * GCM context the AES-NI one with its GHASH powers reordered for
- * rekey-vaes.S; XTS runs on rekey-vaes.S, GCM alone on the AES-NI ops.
- * Integer C only.
+ * rekey-vaes.S.  Whole batches run on rekey-vaes.S, what is left of a
+ * message (a partial block included) on the AES-NI assembly.  Integer C
+ * only.
  */
 
 #include "vaes.h"
@@ -82,14 +83,82 @@ static int vaes_gcm_new(void **ctx, const uint8_t key[ENCMIG_GCM_KEY])
     return 0;
 }
 
-/* The base context comes first: the AES-NI ops take it as their own. */
+/* SP 800-38D: at most 2^32 - 2 blocks of plaintext per message. */
+#define VAES_GCM_MAX_LEN  ((((uint64_t)1 << 32) - 2) * 16)
+
+/* blk := the counter block k blocks after ctr (inc32 applied k times). */
+static void ctr_add(uint8_t blk[16], const uint8_t ctr[16], uint32_t k)
+{
+    uint32_t c = ((uint32_t)ctr[12] << 24) | ((uint32_t)ctr[13] << 16) |
+                 ((uint32_t)ctr[14] << 8) | ctr[15];
+
+    c += k;
+    memcpy(blk, ctr, 12);
+    blk[12] = c >> 24;
+    blk[13] = c >> 16;
+    blk[14] = c >> 8;
+    blk[15] = c;
+}
+
+/* out := in XOR the keystream from a->ctr, len bytes, any len. */
+static void vaes_ctr(struct encmig_vaes_args *a, const uint8_t *in,
+                     uint8_t *out, size_t len)
+{
+    size_t done = len / (16 * ENCMIG_AES_BLOCK) * 16;
+    uint8_t ctr[16];
+
+    if ( done )
+        encmig_vaes_ctr32(a, in, out, done);
+    done *= ENCMIG_AES_BLOCK;
+    if ( done < len )
+    {
+        ctr_add(ctr, a->ctr, done / ENCMIG_AES_BLOCK);
+        encmig_aesni_ctr32(a->gcm, ctr, in + done, out + done, len - done);
+        encmig_wipe(ctr, sizeof(ctr));
+    }
+}
+
+/* tag over aad and the ciphertext ct, as cipher-aesni.c's compute_tag. */
+static void vaes_tag(const struct encmig_vaes_gcm *gcm,
+                     struct encmig_vaes_args *a,
+                     const uint8_t iv[ENCMIG_GCM_IV],
+                     const uint8_t *aad, size_t aad_len,
+                     const uint8_t *ct, size_t len,
+                     uint8_t tag[ENCMIG_GCM_TAG])
+{
+    size_t done = len / (8 * ENCMIG_AES_BLOCK) * 8 * ENCMIG_AES_BLOCK;
+
+    memset(a->y, 0, sizeof(a->y));
+    if ( aad_len )
+        encmig_aesni_ghash_padded(&gcm->base, a->y, aad, aad_len);
+    if ( done )
+        encmig_vaes_ghash(a, ct, done / ENCMIG_AES_BLOCK);
+    if ( done < len )
+        encmig_aesni_ghash_padded(&gcm->base, a->y, ct + done, len - done);
+    encmig_aesni_gcm_tag(&gcm->base, iv, a->y, aad_len, len, tag);
+}
+
 static int vaes_gcm_seal(void *ctx, const uint8_t iv[ENCMIG_GCM_IV],
                          const uint8_t *aad, size_t aad_len,
                          const uint8_t *in, size_t len,
                          uint8_t *out, uint8_t tag[ENCMIG_GCM_TAG])
 {
-    return encmig_cipher_aesni.gcm_seal(ctx, iv, aad, aad_len, in, len, out,
-                                        tag);
+    const struct encmig_vaes_gcm *gcm = ctx;
+    struct encmig_vaes_args a = {
+        .gcm = &gcm->base.ek,
+        .htab = gcm->htab[0],
+    };
+
+    if ( (uint64_t)len > VAES_GCM_MAX_LEN )
+        return -EINVAL;
+
+    encmig_aesni_counter_block(a.ctr, iv, 2);
+    if ( len )
+        vaes_ctr(&a, in, out, len);
+    vaes_tag(gcm, &a, iv, aad, aad_len, out, len, tag);
+    encmig_wipe(&a, sizeof(a));
+
+    return 0;
 }
 
 static int vaes_gcm_open(void *ctx, const uint8_t iv[ENCMIG_GCM_IV],
@@ -97,8 +166,35 @@ static int vaes_gcm_open(void *ctx, const uint8_t iv[ENCMIG_GCM_IV],
                          const uint8_t *in, size_t len,
                          const uint8_t tag[ENCMIG_GCM_TAG], uint8_t *out)
 {
-    return encmig_cipher_aesni.gcm_open(ctx, iv, aad, aad_len, in, len, tag,
-                                        out);
+    const struct encmig_vaes_gcm *gcm = ctx;
+    struct encmig_vaes_args a = {
+        .gcm = &gcm->base.ek,
+        .htab = gcm->htab[0],
+    };
+    uint8_t want[ENCMIG_GCM_TAG];
+    bool ok;
+
+    if ( (uint64_t)len > VAES_GCM_MAX_LEN )
+        return -EINVAL;
+
+    /* Verify first, so that no unauthenticated plaintext is released. */
+    vaes_tag(gcm, &a, iv, aad, aad_len, in, len, want);
+    ok = encmig_ct_memeq(want, tag, sizeof(want));
+    encmig_wipe(want, sizeof(want));
+    if ( !ok )
+    {
+        encmig_wipe(&a, sizeof(a));
+        if ( len )
+            encmig_wipe(out, len);
+        return -EBADMSG;
+    }
+
+    encmig_aesni_counter_block(a.ctr, iv, 2);
+    if ( len )
+        vaes_ctr(&a, in, out, len);
+    encmig_wipe(&a, sizeof(a));
+
+    return 0;
 }
 
 static void vaes_gcm_free(void *ctx)

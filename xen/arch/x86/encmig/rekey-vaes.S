@@ -50,6 +50,14 @@
         .long 6, 0, 0, 0, 6, 0, 0, 0
 .Lv_eight:
         .long 8, 0, 0, 0, 8, 0, 0, 0
+.Lv_ten:
+        .long 10, 0, 0, 0, 10, 0, 0, 0
+.Lv_twelve:
+        .long 12, 0, 0, 0, 12, 0, 0, 0
+.Lv_fourteen:
+        .long 14, 0, 0, 0, 14, 0, 0, 0
+.Lv_sixteen:
+        .long 16, 0, 0, 0, 16, 0, 0, 0
 /* x^128 = x^7 + x^2 + x + 1 (mod the XTS polynomial), per lane. */
 .Lv_x87:
         .quad 0x87, 0, 0x87, 0
@@ -418,5 +426,106 @@ ENCMIG_ENTRY(encmig_vaes_xts_decrypt)
         XTS_VAES vaesdec, vaesdeclast
         ENCMIG_RET
 ENCMIG_END(encmig_vaes_xts_decrypt)
+
+/* ---- GCM alone: GHASH and the counter mode ---------------------------- */
+
+/*
+ * void encmig_vaes_ghash(struct encmig_vaes_args *a,      %rdi
+ *                        const uint8_t *in, size_t nblocks); %rsi, %rdx
+ *
+ * a->y := GHASH continued over the first nblocks - nblocks % 8 blocks of
+ * in, eight at a time with one reduction, the powers at a->htab.
+ * Data in ymm5..ymm8, the rest as in the fused op.
+ */
+ENCMIG_ENTRY(encmig_vaes_ghash)
+        shr     $3, %rdx
+        jz      9f
+        mov     VA_HTAB(%rdi), %r9
+        vmovdqu VA_Y(%rdi), %xmm15
+        vpshufb .Lv_bswap(%rip), %xmm15, %xmm15
+1:
+        vmovdqu (%rsi), %ymm5
+        vmovdqu 32(%rsi), %ymm6
+        vmovdqu 64(%rsi), %ymm7
+        vmovdqu 96(%rsi), %ymm8
+        .irp b, 5, 6, 7, 8
+        vpshufb .Lv_bswap(%rip), %ymm\b, %ymm\b
+        .endr
+        vpxor   %ymm15, %ymm5, %ymm5
+        vpclmulqdq $0x00, (%r9), %ymm5, %ymm0
+        vpclmulqdq $0x11, (%r9), %ymm5, %ymm1
+        vpclmulqdq $0x01, (%r9), %ymm5, %ymm2
+        vpclmulqdq $0x10, (%r9), %ymm5, %ymm3
+        vpxor   %ymm3, %ymm2, %ymm2
+        GH_MUL_ACC %ymm6, 32(%r9)
+        GH_MUL_ACC %ymm7, 64(%r9)
+        GH_MUL_ACC %ymm8, 96(%r9)
+        GH_REDUCE
+        add     $128, %rsi
+        dec     %rdx
+        jnz     1b
+
+        vpshufb .Lv_bswap(%rip), %xmm15, %xmm15
+        vmovdqu %xmm15, VA_Y(%rdi)
+9:
+        vzeroall
+        ENCMIG_RET
+ENCMIG_END(encmig_vaes_ghash)
+
+/*
+ * void encmig_vaes_ctr32(struct encmig_vaes_args *a,       %rdi
+ *                        const uint8_t *in, uint8_t *out,  %rsi, %rdx
+ *                        size_t nblocks);                  %rcx
+ *
+ * out := in XOR the keystream of a->gcm from the counter block a->ctr
+ * (inc32: the last four bytes count big-endian modulo 2^32), over the
+ * first nblocks - nblocks % 16 blocks, sixteen at a time on ymm0..ymm7.
+ * ymm8 round key, ymm9 scratch, ymm14 the byte-reversed counter pair.
+ */
+ENCMIG_ENTRY(encmig_vaes_ctr32)
+        shr     $4, %rcx
+        jz      9f
+        mov     VA_GCM(%rdi), %r8
+        vbroadcasti128 VA_CTR(%rdi), %ymm14
+        vpshufb .Lv_bswap(%rip), %ymm14, %ymm14
+        vpaddd  .Lv_lane1(%rip), %ymm14, %ymm14
+1:
+        vpshufb .Lv_bswap(%rip), %ymm14, %ymm0
+        vpaddd  .Lv_two(%rip), %ymm14, %ymm1
+        vpaddd  .Lv_four(%rip), %ymm14, %ymm2
+        vpaddd  .Lv_six(%rip), %ymm14, %ymm3
+        vpaddd  .Lv_eight(%rip), %ymm14, %ymm4
+        vpaddd  .Lv_ten(%rip), %ymm14, %ymm5
+        vpaddd  .Lv_twelve(%rip), %ymm14, %ymm6
+        vpaddd  .Lv_fourteen(%rip), %ymm14, %ymm7
+        vpaddd  .Lv_sixteen(%rip), %ymm14, %ymm14
+        .irp b, 1, 2, 3, 4, 5, 6, 7
+        vpshufb .Lv_bswap(%rip), %ymm\b, %ymm\b
+        .endr
+        vbroadcasti128 (%r8), %ymm8
+        .irp b, 0, 1, 2, 3, 4, 5, 6, 7
+        vpxor   %ymm8, %ymm\b, %ymm\b
+        .endr
+        .irp i, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
+        vbroadcasti128 16*\i(%r8), %ymm8
+        .irp b, 0, 1, 2, 3, 4, 5, 6, 7
+        vaesenc %ymm8, %ymm\b, %ymm\b
+        .endr
+        .endr
+        /* The last round with (round key 14 ^ input) yields the output. */
+        vbroadcasti128 224(%r8), %ymm8
+        .irp b, 0, 1, 2, 3, 4, 5, 6, 7
+        vpxor   32*\b(%rsi), %ymm8, %ymm9
+        vaesenclast %ymm9, %ymm\b, %ymm\b
+        vmovdqu %ymm\b, 32*\b(%rdx)
+        .endr
+        add     $256, %rsi
+        add     $256, %rdx
+        dec     %rcx
+        jnz     1b
+9:
+        vzeroall
+        ENCMIG_RET
+ENCMIG_END(encmig_vaes_ctr32)
 
         .section .note.GNU-stack, "", @progbits

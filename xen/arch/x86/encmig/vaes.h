@@ -4,8 +4,8 @@
  * on VAES and VPCLMULQDQ (rekey-vaes.S).
  *
  * encmig_cipher_vaes is encmig_cipher_aesni (same contexts, same bytes)
- * with XTS on 256-bit registers, plus xts_dec_gcm_seal: a page is read
- * once, XTS-decrypted, encrypted in GCM's counter mode and hashed,
+ * with XTS and GCM on 256-bit registers, plus xts_dec_gcm_seal: a page is
+ * read once, XTS-decrypted, encrypted in GCM's counter mode and hashed,
  * sixteen blocks in flight, and its plaintext never leaves the registers.
  *
  * A caller's duties are those of aesni.h, and two more:
@@ -14,7 +14,7 @@
  *    VPCLMULQDQ with the YMM state enabled in XCR0) before choosing these
  *    ops; xts_new and gcm_new refuse with -EOPNOTSUPP otherwise.
  *
- *  - Around xts_crypt and xts_dec_gcm_seal, own the AVX state as well: the assembly
+ *  - Around every op, own the AVX state as well: the assembly
  *    overwrites ymm0..ymm15 (and the upper bits of zmm0..zmm15 where
  *    AVX-512 is on) and leaves them zero (vzeroall).  Inside Xen that
  *    means saving the vCPU's extended state and running with XCR0's YMM
@@ -68,5 +68,16 @@ void encmig_vaes_xts_encrypt(struct encmig_vaes_args *a, const uint8_t *in,
                              uint8_t *out, size_t nblocks);
 void encmig_vaes_xts_decrypt(struct encmig_vaes_args *a, const uint8_t *in,
                              uint8_t *out, size_t nblocks);
+
+/*
+ * GCM's two halves on 256-bit registers, for the ops' gcm_seal and
+ * gcm_open: a->y := GHASH continued over the first nblocks - nblocks % 8
+ * blocks of in; out := in XOR the keystream of a->gcm from counter block
+ * a->ctr over the first nblocks - nblocks % 16 blocks.
+ */
+void encmig_vaes_ghash(struct encmig_vaes_args *a, const uint8_t *in,
+                       size_t nblocks);
+void encmig_vaes_ctr32(struct encmig_vaes_args *a, const uint8_t *in,
+                       uint8_t *out, size_t nblocks);
 
 #endif /* __ENCMIG_VAES_H__ */
