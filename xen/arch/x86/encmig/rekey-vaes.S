@@ -173,6 +173,28 @@
 .endm
 
 /*
+ * %xmm15 := GHASH continued from %xmm15 over the eight blocks in \x0..\x3
+ * (as stored: they are byte-reflected here, in place): Y' = (Y ^ X_1)
+ * H^8 ^ X_2 H^7 ^ ... ^ X_8 H, the table at %r9 holding the powers in
+ * that order, two per 32 bytes.  Clobbers ymm0..ymm4 and \x0..\x3.
+ */
+.macro GH_BATCH x0, x1, x2, x3
+        .irp x, \x0, \x1, \x2, \x3
+        vpshufb .Lv_bswap(%rip), \x, \x
+        .endr
+        vpxor   %ymm15, \x0, \x0
+        vpclmulqdq $0x00, (%r9), \x0, %ymm0
+        vpclmulqdq $0x11, (%r9), \x0, %ymm1
+        vpclmulqdq $0x01, (%r9), \x0, %ymm2
+        vpclmulqdq $0x10, (%r9), \x0, %ymm3
+        vpxor   %ymm3, %ymm2, %ymm2
+        GH_MUL_ACC \x1, 32(%r9)
+        GH_MUL_ACC \x2, 64(%r9)
+        GH_MUL_ACC \x3, 96(%r9)
+        GH_REDUCE
+.endm
+
+/*
  * void encmig_vaes_xts_dec_gcm_enc(struct encmig_vaes_args *a,   %rdi
  *                                  const uint8_t *in,            %rsi
  *                                  uint8_t *out,                 %rdx
@@ -270,23 +292,8 @@ ENCMIG_ENTRY(encmig_vaes_xts_dec_gcm_enc)
         XTS_NEXT %ymm12, %ymm2, 1
         XTS_NEXT %ymm13, %ymm3, 1
 
-        /*
-         * GHASH: Y' = (Y ^ C_1) H^8 ^ C_2 H^7 ^ ... ^ C_8 H, the table at
-         * %r9 holding the powers in that order, two per 32 bytes.
-         */
-        .irp b, 4, 5, 6, 7
-        vpshufb .Lv_bswap(%rip), %ymm\b, %ymm\b
-        .endr
-        vpxor   %ymm15, %ymm4, %ymm4
-        vpclmulqdq $0x00, (%r9), %ymm4, %ymm0
-        vpclmulqdq $0x11, (%r9), %ymm4, %ymm1
-        vpclmulqdq $0x01, (%r9), %ymm4, %ymm2
-        vpclmulqdq $0x10, (%r9), %ymm4, %ymm3
-        vpxor   %ymm3, %ymm2, %ymm2
-        GH_MUL_ACC %ymm5, 32(%r9)
-        GH_MUL_ACC %ymm6, 64(%r9)
-        GH_MUL_ACC %ymm7, 96(%r9)
-        GH_REDUCE
+        /* GHASH over the ciphertext. */
+        GH_BATCH %ymm4, %ymm5, %ymm6, %ymm7
 
         add     $128, %rsi
         add     $128, %rdx
@@ -448,19 +455,7 @@ ENCMIG_ENTRY(encmig_vaes_ghash)
         vmovdqu 32(%rsi), %ymm6
         vmovdqu 64(%rsi), %ymm7
         vmovdqu 96(%rsi), %ymm8
-        .irp b, 5, 6, 7, 8
-        vpshufb .Lv_bswap(%rip), %ymm\b, %ymm\b
-        .endr
-        vpxor   %ymm15, %ymm5, %ymm5
-        vpclmulqdq $0x00, (%r9), %ymm5, %ymm0
-        vpclmulqdq $0x11, (%r9), %ymm5, %ymm1
-        vpclmulqdq $0x01, (%r9), %ymm5, %ymm2
-        vpclmulqdq $0x10, (%r9), %ymm5, %ymm3
-        vpxor   %ymm3, %ymm2, %ymm2
-        GH_MUL_ACC %ymm6, 32(%r9)
-        GH_MUL_ACC %ymm7, 64(%r9)
-        GH_MUL_ACC %ymm8, 96(%r9)
-        GH_REDUCE
+        GH_BATCH %ymm5, %ymm6, %ymm7, %ymm8
         add     $128, %rsi
         dec     %rdx
         jnz     1b
