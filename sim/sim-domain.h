@@ -19,6 +19,7 @@ struct sim_host {
     unsigned int id;
     const struct encmig_cipher_ops *cipher;
     unsigned int preempt_every;
+    unsigned int lag_stream, lag_us;   /* sim_host_set_import_lag() */
     pthread_mutex_t lock;              /* domains[], next_pfn */
     struct domain *domains[SIM_MAX_DOMAINS];
     uint64_t next_pfn;                 /* host frame allocator */

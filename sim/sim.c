@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/mman.h>
 
 #include <openssl/evp.h>
@@ -111,6 +112,13 @@ void sim_host_set_cipher(struct sim_host *h,
 void sim_host_set_preempt(struct sim_host *h, unsigned int every)
 {
     h->preempt_every = every;
+}
+
+void sim_host_set_import_lag(struct sim_host *h, unsigned int stream,
+                             unsigned int us)
+{
+    h->lag_stream = stream;
+    h->lag_us = us;
 }
 
 static void domain_free(struct domain *d)
@@ -577,6 +585,10 @@ int sim_domctl_encmig(struct sim_host *h, bool privileged, domid_t domid,
             return -EINVAL;
         }
     }
+
+    if ( op->cmd == XEN_ENCMIG_OP_import && h->lag_us &&
+         op->u.import.stream == h->lag_stream )
+        usleep(h->lag_us);
 
     exclusive = op->cmd != XEN_ENCMIG_OP_export &&
                 op->cmd != XEN_ENCMIG_OP_import;

@@ -69,6 +69,12 @@ void sim_host_reboot_identity(struct sim_host *h);
 
 /* Test knob: make the engine's preemption check fire every n pages. */
 void sim_host_set_preempt(struct sim_host *h, unsigned int every);
+/*
+ * Test knob: every import on stream first waits us microseconds (0: none),
+ * as a stream whose CPU is busy elsewhere falls behind the others.
+ */
+void sim_host_set_import_lag(struct sim_host *h, unsigned int stream,
+                             unsigned int us);
 
 /* Create a domain of nr_frames zero pages, paused.  Its domid in *domid. */
 int sim_domain_create(struct sim_host *h, uint64_t nr_frames, domid_t *domid);

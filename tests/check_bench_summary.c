@@ -25,7 +25,8 @@ static const char good[] =
     "\"throughput_mbps\": 453.1, \"downtime_ms\": 12.5, "
     "\"buffer_bytes\": 4194304, \"verified\": true, "
     "\"plaintext_found\": false, \"guest_sha256\": \"" SHA "\", "
-    "\"peak_rss_kib\": 51200, \"level\": 1, \"setup_cpu_s\": 3.250}\n";
+    "\"peak_rss_kib\": 51200, \"level\": 1, \"streams\": 2, "
+    "\"setup_cpu_s\": 3.250}\n";
 
 static int parse(const char *js, size_t len, struct mig_summary *s)
 {
@@ -56,6 +57,7 @@ START_TEST(test_good)
     ck_assert_str_eq(s.guest_sha256, SHA);
     ck_assert_int_eq(s.peak_rss_kib, 51200);
     ck_assert_uint_eq(s.level, 1);
+    ck_assert_uint_eq(s.streams, 2);
     ck_assert_double_eq_tol(s.setup_cpu_s, 3.25, 1e-9);
 }
 END_TEST
@@ -68,7 +70,7 @@ START_TEST(test_any_order)
         "\"buffer_bytes\":0,\"downtime_ms\":1e2,\"throughput_mbps\":0,"
         "\"stream_seconds\":0.0,\"seconds\":-0.5E-1,\"wire_bytes\":0,"
         "\"rounds\":0,\"pages_sent\":0,\"guest_bytes\":4096,\"level\":0,"
-        "\"setup_cpu_s\":0}";
+        "\"setup_cpu_s\":0,\"streams\":1}";
     struct mig_summary s;
 
     ck_assert_int_eq(parse(js, strlen(js), &s), 0);
@@ -123,6 +125,9 @@ static const struct bad_case {
     { ", \"level\": 1", "" },
     { "\"level\": 1", "\"level\": 0" },          /* encrypted at level 0 */
     { "\"level\": 1", "\"level\": 3" },
+    { ", \"streams\": 2", "" },
+    { "\"streams\": 2", "\"streams\": 0" },
+    { "\"streams\": 2", "\"streams\": 17" },
     { ", \"setup_cpu_s\": 3.250", "" },
     { "\"setup_cpu_s\": 3.250", "\"setup_cpu_s\": -1" },
     { "\"setup_cpu_s\": 3.250", "\"setup_cpu_s\": \"3\"" },

@@ -380,6 +380,89 @@ START_TEST(test_unknown_outcome_guest_stayed)
 }
 END_TEST
 
+/*
+ * N streams, a thread each at both ends, while the guest dirties pages:
+ * pages sent again in later rounds on other streams must land last.
+ */
+START_TEST(test_streams)
+{
+    static const unsigned int counts[] = { 2, 3, 16 };
+    unsigned int i;
+
+    for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+        struct twohost p;
+        uint8_t dst_hash[32];
+
+        pair_new(&p, 16 << 20, 50000);
+        usleep(50000);
+        p.scfg.streams = counts[i];
+        p.scfg.batch = 64;
+        twohost_run(&p, false, NULL, NULL);
+        ck_assert_msg(p.src_rc == 0, "%u streams, source: %s", counts[i],
+                      p.serr);
+        ck_assert_msg(p.dst_rc == 0, "%u streams, destination: %s",
+                      counts[i], p.rerr);
+        ck_assert(p.sst.verified);
+        ck_assert_uint_ge(p.sst.rounds, 2);
+        ck_assert_uint_eq(p.rst.pages, p.sst.pages_sent);
+        ck_assert_int_eq(sim_domain_hash(p.dst, p.rst.domid, dst_hash), 0);
+        ck_assert_mem_eq(dst_hash, p.sst.hash, sizeof(dst_hash));
+        twohost_free(&p);
+    }
+}
+END_TEST
+
+/*
+ * One stream's imports lag behind the other's on the destination, whose
+ * ring holds the whole guest, while a small guest rewrites its pages:
+ * the other stream runs a round ahead with copies of the same pages, and
+ * the later copy must still land last.
+ */
+START_TEST(test_streams_lagging)
+{
+    unsigned int run;
+
+    for (run = 0; run < 3; run++) {
+        struct twohost p;
+        uint8_t dst_hash[32];
+
+        pair_new(&p, 1 << 20, 200000);
+        usleep(20000);
+        sim_host_set_import_lag(p.dst, run % 2, 2000);
+        p.scfg.streams = 2;
+        p.scfg.batch = 8;
+        p.rcfg.ring_slots = 64;
+        twohost_run(&p, false, NULL, NULL);
+        ck_assert_msg(p.src_rc == 0, "source: %s", p.serr);
+        ck_assert_msg(p.dst_rc == 0, "destination: %s", p.rerr);
+        ck_assert_uint_ge(p.sst.rounds, 2);
+        ck_assert_msg(p.sst.verified, "run %u: the destination's guest "
+                      "differs after %u rounds", run, p.sst.rounds);
+        ck_assert_int_eq(sim_domain_hash(p.dst, p.rst.domid, dst_hash), 0);
+        ck_assert_mem_eq(dst_hash, p.sst.hash, sizeof(dst_hash));
+        twohost_free(&p);
+    }
+}
+END_TEST
+
+/* Plain mode is xl as it is: one stream; the source refuses more. */
+START_TEST(test_streams_plain_refused)
+{
+    struct twohost p;
+
+    pair_new(&p, 4 << 20, 0);
+    p.scfg.plain = true;
+    p.rcfg.trust.any_source = true;
+    p.scfg.streams = 2;
+    twohost_run(&p, false, NULL, NULL);
+    ck_assert_int_eq(p.src_rc, -EINVAL);
+    ck_assert_msg(strstr(p.serr, "streams"), "%s", p.serr);
+    ck_assert(twohost_source_intact(&p, true));
+    ck_assert(twohost_dest_clean(&p));
+    twohost_free(&p);
+}
+END_TEST
+
 START_TEST(test_buffers_fixed)
 {
     struct twohost a, b;
@@ -417,6 +500,9 @@ int main(void)
     tcase_add_test(tc, test_destination_dies_mid_stream);
     tcase_add_test(tc, test_keys_wiped_after_abort);
     tcase_add_test(tc, test_buffers_fixed);
+    tcase_add_test(tc, test_streams);
+    tcase_add_test(tc, test_streams_lagging);
+    tcase_add_test(tc, test_streams_plain_refused);
     tcase_add_test(tc, test_unknown_outcome_guest_moved);
     tcase_add_test(tc, test_unknown_outcome_guest_stayed);
     suite_add_tcase(s, tc);

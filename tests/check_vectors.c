@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * check_vectors.c: the recorded session in docs/vectors/ decoded and
- * verified with the project's codec, as an outside implementation would
+ * check_vectors.c: the recorded sessions in docs/vectors/ (one stream,
+ * and two) decoded and verified with the project's codec, as an outside implementation would
  * check itself against the same bytes: the handshake worked through from
  * the source's ephemeral key, every derived key, the configuration MAC,
  * every control MAC both ways, every page record opened with the page
@@ -30,12 +30,13 @@
 #include "../tools/libxl-encmig/protocol/request.h"
 #include "../tools/libxl-encmig/protocol/stream.h"
 
-#ifndef VECTORS_DIR
-#error "VECTORS_DIR names docs/vectors/session-1"
+#ifndef VECTORS_ROOT
+#error "VECTORS_ROOT names docs/vectors"
 #endif
 
 #define MAX_WIRE   (4U << 20)
 
+static const char *vectors_dir;            /* the session's */
 static uint8_t *to_dst, *to_src;
 static size_t n0, n1;
 
@@ -47,7 +48,7 @@ static uint8_t *load_hex(const char *name, size_t *len)
     size_t n = 0;
     FILE *f;
 
-    snprintf(path, sizeof(path), "%s/%s", VECTORS_DIR, name);
+    snprintf(path, sizeof(path), "%s/%s", vectors_dir, name);
     f = fopen(path, "r");
     ck_assert_msg(f, "%s: %s", path, strerror(errno));
     text = calloc(1, 2 * MAX_WIRE + 1);
@@ -69,26 +70,46 @@ static uint8_t *load_hex(const char *name, size_t *len)
     return out;
 }
 
-/* One "name hex" line of inputs.txt into out[len]. */
-static void input(const char *name, uint8_t *out, size_t len)
+/* The value of the "name value" line of inputs.txt, into line. */
+static const char *input_line(const char *name, char *line, size_t size)
 {
-    char path[512], line[512], want[64];
+    char path[512], want[64];
     FILE *f;
 
-    snprintf(path, sizeof(path), "%s/inputs.txt", VECTORS_DIR);
+    snprintf(path, sizeof(path), "%s/inputs.txt", vectors_dir);
     f = fopen(path, "r");
     ck_assert_msg(f, "%s", path);
     snprintf(want, sizeof(want), "%s ", name);
-    while (fgets(line, sizeof(line), f)) {
+    while (fgets(line, size, f)) {
         line[strcspn(line, "\n")] = '\0';
         if (strncmp(line, want, strlen(want)))
             continue;
         fclose(f);
-        ck_assert_uint_eq(unhex(line + strlen(want), out, len), len);
-        return;
+        return line + strlen(want);
     }
     fclose(f);
     ck_abort_msg("inputs.txt has no %s", name);
+    return NULL;
+}
+
+/* One "name hex" line of inputs.txt into out[len]. */
+static void input(const char *name, uint8_t *out, size_t len)
+{
+    char line[512];
+
+    ck_assert_uint_eq(unhex(input_line(name, line, sizeof(line)), out, len),
+                      len);
+}
+
+/* One "name decimal" line. */
+static unsigned long input_uint(const char *name)
+{
+    char line[512], *end;
+    const char *v = input_line(name, line, sizeof(line));
+    unsigned long n = strtoul(v, &end, 10);
+
+    ck_assert_msg(*v && !*end, "inputs.txt: %s is not a number", name);
+    return n;
 }
 
 static void expect(const char *name, const uint8_t *got, size_t len)
@@ -113,6 +134,18 @@ static void setup(void)
 {
     to_dst = load_hex("to-destination.hex", &n0);
     to_src = load_hex("to-source.hex", &n1);
+}
+
+static void setup_1(void)
+{
+    vectors_dir = VECTORS_ROOT "/session-1";
+    setup();
+}
+
+static void setup_2(void)
+{
+    vectors_dir = VECTORS_ROOT "/session-2";
+    setup();
 }
 
 static void teardown(void)
@@ -173,7 +206,8 @@ END_TEST
 
 /* Open one page record as docs/stream.md says, with OpenSSL alone. */
 static void open_page(const struct xen_encmig_keymat *pk, const uint8_t *rec,
-                      uint64_t want_seq, uint8_t *guest, uint64_t pages)
+                      uint32_t want_stream, uint64_t want_seq, uint8_t *guest,
+                      uint64_t pages)
 {
     uint8_t iv[12], aad[16 + XEN_ENCMIG_REC_HDR_SIZE], page[4096];
     struct xen_encmig_rec_hdr h;
@@ -183,12 +217,14 @@ static void open_page(const struct xen_encmig_keymat *pk, const uint8_t *rec,
 
     memcpy(&h, rec, sizeof(h));              /* little-endian, as x86 */
     ck_assert_uint_eq(h.seq, want_seq);
-    ck_assert_uint_eq(h.stream, 0);
+    ck_assert_uint_eq(h.stream, want_stream);
     ck_assert_uint_eq(h.flags, 0);
     ck_assert_uint_eq(h.pad, 0);
     ck_assert_uint_lt(h.gfn, pages);
     /* nonce_base XOR (be32 stream || be64 seq) */
     memcpy(iv, pk->nonce_base, 12);
+    for (i = 0; i < 4; i++)
+        iv[i] ^= (uint8_t)(h.stream >> (24 - 8 * i));
     for (i = 0; i < 8; i++)
         iv[4 + i] ^= (uint8_t)(h.seq >> (56 - 8 * i));
     memcpy(aad, pk->session_id, 16);
@@ -272,9 +308,10 @@ START_TEST(test_session)
     uint8_t *guest, hdr[8], hash[32];
     uint8_t body[XEN_ENCMIG_STATE_OVERHEAD + SIM_VCPU_STATE_SIZE];
     uint8_t state[SIM_VCPU_STATE_SIZE], *recs = NULL;
-    uint64_t pages = 0, seq = 0, records = 0;
+    uint64_t pages = 0, seq[XEN_ENCMIG_MAX_STREAMS] = { 0 }, records = 0;
+    uint64_t batches = 0, sealed = 0;
     bool have_state = false;
-    uint32_t type, len, dom, count, stream, i;
+    uint32_t type, len, dom, count, stream, streams, i;
     const void *parts[1];
     size_t lens[1];
     char err[256];
@@ -303,7 +340,10 @@ START_TEST(test_session)
                                          sizeof(err)), 0);
         ck_assert_uint_eq(mr.mode, 1);
         pages = mr.nr_frames;
+        streams = mr.nr_streams;
     }
+    ck_assert_uint_eq(pages, input_uint("guest_pages"));
+    ck_assert_uint_eq(streams, input_uint("streams"));
     ck_assert_int_eq(encmig_msg_recv(fd, &type, &b, MSG_BODY_MAX), 0);
     ck_assert_uint_eq(type, ENCMIG_HS_MSG_HELLO);
     ck_assert_int_eq(encmig_msg_recv(fd, &type, &b, MSG_BODY_MAX), 0);
@@ -335,12 +375,15 @@ START_TEST(test_session)
             ck_assert_int_eq(stream_read_record_body(&r, type, len, iov, 2),
                              0);
             encmig_hdr8_get(hdr, &count, &stream);
-            ck_assert_uint_eq(stream, 0);
+            /* Batch i on stream i mod N; each stream's seq from 0. */
+            ck_assert_uint_eq(stream, batches++ % streams);
+            ck_assert_uint_le(count, input_uint("batch"));
             ck_assert_uint_eq((uint64_t)count * XEN_ENCMIG_REC_SIZE,
                               len - sizeof(hdr));
             for (i = 0; i < count; i++)
                 open_page(&dst.k.pages, recs + (size_t)i * XEN_ENCMIG_REC_SIZE,
-                          seq++, guest, pages);
+                          stream, seq[stream]++, guest, pages);
+            sealed += count;
             continue;
         }
         iov[0].iov_base = body;
@@ -356,13 +399,17 @@ START_TEST(test_session)
             have_state = true;
         } else {
             ck_assert_uint_eq(type, REC_TYPE_ENCMIG_END);
+            /* The session's stream count, as the hypervisor set it up. */
+            dst.nr_streams = streams;
             ck_assert_msg(encmig_core_end_check(&dst, body, len, &records,
                                                 err, sizeof(err)) == 0,
                           "%s", err);
         }
     }
     ck_assert(have_state);
-    ck_assert_uint_eq(records, seq);
+    ck_assert_uint_eq(records, sealed);
+    /* Every stream carried a batch. */
+    ck_assert_uint_ge(batches, streams);
     EVP_Digest(guest, pages * 4096, hash, NULL, EVP_sha256(), NULL);
     expect("guest_sha256", hash, 32);
     ctl(fd, &dst, MSG_STREAM_DONE, &b);
@@ -421,17 +468,23 @@ END_TEST
 
 int main(void)
 {
+    static void (*const setups[])(void) = { setup_1, setup_2 };
+    static const char *const names[] = { "session-1", "session-2" };
     Suite *s = suite_create("vectors");
-    TCase *tc = tcase_create("session-1");
     SRunner *sr;
+    unsigned int i;
     int failed;
 
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_handshake);
-    tcase_add_test(tc, test_keys);
-    tcase_add_test(tc, test_session);
-    tcase_add_test(tc, test_control_mac_bound);
-    suite_add_tcase(s, tc);
+    for (i = 0; i < 2; i++) {
+        TCase *tc = tcase_create(names[i]);
+
+        tcase_add_checked_fixture(tc, setups[i], teardown);
+        tcase_add_test(tc, test_handshake);
+        tcase_add_test(tc, test_keys);
+        tcase_add_test(tc, test_session);
+        tcase_add_test(tc, test_control_mac_bound);
+        suite_add_tcase(s, tc);
+    }
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

@@ -26,7 +26,10 @@
  *    running.
  * In every case no host may lose the guest, and no two may run it.
  *
- * Usage: tamper [--json] [--verbose]
+ * Usage: tamper [--json] [--verbose] [--streams N]
+ *
+ * With N streams the guest moves on N streams (docs/stream.md, section 3,
+ * "Streams"), and the same cases then also move batches between streams.
  */
 
 #include <errno.h>
@@ -661,7 +664,8 @@ int main(int argc, char **argv)
     unsigned int state = 0, end = 0;
     unsigned int k, nrec;
     bool json = false;
-    char name[96];
+    unsigned long streams = 1;
+    char name[96], *endp;
     size_t flen;
     int rc;
 
@@ -671,9 +675,14 @@ int main(int argc, char **argv)
             json = true;
         else if ( !strcmp(argv[k], "--verbose") )
             ty.verbose = true;
+        else if ( !strcmp(argv[k], "--streams") && k + 1 < (unsigned int)argc &&
+                  (streams = strtoul(argv[k + 1], &endp, 10)) >= 1 &&
+                  streams <= XEN_ENCMIG_MAX_STREAMS && !*endp )
+            k++;
         else
         {
-            fprintf(stderr, "usage: tamper [--json] [--verbose]\n");
+            fprintf(stderr, "usage: tamper [--json] [--verbose] "
+                    "[--streams N]\n");
             return 2;
         }
     }
@@ -685,6 +694,7 @@ int main(int argc, char **argv)
         return 1;
     }
     t.scfg.batch = BATCH;
+    t.scfg.streams = streams;
     t.timeout_s = 2;
 
     /* Two clean sessions: the first gives the layout, the second another

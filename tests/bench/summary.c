@@ -48,6 +48,7 @@ static const struct summary_key {
     KEY(guest_sha256, SUMMARY_SHA256),
     KEY(peak_rss_kib, SUMMARY_I64),
     KEY(level, SUMMARY_U64),
+    KEY(streams, SUMMARY_U64),
     KEY(setup_cpu_s, SUMMARY_DOUBLE),
 #undef KEY
 };
@@ -279,6 +280,10 @@ int mig_summary_parse(const char *js, size_t len, struct mig_summary *s,
     if (s->plain ? s->level != 0 : s->level < 1 || s->level > 2)
         return summary_bad(&r, "level %llu for a%s migration",
                            (unsigned long long)s->level,
+                           s->plain ? " plain" : "n encrypted");
+    if (s->streams < 1 || s->streams > 16 || (s->plain && s->streams != 1))
+        return summary_bad(&r, "%llu streams for a%s migration",
+                           (unsigned long long)s->streams,
                            s->plain ? " plain" : "n encrypted");
     if (s->setup_cpu_s < 0)
         return summary_bad(&r, "setup_cpu_s below 0");

@@ -32,6 +32,7 @@ struct mig_summary {
     char guest_sha256[65];          /* 64 lowercase hex digits */
     int64_t peak_rss_kib;           /* -1: unknown */
     uint64_t level;                 /* 0 plain; 1 or 2 (README, levels) */
+    uint64_t streams;               /* 1..16; plain: 1 */
     double setup_cpu_s;             /* the source's CPU before migrating */
 };
 

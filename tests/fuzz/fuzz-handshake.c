@@ -215,7 +215,10 @@ static void request(const uint8_t *data, size_t size)
                    (req.mode == MIGRATE_MODE_ENCRYPTED ||
                     req.mode == MIGRATE_MODE_PLAIN) &&
                    req.nr_frames >= 1 && req.nr_frames <= max &&
-                   req.nr_streams == 1 && req.batch >= 1 &&
+                   req.nr_streams >= 1 &&
+                   req.nr_streams <= XEN_ENCMIG_MAX_STREAMS &&
+                   (req.mode == MIGRATE_MODE_ENCRYPTED ||
+                    req.nr_streams == 1) && req.batch >= 1 &&
                    req.batch <= XEN_ENCMIG_MAX_BATCH,
                    "request accepted out of range");
         wbuf_init(&enc, MIGRATE_REQ_SIZE);

@@ -5,8 +5,9 @@
  * draw taken from fixed sequences, and the inputs an outside
  * implementation needs to check itself against it (docs/vectors/).
  *
- *   gen-vectors DIR      writes DIR/to-destination.hex, to-source.hex,
- *                        inputs.txt
+ *   gen-vectors DIR [STREAMS BATCH]
+ *                        writes DIR/to-destination.hex, to-source.hex,
+ *                        inputs.txt (default: 1 stream, batches of 8)
  *
  * The run is the product's own (encmig_migrate_send/receive through the
  * tests' relay); only OpenSSL's RAND is replaced, per thread, by the
@@ -30,7 +31,6 @@
 #include "../../tools/libxl-encmig/protocol/hostkey.h"
 
 #define GUEST_PAGES   16
-#define BATCH         8
 
 #define LABEL_HOSTS   "encmig vectors hosts"
 #define LABEL_SOURCE  "encmig vectors source"
@@ -132,17 +132,24 @@ int main(int argc, char **argv)
     uint8_t *to_dst, *to_src;
     size_t n0, n1, hello, reply;
     char path[512], err[256];
+    unsigned int streams = 1, batch = 8;
     FILE *f;
 
-    if (argc != 2)
-        die("usage: gen-vectors DIR");
+    if (argc == 4) {
+        streams = strtoul(argv[2], NULL, 10);
+        batch = strtoul(argv[3], NULL, 10);
+    }
+    if ((argc != 2 && argc != 4) || streams < 1 || streams > 16 ||
+        batch < 1 || batch > GUEST_PAGES)
+        die("usage: gen-vectors DIR [STREAMS BATCH]");
     if (fuzz_rand_install())
         die("cannot replace OpenSSL's RAND");
 
     fuzz_rand_start(LABEL_HOSTS);
     if (twohost_new(&t, GUEST_PAGES * SIM_PAGE_SIZE, 0))
         die("hosts");
-    t.scfg.batch = BATCH;
+    t.scfg.batch = batch;
+    t.scfg.streams = streams;
     t.dst_init = dst_init;
     fuzz_rand_start(LABEL_SOURCE);
     twohost_run(&t, true, NULL, NULL);
@@ -202,7 +209,8 @@ int main(int argc, char **argv)
             32);
     put_hex(f, "key_libxl", core.k.libxl, 32);
     fprintf(f, "guest_pages %u\n", GUEST_PAGES);
-    fprintf(f, "batch %u\n", BATCH);
+    fprintf(f, "batch %u\n", batch);
+    fprintf(f, "streams %u\n", streams);
     put_hex(f, "guest_sha256", hash, 32);
     EVP_Digest(state, sizeof(state), hash, NULL, EVP_sha256(), NULL);
     put_hex(f, "state_sha256", hash, 32);

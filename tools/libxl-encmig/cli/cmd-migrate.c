@@ -43,6 +43,7 @@ struct mig_opts {
     uint64_t dirty_rate;
     double warmup;            /* seconds the guest runs before migrating */
     unsigned int max_rounds;
+    unsigned int streams;
     const char *ssh_cmd;      /* transport command instead of TCP */
 };
 
@@ -65,7 +66,7 @@ enum {
     OPT_PLAIN = 256, OPT_JSON, OPT_ACCEPT_NEW, OPT_KEYDIR, OPT_KNOWN_HOSTS,
     OPT_GUEST_MEM, OPT_DIRTY_RATE, OPT_WARMUP, OPT_ROUNDS, OPT_LISTEN,
     OPT_RUN, OPT_FORCE, OPT_PLAIN_ONLY, OPT_STDIO, OPT_SSH, OPT_ANY_SOURCE,
-    OPT_AUTHORIZED,
+    OPT_AUTHORIZED, OPT_STREAMS,
 };
 
 static const struct option mig_options[] = {
@@ -78,6 +79,7 @@ static const struct option mig_options[] = {
     { "dirty-rate",  required_argument, NULL, OPT_DIRTY_RATE },
     { "warmup",      required_argument, NULL, OPT_WARMUP },
     { "max-rounds",  required_argument, NULL, OPT_ROUNDS },
+    { "streams",     required_argument, NULL, OPT_STREAMS },
     { "listen",      required_argument, NULL, OPT_LISTEN },
     { "run",         required_argument, NULL, OPT_RUN },
     { "force",       no_argument,       NULL, OPT_FORCE },
@@ -120,6 +122,11 @@ static int mig_opt(struct mig_opts *o, int c, const char *arg)
         if (parse_u64(arg, &v) || v < 1 || v > 1000)
             return bad_arg("round limit", arg);
         o->max_rounds = v;
+        return 0;
+    case OPT_STREAMS:
+        if (parse_u64(arg, &v) || v < 1 || v > XEN_ENCMIG_MAX_STREAMS)
+            return bad_arg("stream count (1 to 16)", arg);
+        o->streams = v;
         return 0;
     }
     return -1;
@@ -164,7 +171,7 @@ static void print_summary(const struct mig_opts *o,
                "\"buffer_bytes\": %llu, \"verified\": %s, "
                "\"plaintext_found\": %s, \"guest_sha256\": \"%s\", "
                "\"peak_rss_kib\": %ld, \"level\": %u, "
-               "\"setup_cpu_s\": %.3f}\n",
+               "\"streams\": %u, \"setup_cpu_s\": %.3f}\n",
                o->plain ? "plain" : "encrypted",
                (unsigned long long)st->guest_bytes,
                (unsigned long long)st->pages_sent, st->rounds,
@@ -173,7 +180,7 @@ static void print_summary(const struct mig_opts *o,
                st->downtime_ms, (unsigned long long)st->buffer_bytes,
                st->verified ? "true" : "false",
                tap->found ? "true" : "false", hash, peak_rss_kib(),
-               st->level, setup_cpu_s);
+               st->level, o->streams ? o->streams : 1, setup_cpu_s);
         return;
     }
     printf("\n%s live migration of a %llu MiB guest\n",
@@ -194,10 +201,13 @@ static void print_summary(const struct mig_opts *o,
     printf("  plaintext on wire %s\n", tap->found ?
            (o->plain ? "yes, as expected of --plain" : "YES: LEAK")
            : "none found");
-    if (!o->plain)
+    if (!o->plain) {
         printf("  level             %u (%s)\n", st->level, st->level == 2 ?
                "the hypervisors agreed the keys" :
                "the toolstack handed the keys to the hypervisor");
+        printf("  streams           %u (a thread each at both ends)\n",
+               o->streams ? o->streams : 1);
+    }
 }
 
 /*
@@ -293,6 +303,7 @@ static int run_source(const struct mig_opts *o, const char *host,
     cfg.trust.known_hosts = o->known_hosts;
     cfg.trust.accept_new = o->accept_new;
     cfg.max_rounds = o->max_rounds;
+    cfg.streams = o->streams;
     cfg.progress = cli_progress;
     cfg.progress_opaque = &prog;
     cfg.tap = cli_marker_tap;
@@ -435,7 +446,8 @@ int cmd_migrate(int argc, char **argv)
     static const char usage[] =
         "migrate [--plain] [--json] [--keydir DIR] [--known-hosts FILE] "
         "[--accept-new] [--guest-mem SIZE] [--dirty-rate PAGES_PER_S] "
-        "[--max-rounds N] [--ssh-command CMD] GUEST HOST[:PORT]";
+        "[--max-rounds N] [--streams N] [--ssh-command CMD] GUEST "
+        "HOST[:PORT]";
     struct mig_opts o;
     char host[256];
     uint16_t port;
@@ -576,7 +588,7 @@ int cmd_demo(int argc, char **argv)
 {
     static const char usage[] =
         "demo [--guest-mem SIZE] [--dirty-rate PAGES_PER_S] [--plain] "
-        "[--max-rounds N] [--json]";
+        "[--max-rounds N] [--streams N] [--json]";
     struct mig_opts o;
     char dir[64], known[128];
     uint16_t port;

@@ -77,6 +77,7 @@ struct encmig_send_cfg {
     uint64_t stop_pages;          /* 0: default */
     unsigned int ring_slots;      /* 0: default */
     uint32_t batch;               /* 0: default */
+    unsigned int streams;         /* 0: 1; encrypted: up to 16 */
     encmig_progress_fn *progress;
     void *progress_opaque;
     stream_tap_fn *tap;           /* sees every byte sent */

@@ -5,8 +5,11 @@
  *
  * Pages flow one way: socket -> stream reader -> ring slot -> importer
  * thread -> hypervisor import -> guest frame.  The main thread reads and
- * checks every record header before any body; the importer hands page
- * records to the hypervisor, which verifies each before writing it.
+ * checks every record header before any body; one importer per stream
+ * hands that stream's page records to the hypervisor, which verifies each
+ * before writing it.  Importers run side by side within a pre-copy round
+ * (its batches name distinct pages) and a round's batches wait for every
+ * batch of the rounds before, so a page's later copy always lands last.
  * Nothing is resumed until the authenticated end has been checked.
  */
 
@@ -46,9 +49,15 @@ struct receiver {
 
     struct encmig_ring ring;
     bool ring_on;
-    pthread_t thread;
-    bool thread_on;
-    char import_err[200];         /* the importer's reason, under ring.lock */
+    struct importer {
+        struct receiver *s;
+        uint32_t stream;
+        pthread_t thread;
+        bool on;
+    } importer[XEN_ENCMIG_MAX_STREAMS];
+    uint64_t batches;             /* page batches read */
+    uint64_t round_first;         /* the first batch of the current round */
+    uint32_t round;               /* the current round */
 
     struct stream_reader r;
     struct encmig_core core;      /* keys, transcript, control MACs */
@@ -69,51 +78,59 @@ static const char *import_error(int e)
     return strerror(e);
 }
 
-/* The importer thread: slots into the guest, in order. */
+/* Plain: the pages as dom0 read them on the source, written as they came. */
+static int write_plain(struct receiver *s, struct ring_slot *slot)
+{
+    uint32_t i;
+    int rc;
+
+    encmig_pfns_from_le(slot->gfns, slot->count);
+    for (i = 0; i < slot->count; i++) {
+        uint64_t pfn = slot->gfns[i];
+
+        if ((pfn & PAGE_DATA_TYPE_MASK) != PAGE_DATA_TYPE_NORMAL ||
+             pfn >= s->req.nr_frames) {
+            ring_failf(&s->ring, -ERANGE, "PAGE_DATA names pfn %#llx beyond "
+                       "the guest", (unsigned long long)pfn);
+            return -ERANGE;
+        }
+        rc = s->ops->page_write(s->plat, s->domid, pfn,
+                                slot->buf + (size_t)i * XEN_ENCMIG_PAGE_SIZE);
+        if (rc) {
+            ring_failf(&s->ring, rc, "writing page %#llx: %s",
+                       (unsigned long long)pfn, strerror(-rc));
+            return rc;
+        }
+    }
+    return 0;
+}
+
+/* An importer thread: the batches of one stream into the guest, in order. */
 static void *importer_main(void *arg)
 {
-    struct receiver *s = arg;
+    struct importer *im = arg;
+    struct receiver *s = im->s;
     struct ring_slot *slot;
+    uint64_t idx;
 
-    while ((slot = ring_next(&s->ring))) {
-        uint32_t i, done = 0;
-        int rc = 0;
+    for (idx = im->stream; (slot = ring_claim(&s->ring, idx));
+         idx += s->req.nr_streams) {
+        uint32_t done = 0;
 
-        if (s->encrypted) {
-            if (encmig_hc_import(s->hc, s->domid, 0, slot->buf, slot->count,
-                                  s->ring.buf_size, &done)) {
-                rc = -errno;
-                snprintf(s->import_err, sizeof(s->import_err),
-                         "import refused: %s", import_error(errno));
-            }
-        } else {
-            encmig_pfns_from_le(slot->gfns, slot->count);
-            for (i = 0; i < slot->count && !rc; i++) {
-                uint64_t pfn = slot->gfns[i];
-
-                if ((pfn & PAGE_DATA_TYPE_MASK) != PAGE_DATA_TYPE_NORMAL ||
-                     pfn >= s->req.nr_frames) {
-                    rc = -ERANGE;
-                    snprintf(s->import_err, sizeof(s->import_err),
-                             "PAGE_DATA names pfn %#llx beyond the guest",
-                             (unsigned long long)pfn);
-                    break;
-                }
-                rc = s->ops->page_write(s->plat, s->domid, pfn,
-                                     slot->buf + (size_t)i *
-                                     XEN_ENCMIG_PAGE_SIZE);
-                if (rc)
-                    snprintf(s->import_err, sizeof(s->import_err),
-                             "writing page %#llx: %s",
-                             (unsigned long long)pfn, strerror(-rc));
-            }
-        }
-        if (rc) {
-            ring_fail(&s->ring, rc);
+        /* The rounds before this batch's must all be in. */
+        if (ring_wait_done(&s->ring, slot->after))
+            break;
+        if (!s->encrypted) {
+            if (write_plain(s, slot))
+                break;
+        } else if (encmig_hc_import(s->hc, s->domid, slot->stream, slot->buf,
+                                    slot->count, s->ring.buf_size, &done)) {
+            ring_failf(&s->ring, -errno, "import refused: %s",
+                       import_error(errno));
             break;
         }
-        s->st->pages += slot->count;
-        ring_release(&s->ring);
+        __atomic_add_fetch(&s->st->pages, slot->count, __ATOMIC_RELAXED);
+        ring_release(&s->ring, slot);
     }
     return NULL;
 }
@@ -122,8 +139,31 @@ static void *importer_main(void *arg)
 static int drain(struct receiver *s)
 {
     int rc = ring_drain(&s->ring);
+    const char *why = ring_why(&s->ring);
 
-    return rc ? fail(s, rc, "%s", s->import_err) : 0;
+    return rc ? fail(s, rc, "%s", why[0] ? why : strerror(-rc)) : 0;
+}
+
+/*
+ * A batch's records share its round, and rounds only go up: a batch of a
+ * new round waits for every batch before it.  The round is read before
+ * the import authenticates it; a false one fails the import's tag.
+ */
+static int batch_round(struct receiver *s, const struct ring_slot *slot)
+{
+    uint32_t round = encmig_rec_round(slot->buf, 0), i;
+
+    for (i = 1; i < slot->count; i++)
+        if (encmig_rec_round(slot->buf, i) != round)
+            return fail(s, -EBADMSG, "a page batch mixes pre-copy rounds");
+    if (s->batches && round < s->round)
+        return fail(s, -EBADMSG, "a page batch of round %u after round %u",
+                    round, s->round);
+    if (!s->batches || round != s->round) {
+        s->round = round;
+        s->round_first = s->batches;
+    }
+    return 0;
 }
 
 static int read_pages(struct receiver *s, uint32_t type, uint32_t len)
@@ -131,7 +171,7 @@ static int read_pages(struct receiver *s, uint32_t type, uint32_t len)
     struct ring_slot *slot;
     uint8_t hdr[ENCMIG_PAGES_HDR_SIZE];
     struct iovec iov[3];
-    uint32_t count, stream, item;
+    uint32_t count, stream, item, want;
     unsigned int n;
     int rc;
 
@@ -172,11 +212,21 @@ static int read_pages(struct receiver *s, uint32_t type, uint32_t len)
     if (rc)
         return fail(s, rc, "reading a page batch: %s", strerror(-rc));
     encmig_hdr8_get(hdr, &slot->count, &stream);
-    if (slot->count != count || stream != 0)
-        return fail(s, -EBADMSG, "%s record of %u pages says %u pages on "
-                    "stream %u", encmig_rec_type_str(type), count,
-                    slot->count, stream);
-    ring_commit(&s->ring);
+    if (slot->count != count)
+        return fail(s, -EBADMSG, "%s record of %u pages says %u pages",
+                    encmig_rec_type_str(type), count, slot->count);
+    /* Batch i travels on stream i mod N (plain: the field is reserved). */
+    want = s->encrypted ? s->batches % s->req.nr_streams : 0;
+    if (stream != want)
+        return fail(s, -EBADMSG, "%s record %llu on stream %u, want %u",
+                    encmig_rec_type_str(type),
+                    (unsigned long long)s->batches, stream, want);
+    if (s->encrypted && (rc = batch_round(s, slot)))
+        return rc;
+    slot->stream = stream;
+    slot->after = s->encrypted ? s->round_first : s->batches;
+    s->batches++;
+    ring_submit(&s->ring);
     return 0;
 }
 
@@ -439,6 +489,7 @@ static int setup(struct receiver *s)
     uint64_t max = cfg->max_frames ? cfg->max_frames : MIGRATE_MAX_FRAMES;
     struct encmig_hs_config hc;
     struct encmig_hs_result hs;
+    unsigned int slots;
     struct wbuf b;
     uint32_t type;
     int rc;
@@ -513,16 +564,18 @@ static int setup(struct receiver *s)
     if (s->encrypted) {
         /* The page and state keys go to the hypervisor; we keep neither. */
         rc = encmig_core_hv_setup(&s->core, s->hc, s->domid,
-                                  XEN_ENCMIG_DIR_IMPORT, 1);
+                                  XEN_ENCMIG_DIR_IMPORT, s->req.nr_streams);
         if (rc) {
             fail(s, rc, "setting up the import session: %s", strerror(-rc));
             goto out;
         }
     }
 
-    rc = ring_init(&s->ring, s->hc,
-                   cfg->ring_slots ? cfg->ring_slots : MIGRATE_DEFAULT_SLOTS,
-                   s->req.batch, XEN_ENCMIG_REC_SIZE);
+    /* Each stream needs a slot to import from while the next is read. */
+    slots = cfg->ring_slots ? cfg->ring_slots : MIGRATE_DEFAULT_SLOTS;
+    if (slots < 2 * s->req.nr_streams)
+        slots = 2 * s->req.nr_streams;
+    rc = ring_init(&s->ring, s->hc, slots, s->req.batch, XEN_ENCMIG_REC_SIZE);
     if (rc) {
         fail(s, rc, "migration buffers: %s", strerror(-rc));
         goto out;
@@ -543,6 +596,7 @@ int encmig_migrate_receive(const struct encmig_recv_cfg *cfg,
     struct receiver s = {
         .cfg = cfg, .st = st, .err = err, .errlen = errlen,
     };
+    unsigned int i;
     int rc;
 
     memset(st, 0, sizeof(*st));
@@ -558,12 +612,18 @@ int encmig_migrate_receive(const struct encmig_recv_cfg *cfg,
 
     if ((rc = setup(&s)))
         goto out;
-    rc = -pthread_create(&s.thread, NULL, importer_main, &s);
-    if (rc) {
-        fail(&s, rc, "starting the importer thread: %s", strerror(-rc));
-        goto out;
+    for (i = 0; i < s.req.nr_streams; i++) {
+        struct importer *im = &s.importer[i];
+
+        im->s = &s;
+        im->stream = i;
+        rc = -pthread_create(&im->thread, NULL, importer_main, im);
+        if (rc) {
+            fail(&s, rc, "starting importer thread %u: %s", i, strerror(-rc));
+            goto out;
+        }
+        im->on = true;
     }
-    s.thread_on = true;
 
     rc = encmig_msg_send_ctl(cfg->wfd, &s.core, MSG_READY, NULL, 0);
     if (rc) {
@@ -577,12 +637,14 @@ int encmig_migrate_receive(const struct encmig_recv_cfg *cfg,
     rc = commit(&s);
 
  out:
-    if (s.thread_on) {
+    if (s.ring_on) {
         if (rc)
             ring_fail(&s.ring, rc);
         ring_close(&s.ring);
-        pthread_join(s.thread, NULL);
     }
+    for (i = 0; i < XEN_ENCMIG_MAX_STREAMS; i++)
+        if (s.importer[i].on)
+            pthread_join(s.importer[i].thread, NULL);
     if (s.domain)
         s.ops->destroy(s.plat, s.domid);   /* and its session */
     /* Only now: FAILED tells the source that no copy is left here. */

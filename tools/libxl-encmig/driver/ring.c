@@ -4,6 +4,8 @@
  */
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,10 +78,14 @@ struct ring_slot *ring_acquire(struct encmig_ring *r)
     return s;
 }
 
-void ring_commit(struct encmig_ring *r)
+void ring_submit(struct encmig_ring *r)
 {
+    struct ring_slot *s;
+
     pthread_mutex_lock(&r->lock);
-    r->produced++;
+    s = &r->slot[r->produced % r->nslots];
+    s->idx = r->produced++;
+    s->state = RING_SLOT_SUBMITTED;
     pthread_cond_broadcast(&r->cond);
     pthread_mutex_unlock(&r->lock);
 }
@@ -94,10 +100,37 @@ void ring_close(struct encmig_ring *r)
 
 int ring_drain(struct encmig_ring *r)
 {
+    return ring_wait_done(r, UINT64_MAX);
+}
+
+struct ring_slot *ring_claim(struct encmig_ring *r, uint64_t idx)
+{
+    struct ring_slot *s = NULL;
+
+    pthread_mutex_lock(&r->lock);
+    while (!r->error && !r->closed && r->produced <= idx)
+        pthread_cond_wait(&r->cond, &r->lock);
+    /* Not yet released, so the slot still holds batch idx. */
+    if (!r->error && r->produced > idx)
+        s = &r->slot[idx % r->nslots];
+    pthread_mutex_unlock(&r->lock);
+    return s;
+}
+
+void ring_filled(struct encmig_ring *r, struct ring_slot *s)
+{
+    pthread_mutex_lock(&r->lock);
+    s->state = RING_SLOT_FULL;
+    pthread_cond_broadcast(&r->cond);
+    pthread_mutex_unlock(&r->lock);
+}
+
+int ring_wait_done(struct encmig_ring *r, uint64_t idx)
+{
     int rc;
 
     pthread_mutex_lock(&r->lock);
-    while (!r->error && r->consumed != r->produced)
+    while (!r->error && r->consumed < idx && r->consumed != r->produced)
         pthread_cond_wait(&r->cond, &r->lock);
     rc = r->error;
     pthread_mutex_unlock(&r->lock);
@@ -109,29 +142,62 @@ struct ring_slot *ring_next(struct encmig_ring *r)
     struct ring_slot *s = NULL;
 
     pthread_mutex_lock(&r->lock);
-    while (!r->error && !r->closed && r->consumed == r->produced)
+    for (;;) {
+        if (r->error)
+            break;
+        if (r->consumed != r->produced) {
+            struct ring_slot *head = &r->slot[r->consumed % r->nslots];
+
+            if (head->state == RING_SLOT_FULL) {
+                s = head;
+                break;
+            }
+        } else if (r->closed) {
+            break;
+        }
         pthread_cond_wait(&r->cond, &r->lock);
-    if (!r->error && r->consumed != r->produced)
-        s = &r->slot[r->consumed % r->nslots];
+    }
     pthread_mutex_unlock(&r->lock);
     return s;
 }
 
-void ring_release(struct encmig_ring *r)
+void ring_release(struct encmig_ring *r, struct ring_slot *s)
 {
     pthread_mutex_lock(&r->lock);
-    r->consumed++;
+    s->state = RING_SLOT_DONE;
+    while (r->consumed != r->produced &&
+           r->slot[r->consumed % r->nslots].state == RING_SLOT_DONE) {
+        r->slot[r->consumed % r->nslots].state = RING_SLOT_FREE;
+        r->consumed++;
+    }
     pthread_cond_broadcast(&r->cond);
     pthread_mutex_unlock(&r->lock);
 }
 
 void ring_fail(struct encmig_ring *r, int rc)
 {
+    ring_failf(r, rc, "%s", "");
+}
+
+void ring_failf(struct encmig_ring *r, int rc, const char *fmt, ...)
+{
+    va_list ap;
+
     pthread_mutex_lock(&r->lock);
-    if (!r->error)
+    if (!r->error) {
         r->error = rc ? rc : -EIO;
+        va_start(ap, fmt);
+        vsnprintf(r->why, sizeof(r->why), fmt, ap);
+        va_end(ap);
+    }
     pthread_cond_broadcast(&r->cond);
     pthread_mutex_unlock(&r->lock);
+}
+
+const char *ring_why(const struct encmig_ring *r)
+{
+    /* Written once, before error was set under the lock the reader took. */
+    return r->why;
 }
 
 int ring_error(struct encmig_ring *r)

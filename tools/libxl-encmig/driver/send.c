@@ -3,9 +3,11 @@
  * send.c: the source side of a live migration of a simulated guest.
  *
  * Pages flow one way: guest frame -> hypervisor export -> ring slot ->
- * sender thread -> socket.  The main thread decides what to send and
- * fills slots; the sender thread writes them out and hands each slot back
- * once its send has completed.
+ * sender thread -> socket.  The main thread decides what to send, a batch
+ * a slot; one exporter thread per stream has the hypervisor seal the
+ * batches of its stream into their slots (batch i on stream i mod N); the
+ * sender thread writes full slots out in the order they were planned and
+ * hands each back once its send has completed.
  */
 
 #include <errno.h>
@@ -42,6 +44,13 @@ struct sender {
     struct stream_writer w;
     pthread_t thread;
     bool thread_on;
+    unsigned int nr_streams;
+    struct exporter {
+        struct sender *s;
+        uint32_t stream;
+        pthread_t thread;
+        bool on;
+    } exporter[XEN_ENCMIG_MAX_STREAMS];
 
     bool session;                 /* export session set up */
     bool paused;                  /* we paused the guest */
@@ -52,7 +61,7 @@ struct sender {
 
     struct encmig_core core;      /* keys, transcript, control MACs */
     uint8_t req[MIGRATE_REQ_SIZE];  /* the request as sent */
-    uint64_t records;             /* page records sent on stream 0 */
+    uint64_t records;             /* page records sealed, all streams */
 
     struct encmig_progress prog;
     double t0;
@@ -101,7 +110,7 @@ static void *sender_main(void *arg)
             ring_fail(&s->ring, rc);
             break;
         }
-        ring_release(&s->ring);
+        ring_release(&s->ring, slot);
     }
     return NULL;
 }
@@ -115,40 +124,79 @@ static void report(struct sender *s)
     s->cfg->progress(s->cfg->progress_opaque, &s->prog);
 }
 
-/* Fill one slot with gfns[0..n) and queue it for sending. */
-static int send_batch(struct sender *s, const uint64_t *gfns, uint32_t n)
+/* Seal (plain: read) the slot's pages into its buffer on stream. */
+static int fill_slot(struct sender *s, struct ring_slot *slot,
+                     uint32_t stream)
 {
     const struct encmig_send_cfg *cfg = s->cfg;
-    struct ring_slot *slot = ring_acquire(&s->ring);
     uint32_t i;
     int rc;
 
+    if (cfg->plain) {
+        /* What xl does today: dom0 maps the guest and reads plaintext. */
+        slot->stream = 0;
+        for (i = 0; i < slot->count; i++) {
+            rc = s->ops->page_read(s->plat, cfg->domid, slot->gfns[i],
+                                slot->buf + (size_t)i * XEN_ENCMIG_PAGE_SIZE);
+            if (rc) {
+                ring_failf(&s->ring, rc, "reading guest page %#llx: %s",
+                           (unsigned long long)slot->gfns[i], strerror(-rc));
+                return rc;
+            }
+        }
+        return 0;
+    }
+
+    slot->stream = stream;
+    if (encmig_hc_export(s->hc, cfg->domid, stream, slot->round, slot->gfns,
+                          slot->count, slot->buf, s->ring.buf_size)) {
+        rc = -errno;
+        ring_failf(&s->ring, rc, "export of %u pages from the hypervisor: "
+                   "%s", slot->count, strerror(-rc));
+        return rc;
+    }
+    __atomic_add_fetch(&s->records, slot->count, __ATOMIC_RELAXED);
+    return 0;
+}
+
+/* An exporter thread: the batches of one stream, in order. */
+static void *exporter_main(void *arg)
+{
+    struct exporter *e = arg;
+    struct sender *s = e->s;
+    struct ring_slot *slot;
+    uint64_t idx;
+
+    for (idx = e->stream; (slot = ring_claim(&s->ring, idx));
+         idx += s->nr_streams) {
+        if (fill_slot(s, slot, e->stream))
+            break;
+        ring_filled(&s->ring, slot);
+    }
+    return NULL;
+}
+
+/* Why the ring stopped: an exporter's reason, else the socket's. */
+static int ring_failed(struct sender *s, int rc)
+{
+    if (ring_why(&s->ring)[0])
+        return fail(s, rc, "%s", ring_why(&s->ring));
+    return fail(s, rc, "sending to the destination: %s", strerror(-rc));
+}
+
+/* Plan one batch of gfns[0..n) for the exporters. */
+static int send_batch(struct sender *s, const uint64_t *gfns, uint32_t n)
+{
+    struct ring_slot *slot = ring_acquire(&s->ring);
+
     if (!slot)
-        return fail(s, ring_error(&s->ring), "sending to the destination: %s",
-                    strerror(-ring_error(&s->ring)));
+        return ring_failed(s, ring_error(&s->ring));
 
     memcpy(slot->gfns, gfns, n * sizeof(*gfns));
     slot->count = n;
-    slot->stream = 0;
-    if (cfg->plain) {
-        /* What xl does today: dom0 maps the guest and reads plaintext. */
-        slot->kind = REC_TYPE_PAGE_DATA;
-        for (i = 0; i < n; i++) {
-            rc = s->ops->page_read(s->plat, cfg->domid, gfns[i],
-                                slot->buf + (size_t)i * XEN_ENCMIG_PAGE_SIZE);
-            if (rc)
-                return fail(s, rc, "reading guest page %#llx: %s",
-                            (unsigned long long)gfns[i], strerror(-rc));
-        }
-    } else {
-        slot->kind = REC_TYPE_ENCMIG_PAGES;
-        if (encmig_hc_export(s->hc, cfg->domid, 0, s->prog.round, slot->gfns,
-                              n, slot->buf, s->ring.buf_size))
-            return fail(s, -errno, "export of %u pages from the hypervisor: "
-                        "%s", n, strerror(errno));
-        s->records += n;
-    }
-    ring_commit(&s->ring);
+    slot->round = s->prog.round;
+    slot->kind = s->cfg->plain ? REC_TYPE_PAGE_DATA : REC_TYPE_ENCMIG_PAGES;
+    ring_submit(&s->ring);
 
     s->prog.round_sent += n;
     s->prog.pages_sent += n;
@@ -257,8 +305,7 @@ static int precopy(struct sender *s)
     s->st->rounds = s->prog.round + 1;
 
     rc = ring_drain(&s->ring);
-    return rc ? fail(s, rc, "sending to the destination: %s", strerror(-rc))
-              : 0;
+    return rc ? ring_failed(s, rc) : 0;
 }
 
 /*
@@ -398,7 +445,7 @@ static int setup_encryption(struct sender *s)
         return fail(s, rc, "deriving keys: %s", strerror(-rc));
     /* The page and state keys go to the hypervisor; we keep neither. */
     rc = encmig_core_hv_setup(&s->core, s->hc, cfg->domid,
-                              XEN_ENCMIG_DIR_EXPORT, 1);
+                              XEN_ENCMIG_DIR_EXPORT, s->nr_streams);
     if (rc)
         return fail(s, rc, "setting up the export session: %s",
                     strerror(-rc));
@@ -421,9 +468,11 @@ static int start(struct sender *s)
     struct migrate_req req = {
         .version = MIGRATE_REQ_VERSION,
         .mode = cfg->plain ? MIGRATE_MODE_PLAIN : MIGRATE_MODE_ENCRYPTED,
-        .nr_streams = 1,
+        .nr_streams = s->nr_streams,
         .batch = cfg->batch ? cfg->batch : MIGRATE_DEFAULT_BATCH,
     };
+    unsigned int slots = cfg->ring_slots ? cfg->ring_slots
+                                         : MIGRATE_DEFAULT_SLOTS;
     struct wbuf b;
     bool paused;
     int rc;
@@ -439,9 +488,10 @@ static int start(struct sender *s)
     if (!s->bitmap || !s->bitmap2)
         return fail(s, -ENOMEM, "out of memory");
 
-    rc = ring_init(&s->ring, s->hc,
-                   cfg->ring_slots ? cfg->ring_slots : MIGRATE_DEFAULT_SLOTS,
-                   req.batch, XEN_ENCMIG_REC_SIZE);
+    /* Each stream needs a slot to seal into while one of its is sent. */
+    if (slots < 2 * s->nr_streams)
+        slots = 2 * s->nr_streams;
+    rc = ring_init(&s->ring, s->hc, slots, req.batch, XEN_ENCMIG_REC_SIZE);
     if (rc)
         return fail(s, rc, "migration buffers: %s", strerror(-rc));
     s->ring_on = true;
@@ -540,7 +590,9 @@ int encmig_migrate_send(const struct encmig_send_cfg *cfg,
 {
     struct sender s = {
         .cfg = cfg, .st = st, .err = err, .errlen = errlen,
+        .nr_streams = cfg->streams ? cfg->streams : 1,
     };
+    unsigned int i;
     int rc;
 
     memset(st, 0, sizeof(*st));
@@ -555,6 +607,12 @@ int encmig_migrate_send(const struct encmig_send_cfg *cfg,
     s.hc = s.ops->hc_open(s.plat);
     if (!s.hc) {
         rc = fail(&s, -ENOMEM, "opening the hypervisor interface");
+        goto out;
+    }
+    if (s.nr_streams > XEN_ENCMIG_MAX_STREAMS ||
+        (cfg->plain && s.nr_streams != 1)) {
+        rc = fail(&s, -EINVAL, "%u streams: want 1 to %u (plain: 1)",
+                  s.nr_streams, XEN_ENCMIG_MAX_STREAMS);
         goto out;
     }
 
@@ -572,6 +630,18 @@ int encmig_migrate_send(const struct encmig_send_cfg *cfg,
         goto out;
     }
     s.thread_on = true;
+    for (i = 0; i < s.nr_streams; i++) {
+        struct exporter *e = &s.exporter[i];
+
+        e->s = &s;
+        e->stream = i;
+        rc = -pthread_create(&e->thread, NULL, exporter_main, e);
+        if (rc) {
+            fail(&s, rc, "starting exporter thread %u: %s", i, strerror(-rc));
+            goto out;
+        }
+        e->on = true;
+    }
 
     if ((rc = precopy(&s)) || (rc = send_state(&s)) ||
          (rc = send_end(&s)))
@@ -585,6 +655,9 @@ int encmig_migrate_send(const struct encmig_send_cfg *cfg,
         ring_close(&s.ring);
         pthread_join(s.thread, NULL);
     }
+    for (i = 0; i < XEN_ENCMIG_MAX_STREAMS; i++)
+        if (s.exporter[i].on)
+            pthread_join(s.exporter[i].thread, NULL);
     if ((rc == -EPIPE || rc == -ECONNRESET) && !s.go_sent)
         peer_reason(&s);
     st->pages_sent = s.prog.pages_sent;

@@ -24,6 +24,7 @@ int encmig_core_init(struct encmig_core *c, unsigned int side,
 
     memset(c, 0, sizeof(*c));
     c->side = side;
+    c->nr_streams = 1;
     if (side != ENCMIG_SIDE_SOURCE && side != ENCMIG_SIDE_DEST)
         return -EINVAL;
     if (!km)
@@ -61,8 +62,10 @@ int encmig_core_hv_setup(struct encmig_core *c, struct encmig_hc *hc,
     OPENSSL_cleanse(&km, sizeof(km));
     OPENSSL_cleanse(&c->k.pages, sizeof(c->k.pages));
     OPENSSL_cleanse(c->k.state, sizeof(c->k.state));
-    if (!rc)
+    if (!rc) {
         c->level = 1;
+        c->nr_streams = nr_streams;
+    }
     return rc;
 }
 
@@ -365,7 +368,7 @@ int encmig_core_end_seal(struct encmig_core *c, uint64_t records,
     int rc;
 
     wbuf_init(&b, ENCMIG_END_BODY_SIZE);
-    if (!(rc = wbuf_put_u32le(&b, 1)) &&             /* nr_streams */
+    if (!(rc = wbuf_put_u32le(&b, c->nr_streams)) &&
         !(rc = wbuf_put_u32le(&b, 0)) &&             /* pad */
         !(rc = wbuf_put_u64le(&b, records)) &&
         !(rc = wbuf_put(&b, c->hs_transcript, sizeof(c->hs_transcript)))) {
@@ -405,7 +408,8 @@ int encmig_core_end_check(struct encmig_core *c, const uint8_t *body,
     /* Authentic: now its fields can be believed, and compared. */
     wbuf_from(&b, body, ENCMIG_END_BODY_SIZE);
     if (wbuf_get_u32le(&b, &nr_streams) || wbuf_get_u32le(&b, &pad) ||
-        nr_streams != 1 || pad || wbuf_get_u64le(&b, records) ||
+        nr_streams != c->nr_streams || pad ||
+        wbuf_get_u64le(&b, records) ||
         wbuf_get_ptr(&b, &theirs, ENCMIG_TRANSCRIPT_SIZE)) {
         encmig_seterr(err, errlen, "the end record is malformed");
         return -EBADMSG;

@@ -44,6 +44,7 @@ struct encmig_core {
      * the end record's MAC is the hypervisor's (hc, domid).
      */
     unsigned int level;
+    uint32_t nr_streams;          /* of the hypervisor session: 1 unless set up */
     struct encmig_hc *hc;
     uint32_t domid;
     uint8_t l2_session_id[XEN_ENCMIG_SESSION_ID_SIZE]; /* dest: to claim */
@@ -148,9 +149,10 @@ void encmig_core_stream_record(struct encmig_core *c, uint32_t type,
                                unsigned int n);
 
 /*
- * ENCMIG_END with one stream: u32 nr_streams (1), u32 pad (0), u64
- * records, the handshake's transcript hash, HMAC-SHA256 under the end key
- * over the stream transcript's SHA-256 and the body before the MAC.  At
+ * ENCMIG_END: u32 nr_streams (the session's), u32 pad (0), u64 records
+ * (all streams), the handshake's transcript hash, HMAC-SHA256 under the
+ * end key over the stream transcript's SHA-256 and the body before the
+ * MAC.  At
  * level 2 the hypervisor computes the MAC over a body it builds from its
  * own count (XEN_ENCMIG_OP_end): the same bytes when nothing was lost.
  */

@@ -69,6 +69,20 @@ uint64_t encmig_rec_name(const uint8_t *recs, uint32_t i)
     return name;
 }
 
+uint32_t encmig_rec_round(const uint8_t *recs, uint32_t i)
+{
+    struct wbuf b;
+    uint64_t skip;
+    uint32_t stream, round = 0;
+
+    wbuf_from(&b, recs + (size_t)i * XEN_ENCMIG_REC_SIZE,
+              XEN_ENCMIG_REC_HDR_SIZE);
+    if (!wbuf_get_u64le(&b, &skip) && !wbuf_get_u64le(&b, &skip) &&
+        !wbuf_get_u32le(&b, &stream))
+        wbuf_get_u32le(&b, &round);
+    return round;
+}
+
 uint32_t encmig_batch_count(size_t len, size_t item)
 {
     size_t n;

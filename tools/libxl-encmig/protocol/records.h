@@ -41,6 +41,8 @@ int encmig_pages_parse_split(const uint8_t hdr[ENCMIG_PAGES_HDR_SIZE],
 
 /* The page name in the header of the i-th record of recs. */
 uint64_t encmig_rec_name(const uint8_t *recs, uint32_t i);
+/* Its pre-copy round (not yet authenticated: the import checks it). */
+uint32_t encmig_rec_round(const uint8_t *recs, uint32_t i);
 
 /*
  * The count that a batch body of len bytes holds, with item bytes per

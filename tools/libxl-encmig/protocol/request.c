@@ -56,9 +56,10 @@ int migrate_req_get(struct wbuf *b, uint64_t max_frames,
                  (unsigned long long)max_frames);
         return -E2BIG;
     }
-    if (req->nr_streams != 1) {
-        encmig_seterr(err, errlen, "%u streams asked for: this receiver takes 1",
-                 req->nr_streams);
+    if (req->nr_streams == 0 || req->nr_streams > XEN_ENCMIG_MAX_STREAMS ||
+        (req->mode == MIGRATE_MODE_PLAIN && req->nr_streams != 1)) {
+        encmig_seterr(err, errlen, "%u streams asked for: this receiver takes 1 "
+                 "to %u (plain: 1)", req->nr_streams, XEN_ENCMIG_MAX_STREAMS);
         return -EINVAL;
     }
     if (req->batch == 0 || req->batch > XEN_ENCMIG_MAX_BATCH) {
