@@ -64,6 +64,7 @@ for prog in export-check import-check bad-args bad-args-level2 map-denied wireta
             rectap known-pages memdump; do
     extra=()
     [ $prog = wiretap ] && extra=("$top/tests/flight/wire-records.c")
+    [ $prog = export-check ] && extra=(-pthread)
     # shellcheck disable=SC2086
     gcc $FLIGHT_CFLAGS -o "$bdir/flight-$prog" "$top/tests/flight/$prog.c" \
         "${extra[@]}" "$top/hypercalls/hc.c" "$top/hypercalls/hc-xen.c" \

@@ -1,30 +1,51 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * domctl-xen.c: XEN_DOMCTL_encmig_op's entry point in Xen.
+ * domctl-xen.c: XEN_DOMCTL_encmig_op's entry point in Xen, and the lock
+ * that keeps a domain's session whole.
  *
- * arch_do_domctl() has copied the op in, holds the domctl lock and an RCU
- * reference to d, and XSM has let the domctl through.  Here XSM is asked
- * again about the direction the sub-op acts in (the dummy module: the
- * control domain only; FLASK: domain2 encmig_export, or encmig_import
- * with domain setvcpucontext, over d).  arch_do_domctl() copies the op
- * back after every call and turns -ERESTART into a continuation.
+ * arch_do_domctl() has copied the op in and holds an RCU reference to d,
+ * and XSM has let the domctl through.  The page batches (export, import)
+ * come without the domctl lock (xen/patches/0008) and hold d's session
+ * lock for reading: batches of different streams, and of different
+ * domains, run side by side, and the engine admits one batch per stream
+ * at a time (-EBUSY).  Every other sub-op comes under the domctl lock and
+ * holds the session lock for writing, as does the session's end when d
+ * dies.  Here XSM is asked again, under the session lock, about the
+ * direction the sub-op acts in (the dummy module: the control domain
+ * only; FLASK: domain2 encmig_export, or encmig_import with domain
+ * setvcpucontext, over d).  arch_do_domctl() copies the op back after
+ * every call and turns -ERESTART into a continuation.
  */
 
 #include <xen/lib.h>
 #include <xen/sched.h>
+#include <xen/spinlock.h>
 #include <xsm/xsm.h>
+#include <asm/atomic.h>
+#include <asm/encmig.h>
 
-/*
- * Not <asm/encmig.h>, which declares this file's entry point for the rest
- * of Xen: it also declares encmig_domain_destroy(), as engine.h does, and
- * Xen builds with -Wredundant-decls.
- */
 #include "engine.h"
 
-int encmig_domctl(struct domain *d, struct xen_domctl_encmig_op *op);
-
 /* Batches that yielded and continued, for the log. */
-static unsigned long continuations;
+static atomic_t continuations = ATOMIC_INIT(0);
+
+bool encmig_domctl_unlocked(const struct xen_domctl_encmig_op *op)
+{
+    return op->cmd == XEN_ENCMIG_OP_export || op->cmd == XEN_ENCMIG_OP_import;
+}
+
+void encmig_domain_init(struct domain *d)
+{
+    d->arch.encmig = NULL;
+    rwlock_init(&d->arch.encmig_lock);
+}
+
+void encmig_domain_teardown(struct domain *d)
+{
+    write_lock(&d->arch.encmig_lock);
+    encmig_domain_destroy(d);
+    write_unlock(&d->arch.encmig_lock);
+}
 
 /*
  * The direction op acts in: what it asks for, or what d's session is for
@@ -61,6 +82,7 @@ static unsigned int op_direction(struct domain *d,
 
 int encmig_domctl(struct domain *d, struct xen_domctl_encmig_op *op)
 {
+    bool batch = encmig_domctl_unlocked(op);
     int rc;
 
     /*
@@ -77,18 +99,24 @@ int encmig_domctl(struct domain *d, struct xen_domctl_encmig_op *op)
     else if ( d == current->domain || is_control_domain(d) )
         return -EINVAL;
 
-    /* A dying domain's session is gone, and no new one may start. */
+    if ( batch )
+        read_lock(&d->arch.encmig_lock);
+    else
+        write_lock(&d->arch.encmig_lock);
+
+    /*
+     * A dying domain's session is gone, and no new one may start: checked
+     * under the lock that its teardown takes for writing.
+     */
     if ( d->is_dying )
-        return -ESRCH;
-
-    rc = xsm_encmig_op(XSM_PRIV, d, op_direction(d, op));
-    if ( rc )
-        return rc;
-
-    rc = encmig_do_op(d, op);
+        rc = -ESRCH;
+    else
+        rc = xsm_encmig_op(XSM_PRIV, d, op_direction(d, op));
+    if ( !rc )
+        rc = encmig_do_op(d, op);
 
     if ( rc == -ERESTART )
-        continuations++;
+        atomic_inc(&continuations);
     else if ( !rc && op->cmd == XEN_ENCMIG_OP_setup )
         printk(XENLOG_G_INFO
                "%pd: encmig %s session (level %u), %u stream(s), %s cipher\n",
@@ -98,8 +126,13 @@ int encmig_domctl(struct domain *d, struct xen_domctl_encmig_op *op)
                encmig_domain_cipher(d)->name);
     else if ( !rc && op->cmd == XEN_ENCMIG_OP_teardown )
         printk(XENLOG_G_INFO
-               "%pd: encmig session ended (%lu batch continuations since boot)\n",
-               d, continuations);
+               "%pd: encmig session ended (%d batch continuations since boot)\n",
+               d, atomic_read(&continuations));
+
+    if ( batch )
+        read_unlock(&d->arch.encmig_lock);
+    else
+        write_unlock(&d->arch.encmig_lock);
 
     return rc;
 }

@@ -43,7 +43,7 @@ struct encmig_session {
     const struct encmig_cipher_ops *cipher;
     void *gcm;                   /* migration key schedule */
     struct encmig_stream stream[XEN_ENCMIG_MAX_STREAMS];
-    /* State sub-ops run exclusive (domctl lock; the simulator's). */
+    /* State sub-ops run exclusive (the session lock, for writing). */
     void *state_gcm;             /* state key schedule, or NULL */
     uint64_t state_seq;          /* seq of the next state record */
     uint64_t states;             /* state records sealed or loaded */

@@ -2,11 +2,12 @@
 /*
  * port-xen.c: the engine's platform services (port.h) inside Xen 4.17.
  *
- * Every sub-op runs under the domctl lock (arch_do_domctl), which also
- * serialises it against domain_relinquish_resources(), where a dying
- * domain's session is ended.  A batch runs in the context of the calling
- * control-domain vCPU and may be preempted between pages; it then
- * continues through a hypercall continuation (see domctl-xen.c).
+ * Export and import batches run outside the domctl lock, under their
+ * domain's session lock held for reading; every other sub-op under the
+ * domctl lock and the session lock held for writing, as is the end of a
+ * dying domain's session (domctl-xen.c).  A batch runs in the context of
+ * the calling control-domain vCPU and may be preempted between pages; it
+ * then continues through a hypercall continuation (see domctl-xen.c).
  *
  * Guest frames.  The interface speaks of gfns, and so does Xen: for a
  * translated guest (HVM, PVH) a gfn is a guest-physical frame, looked up

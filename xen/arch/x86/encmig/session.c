@@ -4,7 +4,7 @@
  * the destination supplied, torn down with every key wiped.
  *
  * Setup and teardown are serialised against batches by the caller (Xen's
- * domctl lock; the simulator's per-domain lock).  Batches on different
+ * and the simulator's per-domain session lock, held for writing).  Batches on different
  * streams may run at once; a stream runs one batch at a time.
  */
 

@@ -14,8 +14,9 @@
  * (validate_xstate(), uncompressed, of its own size).  The rest of the
  * vCPU's context names machine frames and is set by the toolstack first.
  *
- * Every sub-op runs under the domctl lock; none may target the caller's
- * own domain (it pauses the target).
+ * Both run under the domctl lock and their domain's session lock held for
+ * writing; neither may target the caller's own domain (it pauses the
+ * target).
  */
 
 #include <xen/lib.h>

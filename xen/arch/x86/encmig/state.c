@@ -6,9 +6,9 @@
  * Save reads the state into memory of its own and seals it there; load
  * copies the sealed record in once, checks the copy and opens it in
  * place, and only a record that verified is handed to the platform to
- * load.  The caller moves ciphertext only.  Both run exclusive (Xen's
- * domctl lock, the simulator's), so the session's state sequence needs
- * no lock of its own.
+ * load.  The caller moves ciphertext only.  Both run exclusive (the
+ * session lock held for writing, in Xen and in the simulator), so the
+ * session's state sequence needs no lock of its own.
  */
 
 #include "engine.h"
