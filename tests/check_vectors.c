@@ -7,7 +7,9 @@
  * every control MAC both ways, every page record opened with the page
  * key and the nonce and AAD of docs/stream.md, the guest's state record
  * opened with the state key and the nonce and AAD of docs/abi.md, the
- * transcript and ENCMIG_END, and the guest that results.
+ * transcript and ENCMIG_END, and the guest that results.  And xl's
+ * level messages after session-1's handshake (xl-level/): their MACs
+ * with OpenSSL alone, and the product's xl-level.c against the bytes.
  */
 
 #define _GNU_SOURCE
@@ -17,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -29,6 +32,8 @@
 #include "../tools/libxl-encmig/protocol/records.h"
 #include "../tools/libxl-encmig/protocol/request.h"
 #include "../tools/libxl-encmig/protocol/stream.h"
+#include "../tools/libxl-encmig/io.h"
+#include "../tools/libxl-encmig/xl/xl-level.h"
 
 #ifndef VECTORS_ROOT
 #error "VECTORS_ROOT names docs/vectors"
@@ -466,6 +471,111 @@ START_TEST(test_control_mac_bound)
 }
 END_TEST
 
+/* xl's level messages (docs/stream.md, section 6), at level 1. */
+#define XL_MSG_SIZE  (8 + ENCMIG_MAC_SIZE)
+
+/* Session-1's keys, as xl's core would hold them after its handshake. */
+static void xl_cores(struct encmig_core *src, struct encmig_core *dst)
+{
+    struct xen_encmig_keymat km = { 0 };
+    uint8_t fth[ENCMIG_TRANSCRIPT_SIZE];
+
+    vectors_dir = VECTORS_ROOT "/session-1";
+    input("key", km.key, sizeof(km.key));
+    input("session_id", km.session_id, sizeof(km.session_id));
+    input("nonce_base", km.nonce_base, sizeof(km.nonce_base));
+    input("fth", fth, sizeof(fth));
+    ck_assert_int_eq(encmig_core_init(src, ENCMIG_SIDE_SOURCE, &km, fth), 0);
+    ck_assert_int_eq(encmig_core_init(dst, ENCMIG_SIDE_DEST, &km, fth), 0);
+    vectors_dir = VECTORS_ROOT "/xl-level";
+}
+
+/* HMAC(key, u8 side || u32le 0 || msg[0..8)): the first control message. */
+static void check_xl_mac(const char *key_name, uint8_t side,
+                         const uint8_t msg[XL_MSG_SIZE])
+{
+    uint8_t key[32], in[1 + 4 + 8], mac[32];
+    size_t maclen = 0;
+
+    input(key_name, key, sizeof(key));
+    memset(in, 0, sizeof(in));
+    in[0] = side;
+    memcpy(in + 5, msg, 8);
+    ck_assert_ptr_nonnull(EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key,
+                                    sizeof(key), in, sizeof(in), mac,
+                                    sizeof(mac), &maclen));
+    ck_assert_uint_eq(maclen, 32);
+    ck_assert_msg(!memcmp(mac, msg + 8, 32), "%s's MAC differs", key_name);
+}
+
+START_TEST(test_xl_level)
+{
+    uint8_t smsg[XL_MSG_SIZE], dmsg[XL_MSG_SIZE], got[XL_MSG_SIZE];
+    struct encmig_core src, dst;
+    uint32_t level = 0, streams = 0;
+    int sv[2];
+
+    xl_cores(&src, &dst);
+    expect("key_control_source", src.k.control[ENCMIG_SIDE_SOURCE], 32);
+    expect("key_control_destination", src.k.control[ENCMIG_SIDE_DEST], 32);
+    input("source_message", smsg, sizeof(smsg));
+    input("destination_message", dmsg, sizeof(dmsg));
+
+    /* As an outside implementation reads them. */
+    ck_assert_uint_eq(input_uint("level"), 1);
+    ck_assert_uint_eq(input_uint("streams"), 3);
+    ck_assert_mem_eq(smsg, "\0\0\0\1\0\0\0\3", 8);
+    ck_assert_mem_eq(dmsg, smsg, 8);
+    check_xl_mac("key_control_source", 0, smsg);
+    check_xl_mac("key_control_destination", 1, dmsg);
+
+    /* The source writes these bytes and takes the answer. */
+    setenv("ENCMIG_LEVEL", "1", 1);
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    ck_assert_int_eq(encmig_write_full(sv[1], dmsg, sizeof(dmsg)), 0);
+    ck_assert_int_eq(encmig_xl_level_source(&src, NULL, sv[0], sv[0], 0, 3,
+                                            &level, "vectors"), 0);
+    ck_assert_uint_eq(level, 1);
+    ck_assert_int_eq(encmig_read_full(sv[1], got, sizeof(got)), 0);
+    ck_assert_mem_eq(got, smsg, sizeof(smsg));
+
+    /* The destination answers exactly so, and takes three streams. */
+    ck_assert_int_eq(encmig_write_full(sv[1], smsg, sizeof(smsg)), 0);
+    ck_assert_int_eq(encmig_xl_level_dest(&dst, NULL, sv[0], sv[0], &level,
+                                          &streams, "vectors"), 0);
+    ck_assert_uint_eq(streams, 3);
+    ck_assert_int_eq(encmig_read_full(sv[1], got, sizeof(got)), 0);
+    ck_assert_mem_eq(got, dmsg, sizeof(dmsg));
+    close(sv[0]);
+    close(sv[1]);
+    encmig_core_fini(&src);
+    encmig_core_fini(&dst);
+}
+END_TEST
+
+/* The stream count is under the MAC: 3 made 4 is refused. */
+START_TEST(test_xl_level_streams_bound)
+{
+    uint8_t smsg[XL_MSG_SIZE];
+    struct encmig_core src, dst;
+    uint32_t level, streams;
+    int sv[2];
+
+    xl_cores(&src, &dst);
+    input("source_message", smsg, sizeof(smsg));
+    smsg[7] ^= 7;
+    unsetenv("ENCMIG_LEVEL");
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    ck_assert_int_eq(encmig_write_full(sv[1], smsg, sizeof(smsg)), 0);
+    ck_assert_int_eq(encmig_xl_level_dest(&dst, NULL, sv[0], sv[0], &level,
+                                          &streams, "vectors"), -EBADMSG);
+    close(sv[0]);
+    close(sv[1]);
+    encmig_core_fini(&src);
+    encmig_core_fini(&dst);
+}
+END_TEST
+
 int main(void)
 {
     static void (*const setups[])(void) = { setup_1, setup_2 };
@@ -483,6 +593,13 @@ int main(void)
         tcase_add_test(tc, test_keys);
         tcase_add_test(tc, test_session);
         tcase_add_test(tc, test_control_mac_bound);
+        suite_add_tcase(s, tc);
+    }
+    {
+        TCase *tc = tcase_create("xl-level");
+
+        tcase_add_test(tc, test_xl_level);
+        tcase_add_test(tc, test_xl_level_streams_bound);
         suite_add_tcase(s, tc);
     }
     sr = srunner_create(s);

@@ -37,11 +37,14 @@ struct pair {
     uint8_t state[SIM_VCPU_STATE_SIZE + XEN_ENCMIG_STATE_OVERHEAD];
     uint32_t state_len;                 /* the ENCMIG_STATE body received */
     uint32_t level;                     /* as xl agreed it */
+    uint32_t streams;                   /* likewise; 0: 1 */
     uint8_t session_id[XEN_ENCMIG_SESSION_ID_SIZE]; /* level 2: to claim */
 };
 
 /* The level the pairs of a test run at: each test runs at both. */
 static uint32_t test_level = 1;
+/* And the number of streams: 1 unless a test says. */
+static uint32_t test_streams = 1;
 
 static int blob_fd(const struct pair *p, uint32_t direction,
                    const uint8_t *transcript)
@@ -54,6 +57,7 @@ static int blob_fd(const struct pair *p, uint32_t direction,
     memcpy(b.magic, ENCMIG_SESSION_MAGIC, sizeof(b.magic));
     b.direction = direction;
     b.level = p->level ? p->level : 1;
+    b.nr_streams = p->streams ? p->streams : 1;
     memcpy(b.session_id, p->session_id, sizeof(b.session_id));
     b.km = p->km;
     memcpy(b.transcript, transcript, sizeof(b.transcript));
@@ -99,8 +103,8 @@ static void pair_agree(struct pair *p)
     memcpy(ex.peer, ib.pub, sizeof(ex.peer));
     memcpy(ex.bind, io.bind, sizeof(ex.bind));
     memcpy(ex.blob, io.blob, sizeof(ex.blob));
-    ck_assert_int_eq(encmig_hc_setup_l2_export(p->a.hc, p->a.domid, 1, &ex),
-                     0);
+    ck_assert_int_eq(encmig_hc_setup_l2_export(p->a.hc, p->a.domid,
+                                               p->streams, &ex), 0);
     memcpy(p->session_id, io.session_id, sizeof(p->session_id));
 }
 
@@ -108,6 +112,7 @@ static void pair_new(struct pair *p, const uint8_t *dst_transcript)
 {
     memset(p, 0, sizeof(*p));
     p->level = test_level;
+    p->streams = test_streams;
     tu_host_new(&p->a, 1, NULL, PAGES, SEED);
     tu_host_new(&p->b, 2, NULL, PAGES, 0);
     tu_random_keymat(&p->km);
@@ -298,6 +303,34 @@ static bool same_vcpu(struct pair *p)
     return !memcmp(va, vb, sizeof(va));
 }
 
+/* Both hypervisors' sessions are at the test's level and stream count. */
+static void assert_sessions(struct pair *p)
+{
+    struct xen_encmig_status sa, sb;
+    struct encmig_hc *ha = encmig_hc_open_sim(p->a.host, true);
+    struct encmig_hc *hb = encmig_hc_open_sim(p->b.host, true);
+
+    ck_assert_int_eq(encmig_hc_status(ha, p->a.domid, &sa), 0);
+    ck_assert_int_eq(encmig_hc_status(hb, p->b.domid, &sb), 0);
+    ck_assert_uint_eq(sa.level, test_level);
+    ck_assert_uint_eq(sb.level, test_level);
+    ck_assert_uint_eq(sa.nr_streams, test_streams);
+    ck_assert_uint_eq(sb.nr_streams, test_streams);
+    encmig_hc_close(ha);
+    encmig_hc_close(hb);
+}
+
+/* The stream sent is received whole: the same memory, vCPU and sessions. */
+static void assert_arrives(struct pair *p)
+{
+    ck_assert_int_eq(receive_stream(p, 0, -1), 0);
+    assert_same_memory(p);
+    ck_assert_uint_eq(same_vcpu(p), true);
+    ck_assert_uint_eq(encmig_xg_records(p->src), PAGES);
+    ck_assert_uint_eq(encmig_xg_records(p->dst), PAGES);
+    assert_sessions(p);
+}
+
 START_TEST(test_round_trip)
 {
     struct pair p;
@@ -306,23 +339,7 @@ START_TEST(test_round_trip)
     pair_new(&p, NULL);
     ck_assert_int_eq(send_stream(&p, 0), 0);
     ck_assert_uint_eq(same_vcpu(&p), false);
-    ck_assert_int_eq(receive_stream(&p, 0, -1), 0);
-    assert_same_memory(&p);
-    ck_assert_uint_eq(same_vcpu(&p), true);
-    ck_assert_uint_eq(encmig_xg_records(p.src), PAGES);
-    ck_assert_uint_eq(encmig_xg_records(p.dst), PAGES);
-    {
-        struct xen_encmig_status sa, sb;
-        struct encmig_hc *ha = encmig_hc_open_sim(p.a.host, true);
-        struct encmig_hc *hb = encmig_hc_open_sim(p.b.host, true);
-
-        ck_assert_int_eq(encmig_hc_status(ha, p.a.domid, &sa), 0);
-        ck_assert_int_eq(encmig_hc_status(hb, p.b.domid, &sb), 0);
-        ck_assert_uint_eq(sa.level, test_level);
-        ck_assert_uint_eq(sb.level, test_level);
-        encmig_hc_close(ha);
-        encmig_hc_close(hb);
-    }
+    assert_arrives(&p);
     pair_free(&p);
 }
 END_TEST
@@ -455,6 +472,126 @@ START_TEST(test_state_flip_refused)
 }
 END_TEST
 
+/*
+ * The ENCMIG_PAGES records of the stream, in order: their offsets and
+ * the stream each names.  n: how many there are.
+ */
+static unsigned int page_records(struct pair *p, off_t *at, uint32_t *stream,
+                                 unsigned int max)
+{
+    uint8_t hdr[REC_HDR_SIZE], bhdr[ENCMIG_PAGES_HDR_SIZE];
+    off_t off = sizeof(headers);
+    unsigned int n = 0;
+    struct stat st;
+
+    ck_assert_int_eq(fstat(p->stream, &st), 0);
+    while (off < st.st_size) {
+        uint32_t type, len, count;
+
+        ck_assert_int_eq(pread(p->stream, hdr, sizeof(hdr), off), sizeof(hdr));
+        encmig_hdr8_get(hdr, &type, &len);
+        if (type == REC_TYPE_ENCMIG_PAGES) {
+            ck_assert_uint_lt(n, max);
+            ck_assert_int_eq(pread(p->stream, bhdr, sizeof(bhdr), off + 8),
+                             sizeof(bhdr));
+            encmig_hdr8_get(bhdr, &count, &stream[n]);
+            at[n++] = off;
+        }
+        off += 8 + ((len + REC_ALIGN - 1) & ~(REC_ALIGN - 1));
+    }
+    return n;
+}
+
+/* Swap the stream's records that start at a and b (a < b, adjacent). */
+static void swap_records(struct pair *p, off_t a, off_t b, off_t end)
+{
+    size_t la = b - a, lb = end - b;
+    uint8_t *buf = malloc(la + lb);
+
+    ck_assert_ptr_nonnull(buf);
+    ck_assert_int_eq(pread(p->stream, buf + lb, la, a), la);
+    ck_assert_int_eq(pread(p->stream, buf, lb, b), lb);
+    ck_assert_int_eq(pwrite(p->stream, buf, la + lb, a), la + lb);
+    free(buf);
+}
+
+/* Levels 1 and 2 (bit 0 of _i) with 2, 3 and 16 streams (_i / 2). */
+static void streams_of(int i)
+{
+    static const uint32_t streams[] = { 2, 3, 16 };
+
+    test_level = 1 + (i & 1);
+    test_streams = streams[i / 2];
+}
+
+/*
+ * Each batch libxc hands over is cut into one record per stream (fewer
+ * when it has fewer pages), record i on stream i mod N; the destination
+ * takes them in that order and ends with the same memory.
+ */
+START_TEST(test_streams_round_trip)
+{
+    off_t at[64];
+    uint32_t stream[64], i, want = 0, batch;
+    unsigned int n;
+    struct pair p;
+
+    streams_of(_i);
+    pair_new(&p, NULL);
+    ck_assert_int_eq(send_stream(&p, 0), 0);
+    n = page_records(&p, at, stream, 64);
+    for (batch = 0; batch < PAGES; batch += BATCH) {
+        uint32_t nr = PAGES - batch < BATCH ? PAGES - batch : BATCH;
+
+        want += nr < test_streams ? nr : test_streams;
+    }
+    ck_assert_uint_eq(n, want);
+    for (i = 0; i < n; i++)
+        ck_assert_uint_eq(stream[i], i % test_streams);
+    assert_arrives(&p);
+    pair_free(&p);
+}
+END_TEST
+
+/*
+ * Two neighbouring batches swapped, or one dropped, on the wire: the next
+ * batch is not on the stream expected, and nothing of it is imported.
+ */
+START_TEST(test_streams_reorder_refused)
+{
+    off_t at[64];
+    uint32_t stream[64];
+    uint64_t before;
+    unsigned int n;
+    struct pair p;
+    char why[64];
+    int rc;
+
+    streams_of(_i);
+    pair_new(&p, NULL);
+    ck_assert_int_eq(send_stream(&p, 0), 0);
+    n = page_records(&p, at, stream, 64);
+    ck_assert_uint_ge(n, 4);
+    /* Record 2 before 1 (with 2 streams, the plain record between them
+     * moves with 1). */
+    swap_records(&p, at[1], at[2], at[3]);
+    snprintf(why, sizeof(why), "came on stream %u, not 1", stream[2]);
+    rc = receive_stream(&p, 0, -1);
+    ck_assert_int_eq(rc, -EILSEQ);
+    ck_assert_ptr_nonnull(strstr(encmig_xg_error(p.dst), why));
+    before = encmig_xg_records(p.dst);
+    ck_assert_uint_eq(before, BATCH / test_streams +
+                      (BATCH % test_streams != 0));
+    pair_free(&p);
+
+    pair_new(&p, NULL);
+    ck_assert_int_eq(send_stream(&p, 0), 0);
+    ck_assert_int_eq(receive_stream(&p, 0, 1), -EILSEQ);
+    ck_assert_ptr_nonnull(strstr(encmig_xg_error(p.dst), why));
+    pair_free(&p);
+}
+END_TEST
+
 /* A page the hypervisor names other than libxc does: stop, send nothing. */
 START_TEST(test_misnamed_page_stops_the_source)
 {
@@ -512,6 +649,10 @@ START_TEST(test_take_wipes_and_checks)
     ck_assert_int_eq(encmig_xg_take(fd, t.hc, &x, err, sizeof(err)), -EINVAL);
     fd = blob_fd(&p, 7, p.transcript);
     ck_assert_int_eq(encmig_xg_take(fd, t.hc, &x, err, sizeof(err)), -EINVAL);
+    p.streams = ENCMIG_MAX_STREAMS + 1;
+    fd = blob_fd(&p, XEN_ENCMIG_DIR_IMPORT, p.transcript);
+    ck_assert_int_eq(encmig_xg_take(fd, t.hc, &x, err, sizeof(err)), -EINVAL);
+    p.streams = 0;
     fd = blob_fd(&p, XEN_ENCMIG_DIR_IMPORT, p.transcript);
     ck_assert_int_eq(ftruncate(fd, 10), 0);
     ck_assert_int_eq(encmig_xg_take(fd, t.hc, &x, err, sizeof(err)), -EINVAL);
@@ -606,6 +747,8 @@ static Suite *xg_suite(void)
     tcase_add_test(tc, test_take_wipes_and_checks);
     tcase_add_test(tc, test_session_reaches_only_the_helper);
     tcase_add_loop_test(tc, test_unknown_optional_record_refused_at_end, 1, 3);
+    tcase_add_loop_test(tc, test_streams_round_trip, 0, 6);
+    tcase_add_loop_test(tc, test_streams_reorder_refused, 0, 6);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -20,9 +20,12 @@
  *   hold:DIR   its body kept as DIR/batch, DIR/held made, and the record
  *              sent on once DIR/go exists (the no-key-in-dom0 step looks
  *              through dom0 while the migration waits half-way)
+ *   pass       nothing: the stream is only watched
  *
- * and REPORT gets "done ACTION TYPE at OFFSET" or "done none".  Nothing
- * else of the stream is kept.
+ * and REPORT gets "done ACTION TYPE at OFFSET" or "done none", then
+ * "batches N" and "streams M": the ENCMIG_PAGES records that passed and
+ * how many streams they came on (docs/stream.md, sections 3 and 6).
+ * Nothing else of the stream is kept.
  */
 
 #define _GNU_SOURCE
@@ -38,6 +41,8 @@
 #define DHDR_SIZE   16           /* and its domain header */
 #define BODY_MAX    (128U << 20) /* libxc's own limit on a record */
 #define REC_END     0            /* libxc's END, and libxl's */
+#define REC_PAGES   0x13         /* ENCMIG_PAGES: u32le count, u32le stream */
+#define STREAMS_MAX 16
 #define FRAME_TAG   16           /* after each of libxl's sealed frames */
 #define HOLD_MAX    1800         /* seconds a held record waits for DIR/go */
 
@@ -62,6 +67,21 @@ struct attack {
 };
 
 static uint64_t out_off;
+
+/* ENCMIG_PAGES records passed on, and the streams they named. */
+static uint64_t batches;
+static uint32_t streams_seen;    /* bit s: stream s; bit 31: out of range */
+
+static void watch(const struct rec *r)
+{
+    uint32_t stream;
+
+    if ( r->type != REC_PAGES || r->padded < 8 )
+        return;
+    memcpy(&stream, r->body + 4, 4);     /* little-endian, as is x86 */
+    batches++;
+    streams_seen |= stream < STREAMS_MAX ? 1U << stream : 1U << 31;
+}
 
 /* Bytes read ahead while looking for libxc's header, served first. */
 static uint8_t ahead[64 * 1024];
@@ -250,6 +270,7 @@ static int pass_records(struct attack *a, int frame, int armed)
         if ( rec_read(&r, frame) )
             return -1;
         if ( armed && !a->done && r.type == a->type &&
+             strcmp(a->action, "pass") &&
              (strncmp(a->action, "flip:", 5) || a->flip < r.padded) )
         {
             a->done = 1;
@@ -271,6 +292,8 @@ static int pass_records(struct attack *a, int frame, int armed)
             if ( !strncmp(a->action, "flip:", 5) )
                 r.body[a->flip] ^= 0x04;
         }
+        if ( !frame )
+            watch(&r);
         if ( rec_write(&r) )
             return -1;
         if ( a->held.body && a->held.body != r.body )
@@ -309,6 +332,7 @@ int main(int argc, char **argv)
     a.action++;
     if ( end != a.action - 1 ||
          (strncmp(a.action, "flip:", 5) && strcmp(a.action, "drop") &&
+          strcmp(a.action, "pass") &&
           strcmp(a.action, "dup") && strcmp(a.action, "swap") &&
           (strncmp(a.action, "hold:", 5) || !a.action[5])) )
     {
@@ -333,6 +357,8 @@ int main(int argc, char **argv)
                     (unsigned long long)a.at);
         else
             fprintf(f, "done none\n");
+        fprintf(f, "batches %llu\nstreams %d\n", (unsigned long long)batches,
+                streams_seen >> 31 ? -1 : __builtin_popcount(streams_seen));
         fclose(f);
     }
     return rc;

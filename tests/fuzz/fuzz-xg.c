@@ -67,6 +67,7 @@ static struct encmig_xg *session(struct sim_host *h, uint32_t direction)
     memcpy(b.magic, ENCMIG_SESSION_MAGIC, sizeof(b.magic));
     b.direction = direction;
     b.level = 1;              /* the helper sets the session up itself */
+    b.nr_streams = 1;
     b.km = fx_km;
     memcpy(b.transcript, fx_transcript, sizeof(b.transcript));
     FUZZ_CHECK(write(fd, &b, sizeof(b)) == (ssize_t)sizeof(b),

@@ -47,16 +47,6 @@ static void dst_init(void)
     fuzz_rand_start(LABEL_DEST);
 }
 
-static void put_hex(FILE *f, const char *name, const uint8_t *p, size_t len)
-{
-    size_t i;
-
-    fprintf(f, "%s ", name);
-    for (i = 0; i < len; i++)
-        fprintf(f, "%02x", p[i]);
-    fputc('\n', f);
-}
-
 static void write_hex_file(const char *dir, const char *name,
                            const uint8_t *p, size_t len)
 {
@@ -189,31 +179,31 @@ int main(int argc, char **argv)
     if (!f)
         die(path);
     fprintf(f, "# docs/vectors/README.md says what each line is.\n");
-    put_hex(f, "source_host_public", spub, 32);
-    put_hex(f, "destination_host_public", dpub, 32);
-    put_hex(f, "source_ephemeral_private", spriv, 32);
-    put_hex(f, "destination_ephemeral_private", dpriv, 32);
-    put_hex(f, "th", hs.th, sizeof(hs.th));
-    put_hex(f, "shared", hs.shared, sizeof(hs.shared));
-    put_hex(f, "kek", hs.kek, sizeof(hs.kek));
-    put_hex(f, "key", hs.km.key, sizeof(hs.km.key));
-    put_hex(f, "session_id", hs.km.session_id, sizeof(hs.km.session_id));
-    put_hex(f, "nonce_base", hs.km.nonce_base, sizeof(hs.km.nonce_base));
-    put_hex(f, "fth", hs.fth, sizeof(hs.fth));
-    put_hex(f, "key_pages", core.k.pages.key, 32);
-    put_hex(f, "key_end", core.k.end, 32);
-    put_hex(f, "key_state", core.k.state, 32);
-    put_hex(f, "key_config", core.k.config, 32);
-    put_hex(f, "key_control_source", core.k.control[ENCMIG_SIDE_SOURCE], 32);
-    put_hex(f, "key_control_destination", core.k.control[ENCMIG_SIDE_DEST],
+    vectors_put_hex(f, "source_host_public", spub, 32);
+    vectors_put_hex(f, "destination_host_public", dpub, 32);
+    vectors_put_hex(f, "source_ephemeral_private", spriv, 32);
+    vectors_put_hex(f, "destination_ephemeral_private", dpriv, 32);
+    vectors_put_hex(f, "th", hs.th, sizeof(hs.th));
+    vectors_put_hex(f, "shared", hs.shared, sizeof(hs.shared));
+    vectors_put_hex(f, "kek", hs.kek, sizeof(hs.kek));
+    vectors_put_hex(f, "key", hs.km.key, sizeof(hs.km.key));
+    vectors_put_hex(f, "session_id", hs.km.session_id, sizeof(hs.km.session_id));
+    vectors_put_hex(f, "nonce_base", hs.km.nonce_base, sizeof(hs.km.nonce_base));
+    vectors_put_hex(f, "fth", hs.fth, sizeof(hs.fth));
+    vectors_put_hex(f, "key_pages", core.k.pages.key, 32);
+    vectors_put_hex(f, "key_end", core.k.end, 32);
+    vectors_put_hex(f, "key_state", core.k.state, 32);
+    vectors_put_hex(f, "key_config", core.k.config, 32);
+    vectors_put_hex(f, "key_control_source", core.k.control[ENCMIG_SIDE_SOURCE], 32);
+    vectors_put_hex(f, "key_control_destination", core.k.control[ENCMIG_SIDE_DEST],
             32);
-    put_hex(f, "key_libxl", core.k.libxl, 32);
+    vectors_put_hex(f, "key_libxl", core.k.libxl, 32);
     fprintf(f, "guest_pages %u\n", GUEST_PAGES);
     fprintf(f, "batch %u\n", batch);
     fprintf(f, "streams %u\n", streams);
-    put_hex(f, "guest_sha256", hash, 32);
+    vectors_put_hex(f, "guest_sha256", hash, 32);
     EVP_Digest(state, sizeof(state), hash, NULL, EVP_sha256(), NULL);
-    put_hex(f, "state_sha256", hash, 32);
+    vectors_put_hex(f, "state_sha256", hash, 32);
     if (fclose(f))
         die(path);
     encmig_core_fini(&core);

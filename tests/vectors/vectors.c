@@ -83,3 +83,13 @@ int vectors_handshake(const uint8_t *to_dst, size_t n0, const uint8_t *to_src,
     EVP_PKEY_free(eph);
     return rc;
 }
+
+void vectors_put_hex(FILE *f, const char *name, const uint8_t *p, size_t len)
+{
+    size_t i;
+
+    fprintf(f, "%s ", name);
+    for (i = 0; i < len; i++)
+        fprintf(f, "%02x", p[i]);
+    fputc('\n', f);
+}

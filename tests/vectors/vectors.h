@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../../tools/libxl-encmig/protocol/handshake.h"
 
@@ -33,5 +34,9 @@ struct vectors_hs {
 int vectors_handshake(const uint8_t *to_dst, size_t n0, const uint8_t *to_src,
                       size_t n1, const uint8_t spriv[32],
                       struct vectors_hs *v, char *err, size_t errlen);
+
+/* One "name hex" line of an inputs.txt. */
+void vectors_put_hex(FILE *f, const char *name, const uint8_t *p,
+                     size_t len);
 
 #endif /* __ENCMIG_TEST_VECTORS_H__ */

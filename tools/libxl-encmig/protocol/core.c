@@ -120,7 +120,8 @@ int encmig_core_l2_accept(struct encmig_core *c, struct encmig_hc *hc,
 }
 
 int encmig_core_l2_export(struct encmig_core *c,
-                          const uint8_t answer[ENCMIG_L2_ANSWER_SIZE])
+                          const uint8_t answer[ENCMIG_L2_ANSWER_SIZE],
+                          uint32_t nr_streams)
 {
     struct xen_encmig_l2_export ex;
 
@@ -130,13 +131,17 @@ int encmig_core_l2_export(struct encmig_core *c,
     memcpy(ex.peer, answer, XEN_ENCMIG_PUB_SIZE);
     memcpy(ex.bind, c->hs_transcript, sizeof(ex.bind));
     memcpy(ex.blob, answer + XEN_ENCMIG_PUB_SIZE, sizeof(ex.blob));
-    return encmig_hc_setup_l2_export(c->hc, (domid_t)c->domid, 1, &ex)
-           ? -errno : 0;
+    if (encmig_hc_setup_l2_export(c->hc, (domid_t)c->domid, nr_streams,
+                                  &ex))
+        return -errno;
+    c->nr_streams = nr_streams;
+    return 0;
 }
 
 int encmig_core_l2_resume(struct encmig_core *c, struct encmig_hc *hc,
                           uint32_t domid,
-                          const uint8_t session_id[XEN_ENCMIG_SESSION_ID_SIZE])
+                          const uint8_t session_id[XEN_ENCMIG_SESSION_ID_SIZE],
+                          uint32_t nr_streams)
 {
     struct xen_encmig_status st;
 
@@ -145,26 +150,30 @@ int encmig_core_l2_resume(struct encmig_core *c, struct encmig_hc *hc,
     if (c->side == ENCMIG_SIDE_DEST) {
         l2_begin(c, hc);
         memcpy(c->l2_session_id, session_id, sizeof(c->l2_session_id));
-        return encmig_core_l2_claim(c, hc, domid);
+        return encmig_core_l2_claim(c, hc, domid, nr_streams);
     }
     if (encmig_hc_status(hc, (domid_t)domid, &st))
         return -errno;
-    if (st.direction != XEN_ENCMIG_DIR_EXPORT || st.level != 2)
+    if (st.direction != XEN_ENCMIG_DIR_EXPORT || st.level != 2 ||
+        st.nr_streams != nr_streams)
         return -EPROTO;
     l2_begin(c, hc);
     c->domid = domid;
+    c->nr_streams = nr_streams;
     return 0;
 }
 
 int encmig_core_l2_claim(struct encmig_core *c, struct encmig_hc *hc,
-                         uint32_t domid)
+                         uint32_t domid, uint32_t nr_streams)
 {
     if (c->level != 2 || c->side != ENCMIG_SIDE_DEST)
         return -EPROTO;
-    if (encmig_hc_setup_l2_claim(hc, (domid_t)domid, 1, c->l2_session_id))
+    if (encmig_hc_setup_l2_claim(hc, (domid_t)domid, nr_streams,
+                                 c->l2_session_id))
         return -errno;
     c->hc = hc;
     c->domid = domid;
+    c->nr_streams = nr_streams;
     return 0;
 }
 

@@ -95,18 +95,20 @@ int encmig_core_l2_accept(struct encmig_core *c, struct encmig_hc *hc,
                           const uint8_t offer[ENCMIG_L2_OFFER_SIZE],
                           uint8_t answer[ENCMIG_L2_ANSWER_SIZE]);
 int encmig_core_l2_export(struct encmig_core *c,
-                          const uint8_t answer[ENCMIG_L2_ANSWER_SIZE]);
+                          const uint8_t answer[ENCMIG_L2_ANSWER_SIZE],
+                          uint32_t nr_streams);
 int encmig_core_l2_claim(struct encmig_core *c, struct encmig_hc *hc,
-                         uint32_t domid);
+                         uint32_t domid, uint32_t nr_streams);
 /*
  * Continue in another process (xl's save/restore helper) a level-2
  * session that xl agreed: the source's export session on domid must be
- * there, at level 2; the destination's new guest claims the agreement
- * of session_id.
+ * there, at level 2, with nr_streams streams; the destination's new
+ * guest claims the agreement of session_id with as many.
  */
 int encmig_core_l2_resume(struct encmig_core *c, struct encmig_hc *hc,
                           uint32_t domid,
-                          const uint8_t session_id[XEN_ENCMIG_SESSION_ID_SIZE]);
+                          const uint8_t session_id[XEN_ENCMIG_SESSION_ID_SIZE],
+                          uint32_t nr_streams);
 
 /* Wipe every key and free the transcript. */
 void encmig_core_fini(struct encmig_core *c);

@@ -6,6 +6,13 @@
  * frame numbers, both hypercall buffers, allocated at begin and reused for
  * every batch (a batch is written out, or imported, before the next one
  * is read into them).
+ *
+ * With N streams the source cuts each of libxenguest's batches into up
+ * to N ENCMIG_PAGES records, sealed side by side by exporter threads
+ * (xg-exporters.h) into slices of that buffer, and writes them in order:
+ * the session's record i is on stream i mod N.  The destination imports
+ * them one after the other in that order, refusing any other stream, so
+ * a page's later copy is always the one that stays.
  */
 
 #define _GNU_SOURCE
@@ -20,6 +27,7 @@
 
 #include <openssl/crypto.h>
 
+#include "xg-exporters.h"
 #include "xg-session.h"
 #include "../io.h"
 #include "../util.h"
@@ -36,6 +44,9 @@ struct encmig_xg {
     struct encmig_hc *hc;
     uint32_t direction;
     uint32_t level;                   /* agreed by xl (xl-level.h) */
+    uint32_t nr_streams;              /* agreed by xl */
+    uint64_t batches;                 /* ENCMIG_PAGES records so far */
+    struct xg_exporters *exporters;   /* source, more than one stream */
     uint8_t session_id[XEN_ENCMIG_SESSION_ID_SIZE]; /* level 2: to claim */
     uint32_t domid;
     bool used;                        /* begin was called: only once */
@@ -98,6 +109,7 @@ int encmig_xg_take(int fd, struct encmig_hc *hc, struct encmig_xg **out,
         goto out;
     if (memcmp(b.magic, ENCMIG_SESSION_MAGIC, sizeof(b.magic)) ||
         (b.level != 1 && b.level != 2) ||
+        b.nr_streams == 0 || b.nr_streams > ENCMIG_MAX_STREAMS || b.pad ||
         b.km.pad || (b.direction != XEN_ENCMIG_DIR_EXPORT &&
                      b.direction != XEN_ENCMIG_DIR_IMPORT)) {
         encmig_seterr(err, errlen, "the session handed over is malformed");
@@ -127,6 +139,7 @@ int encmig_xg_take(int fd, struct encmig_hc *hc, struct encmig_xg **out,
     x->hc = hc;
     x->direction = b.direction;
     x->level = b.level;
+    x->nr_streams = b.nr_streams;
     memcpy(x->session_id, b.session_id, sizeof(x->session_id));
     *out = x;
     x = NULL;
@@ -183,12 +196,23 @@ int encmig_xg_begin(struct encmig_xg *x, uint32_t domid)
         goto fail_buf;
     }
     rc = x->level == 2
-         ? encmig_core_l2_resume(&x->core, x->hc, domid, x->session_id)
-         : encmig_core_hv_setup(&x->core, x->hc, domid, x->direction, 1);
+         ? encmig_core_l2_resume(&x->core, x->hc, domid, x->session_id,
+                                 x->nr_streams)
+         : encmig_core_hv_setup(&x->core, x->hc, domid, x->direction,
+                                x->nr_streams);
     if (rc)
         goto fail_buf;
     x->domid = domid;
     x->begun = true;
+    if (x->direction == XEN_ENCMIG_DIR_EXPORT && x->nr_streams > 1) {
+        rc = xg_exporters_start(&x->exporters, x->hc, domid,
+                                x->nr_streams - 1);
+        if (rc) {
+            encmig_xg_finish(x);
+            return fail(x, rc, "starting %u exporter threads: %s",
+                        x->nr_streams - 1, strerror(-rc));
+        }
+    }
     return 0;
 
  fail_buf:
@@ -207,6 +231,9 @@ int encmig_xg_begin(struct encmig_xg *x, uint32_t domid)
 
 void encmig_xg_finish(struct encmig_xg *x)
 {
+    /* No thread may still write into the buffers freed below. */
+    xg_exporters_stop(x->exporters);
+    x->exporters = NULL;
     if (x->begun) {
         encmig_hc_teardown(x->hc, x->domid);
         x->begun = false;
@@ -237,15 +264,52 @@ void encmig_xg_stream_record(struct encmig_xg *x, uint32_t type,
 
 /* Source. */
 
+/*
+ * Cut nr pages into at most nr_streams parts as equal as can be, the
+ * session's next records, on their streams; seal them side by side.
+ */
+static int export_parts(struct encmig_xg *x, uint32_t round, unsigned int nr,
+                        struct xg_export_job *jobs, unsigned int *nr_jobs)
+{
+    unsigned int k = nr < x->nr_streams ? nr : x->nr_streams;
+    unsigned int i, off = 0;
+
+    for (i = 0; i < k; i++) {
+        struct xg_export_job *j = &jobs[i];
+
+        j->stream = (x->batches + i) % x->nr_streams;
+        j->round = round;
+        j->nr = nr / k + (i < nr % k);
+        j->gfns = x->gfns + off;
+        j->recs = x->recs + (size_t)off * XEN_ENCMIG_REC_SIZE;
+        j->size = (size_t)j->nr * XEN_ENCMIG_REC_SIZE;
+        off += j->nr;
+    }
+    *nr_jobs = k;
+    if (k == 1)
+        jobs[0].rc = encmig_hc_export(x->hc, x->domid, jobs[0].stream, round,
+                                      jobs[0].gfns, jobs[0].nr, jobs[0].recs,
+                                      jobs[0].size) ? -errno : 0;
+    else
+        xg_exporters_run(x->exporters, jobs, k);
+
+    for (i = 0; i < k; i++)
+        if (jobs[i].rc)
+            return fail(x, jobs[i].rc, "the hypervisor's export of %u pages "
+                        "on stream %u: %s", jobs[i].nr, jobs[i].stream,
+                        strerror(-jobs[i].rc));
+    return 0;
+}
+
 int encmig_xg_save_pages(struct encmig_xg *x, int fd, uint32_t round,
                          const uint64_t *pfns, const uint64_t *gfns,
                          unsigned int nr)
 {
+    struct xg_export_job jobs[ENCMIG_MAX_STREAMS];
     struct stream_writer w;
     struct iovec iov[2];
     uint8_t bhdr[ENCMIG_PAGES_HDR_SIZE];
-    size_t size = (size_t)nr * XEN_ENCMIG_REC_SIZE;
-    unsigned int i;
+    unsigned int i, nr_jobs;
     int rc;
 
     if (!x->begun || x->direction != XEN_ENCMIG_DIR_EXPORT)
@@ -254,12 +318,9 @@ int encmig_xg_save_pages(struct encmig_xg *x, int fd, uint32_t round,
         return fail(x, -E2BIG, "a batch of %u pages", nr);
 
     memcpy(x->gfns, gfns, (size_t)nr * sizeof(*gfns));
-    if (encmig_hc_export(x->hc, x->domid, 0, round, x->gfns, nr, x->recs,
-                         size)) {
-        rc = -errno;
-        return fail(x, rc, "the hypervisor's export of %u pages: %s", nr,
-                    strerror(-rc));
-    }
+    rc = export_parts(x, round, nr, jobs, &nr_jobs);
+    if (rc)
+        return rc;
 
     /*
      * Xen names each page from the guest's M2P; the destination places it
@@ -276,18 +337,21 @@ int encmig_xg_save_pages(struct encmig_xg *x, int fd, uint32_t round,
                         (unsigned long long)name);
     }
 
-    encmig_hdr8_put(bhdr, nr, 0);
-    iov[0].iov_base = bhdr;
-    iov[0].iov_len = sizeof(bhdr);
-    iov[1].iov_base = x->recs;
-    iov[1].iov_len = size;
     stream_writer_init(&w, fd);
     w.core = &x->core;
-    rc = stream_write_record(&w, REC_TYPE_ENCMIG_PAGES, iov, 2);
-    if (rc)
-        return fail(x, rc, "writing %u encrypted pages: %s", nr,
-                    strerror(-rc));
-    x->records += nr;
+    for (i = 0; i < nr_jobs; i++) {
+        encmig_hdr8_put(bhdr, jobs[i].nr, jobs[i].stream);
+        iov[0].iov_base = bhdr;
+        iov[0].iov_len = sizeof(bhdr);
+        iov[1].iov_base = jobs[i].recs;
+        iov[1].iov_len = jobs[i].size;
+        rc = stream_write_record(&w, REC_TYPE_ENCMIG_PAGES, iov, 2);
+        if (rc)
+            return fail(x, rc, "writing %u encrypted pages: %s", jobs[i].nr,
+                        strerror(-rc));
+        x->records += jobs[i].nr;
+        x->batches++;
+    }
     return 0;
 }
 
@@ -333,16 +397,42 @@ int encmig_xg_save_state(struct encmig_xg *x, int fd, uint32_t kind,
 
 /* Destination. */
 
+/*
+ * The stream the session's next ENCMIG_PAGES record must be on.  One
+ * that came on another was dropped, replayed or moved: say so, rather
+ * than only that it is malformed.
+ */
+static int check_stream(struct encmig_xg *x, const void *body, uint32_t len,
+                        uint32_t *stream)
+{
+    uint32_t count, theirs;
+
+    *stream = x->batches % x->nr_streams;
+    if (len < ENCMIG_PAGES_HDR_SIZE)
+        return fail(x, -EBADMSG, "a malformed batch of encrypted pages "
+                    "(%u bytes)", len);
+    encmig_hdr8_get(body, &count, &theirs);
+    if (theirs != *stream)
+        return fail(x, -EILSEQ, "batch %llu came on stream %u, not %u: "
+                    "batches were dropped, replayed or reordered",
+                    (unsigned long long)x->batches, theirs, *stream);
+    return 0;
+}
+
 int encmig_xg_restore_names(struct encmig_xg *x, const void *body,
                             uint32_t len, uint64_t *pfns, unsigned int max,
                             unsigned int *nr)
 {
     const uint8_t *recs;
-    uint32_t count, i;
+    uint32_t count, i, stream;
+    int rc;
 
     *nr = 0;
-    if (encmig_pages_parse(body, len, max < BATCH_MAX ? max : BATCH_MAX, 0,
-                           &count, &recs))
+    rc = check_stream(x, body, len, &stream);
+    if (rc)
+        return rc;
+    if (encmig_pages_parse(body, len, max < BATCH_MAX ? max : BATCH_MAX,
+                           stream, &count, &recs))
         return fail(x, -EBADMSG, "a malformed batch of encrypted pages "
                     "(%u bytes)", len);
     for (i = 0; i < count; i++)
@@ -356,22 +446,26 @@ int encmig_xg_restore_pages(struct encmig_xg *x, const void *body,
                             unsigned int nr)
 {
     const uint8_t *recs;
-    uint32_t count, done = 0;
+    uint32_t count, done = 0, stream;
     int rc;
 
     if (!x->begun || x->direction != XEN_ENCMIG_DIR_IMPORT)
         return fail(x, -EPROTO, "no import session");
-    if (encmig_pages_parse(body, len, BATCH_MAX, 0, &count, &recs) ||
+    rc = check_stream(x, body, len, &stream);
+    if (rc)
+        return rc;
+    if (encmig_pages_parse(body, len, BATCH_MAX, stream, &count, &recs) ||
         count != nr)
         return fail(x, -EBADMSG, "a malformed batch of encrypted pages "
                     "(%u bytes)", len);
 
     memcpy(x->recs, recs, (size_t)nr * XEN_ENCMIG_REC_SIZE);
     memcpy(x->gfns, gfns, (size_t)nr * sizeof(*gfns));
-    if (!encmig_hc_import_frames(x->hc, x->domid, 0, x->recs, nr,
+    if (!encmig_hc_import_frames(x->hc, x->domid, stream, x->recs, nr,
                                  (size_t)nr * XEN_ENCMIG_REC_SIZE, x->gfns,
                                  &done)) {
         x->records += nr;
+        x->batches++;
         return 0;
     }
 

@@ -29,11 +29,13 @@
 #include "../../../hypercalls/encmig_hc.h"
 
 /* The handed-over session: fixed size, nothing optional. */
-#define ENCMIG_SESSION_MAGIC     "encmig session 2"   /* 16 bytes, no NUL */
+#define ENCMIG_SESSION_MAGIC     "encmig session 3"   /* 16 bytes, no NUL */
 struct encmig_session_blob {
     char magic[16];
     uint32_t direction;                           /* XEN_ENCMIG_DIR_* */
     uint32_t level;                               /* 1, 2 (xl-level.h) */
+    uint32_t nr_streams;                          /* 1..16, agreed too */
+    uint32_t pad;                                 /* 0 */
     struct xen_encmig_keymat km;
     uint8_t transcript[ENCMIG_HS_HASH_SIZE];      /* the handshake's */
     /* Level 2, destination: the agreement the new guest is to claim. */

@@ -41,6 +41,17 @@ static struct encmig_relay *relay;
  */
 static int session_fd = -1;
 
+/* xl migrate --streams: the source's choice, the destination's copy. */
+static uint32_t nr_streams = 1;
+
+int encmig_xl_set_streams(unsigned long n)
+{
+    if (n == 0 || n > ENCMIG_MAX_STREAMS)
+        return -ERANGE;
+    nr_streams = n;
+    return 0;
+}
+
 static int session_handover(const struct encmig_hs_result *hs,
                             uint32_t direction, uint32_t level, char *err,
                             size_t errlen)
@@ -57,6 +68,7 @@ static int session_handover(const struct encmig_hs_result *hs,
     memcpy(b.magic, ENCMIG_SESSION_MAGIC, sizeof(b.magic));
     b.direction = direction;
     b.level = level;
+    b.nr_streams = nr_streams;
     b.km = hs->km;
     memcpy(b.transcript, hs->transcript, sizeof(b.transcript));
     memcpy(b.session_id, core.l2_session_id, sizeof(b.session_id));
@@ -182,8 +194,10 @@ static int handover(struct encmig_hs_result *hs, uint32_t direction,
         return rc;
     }
     rc = direction == XEN_ENCMIG_DIR_EXPORT
-         ? encmig_xl_level_source(&core, hc, rfd, wfd, domid, &level, who)
-         : encmig_xl_level_dest(&core, hc, rfd, wfd, &level, who);
+         ? encmig_xl_level_source(&core, hc, rfd, wfd, domid, nr_streams,
+                                  &level, who)
+         : encmig_xl_level_dest(&core, hc, rfd, wfd, &level, &nr_streams,
+                                who);
     encmig_hc_close(hc);
     if (!rc && direction == XEN_ENCMIG_DIR_EXPORT && level == 2) {
         l2_export = true;

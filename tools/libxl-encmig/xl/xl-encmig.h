@@ -32,6 +32,14 @@
 #define ENCMIG_SAVE_HELPER "/usr/lib/xen-4.17/bin/libxl-save-helper-encmig"
 #endif
 
+/*
+ * xl migrate --streams N: the source's pages go out on N streams (1 to
+ * ENCMIG_MAX_STREAMS, default 1), each sealed by an exporter thread of its
+ * own in the helper; the destination takes N from the source.  -ERANGE
+ * outside that range.
+ */
+int encmig_xl_set_streams(unsigned long n);
+
 /* domid: the guest to migrate (level 2 sets its export session up). */
 int encmig_xl_source(int rfd, int wfd, const char *host, uint32_t domid);
 int encmig_xl_dest(int rfd, int wfd);

@@ -10,10 +10,12 @@
  * proposes; ENCMIG_LEVEL in its environment says what: 1, 2, or auto
  * (unset: 2 when this host's hypervisor has an identity, else 1).  The
  * destination takes the proposal if it can, and ENCMIG_LEVEL=2 there
- * refuses level 1.  docs/stream.md, section 6, has the messages:
+ * refuses level 1.  The source also names the number of streams
+ * (xl migrate --streams N, 1 to 16), which the destination takes and
+ * repeats.  docs/stream.md, section 6, has the messages:
  *
- *   source: u32be level || (level 2) offer[64]          || control MAC
- *   dest:   u32be level || (level 2) answer[144]        || control MAC
+ *   source: u32be level || u32be streams || (level 2) offer[64]   || MAC
+ *   dest:   u32be level || u32be streams || (level 2) answer[144] || MAC
  *
  * At level 2 the source's export session is set up here, on the guest;
  * the destination's agreement waits in its hypervisor until the helper
@@ -29,11 +31,15 @@
 struct encmig_core;
 struct encmig_hc;
 
-/* hc: this host's hypervisor, which the caller keeps; *level: agreed. */
+/*
+ * hc: this host's hypervisor, which the caller keeps; *level: agreed;
+ * streams: the source's choice, *streams the destination's copy of it.
+ */
 int encmig_xl_level_source(struct encmig_core *c, struct encmig_hc *hc,
-                           int rfd, int wfd, uint32_t domid, uint32_t *level,
-                           const char *who);
+                           int rfd, int wfd, uint32_t domid, uint32_t streams,
+                           uint32_t *level, const char *who);
 int encmig_xl_level_dest(struct encmig_core *c, struct encmig_hc *hc,
-                         int rfd, int wfd, uint32_t *level, const char *who);
+                         int rfd, int wfd, uint32_t *level, uint32_t *streams,
+                         const char *who);
 
 #endif /* __ENCMIG_XL_LEVEL_H__ */
