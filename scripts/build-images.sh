@@ -61,7 +61,7 @@ FLIGHT_CFLAGS="-std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter
 FLIGHT_LIBS="$(pkg-config --cflags --libs xencall xencontrol xenguest \
   xenforeignmemory libcrypto)"
 for prog in export-check import-check bad-args bad-args-level2 map-denied wiretap \
-            rectap known-pages memdump; do
+            rectap known-pages memdump link; do
     extra=()
     [ $prog = wiretap ] && extra=("$top/tests/flight/wire-records.c")
     [ $prog = export-check ] && extra=(-pthread)
@@ -144,6 +144,7 @@ key=$( { sha256sum "$top/scripts/build-images.sh" "$top/scripts/build-lib.sh"
                    "$bdir/flight-map-denied" "$bdir/flight-wiretap" \
                    "$bdir/flight-rectap" "$bdir/flight-regmarker" \
                    "$bdir/flight-known-pages" "$bdir/flight-memdump" \
+                   "$bdir/flight-link" \
                    "$tools/xl" "$tools/libxl-save-helper-encmig"
          printf '%s\n' "${debs[@]##*/}" | LC_ALL=C sort
        } | sed "s|$top/||; s|$bdir/||; s|$tools/||" | sha256sum | cut -c1-16)
@@ -172,12 +173,14 @@ dpkg-deb --fsys-tarfile "$kdeb" |
     tar -x -C "$work/kernel" --wildcards './boot/vmlinuz-*' \
         './lib/modules/*/kernel/drivers/xen/*' \
         './lib/modules/*/kernel/drivers/virtio/*' \
-        './lib/modules/*/kernel/drivers/block/virtio_blk.ko*'
+        './lib/modules/*/kernel/drivers/block/virtio_blk.ko*' \
+        './lib/modules/*/kernel/drivers/net/ethernet/intel/e1000/*'
 vmlinuz=$(ls "$work"/kernel/boot/vmlinuz-* | head -n 1)
 mkdir -p "$root/flight/modules" "$root/flight/bin" "$root/flight/steps"
+# e1000: the two-host flight's NIC (net-up loads it).
 for m in xen-evtchn xen-privcmd xen-gntdev xen-gntalloc xenfs virtio_ring \
          virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci \
-         virtio_blk; do
+         virtio_blk e1000; do
     f=$(find "$work/kernel/lib/modules" -name "$m.ko*" | head -n 1)
     [ -n "$f" ] || { log "module $m not in $kdeb"; exit 1; }
     case $f in
@@ -230,6 +233,7 @@ for s in $(cat "$top"/tests/flight/dom0/order* | LC_ALL=C sort -u); do
 done
 cp "$top/tests/flight/dom0/flight-lib.sh" "$root/flight/steps/"
 install -m 755 "$top/tests/flight/dom0/flight-shim" \
+    "$top/tests/flight/dom0/flight-pair-shim" \
     "$top/tests/flight/dom0/flight-handover" "$root/flight/bin/"
 # xl with --encrypted in place of Debian's (plain migrations unchanged);
 # the encmig save helper beside Debian's, which plain migrations still use.
@@ -240,7 +244,8 @@ install -m 755 "$bdir/tools/libxl-encmig/encmig" "$root/flight/bin/encmig"
 install -m 755 "$bdir/flight-export-check" "$bdir/flight-import-check" \
     "$bdir/flight-bad-args" "$bdir/flight-bad-args-level2" \
     "$bdir/flight-map-denied" "$bdir/flight-wiretap" "$bdir/flight-rectap" \
-    "$bdir/flight-known-pages" "$bdir/flight-memdump" "$root/flight/bin/"
+    "$bdir/flight-known-pages" "$bdir/flight-memdump" "$bdir/flight-link" \
+    "$root/flight/bin/"
 cp "$vmlinuz" "$root/flight/vmlinuz"
 mkdir -p "$root/proc" "$root/sys" "$root/dev" "$root/run" "$root/tmp" \
     "$root/etc" "$root/var/lib/xen" "$root/var/log/xen"

@@ -37,6 +37,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "io-util.h"
+
 #define IHDR_SIZE   24           /* libxc's image header */
 #define DHDR_SIZE   16           /* and its domain header */
 #define BODY_MAX    (128U << 20) /* libxc's own limit on a record */
@@ -95,35 +97,13 @@ static int read_full(uint8_t *p, size_t len)
     ahead_at += n;
     p += n;
     len -= n;
-    while ( len )
-    {
-        ssize_t r = read(0, p, len);
-
-        if ( r < 0 && errno == EINTR )
-            continue;
-        if ( r <= 0 )
-            return -1;
-        p += r;
-        len -= r;
-    }
-    return 0;
+    return flight_read_all(0, p, len);
 }
 
 static int write_full(const uint8_t *p, size_t len)
 {
     out_off += len;
-    while ( len )
-    {
-        ssize_t n = write(1, p, len);
-
-        if ( n < 0 && errno == EINTR )
-            continue;
-        if ( n <= 0 )
-            return -1;
-        p += n;
-        len -= n;
-    }
-    return 0;
+    return flight_write_all(1, p, len);
 }
 
 /*

@@ -42,6 +42,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "io-util.h"
 #include "regmarker.h"
 #include "wire-records.h"
 
@@ -71,22 +72,6 @@ static size_t nr_parts;
 static struct wire_part at_part[MAX_AT];
 static uint64_t at_off[MAX_AT];
 static size_t nr_at;
-
-static int write_all(int fd, const uint8_t *p, size_t len)
-{
-    while ( len )
-    {
-        ssize_t n = write(fd, p, len);
-
-        if ( n < 0 && errno == EINTR )
-            continue;
-        if ( n <= 0 )
-            return -1;
-        p += n;
-        len -= n;
-    }
-    return 0;
-}
 
 /* The part's line in parts[], or NULL when they are all taken. */
 static struct tally *part_of(uint32_t type)
@@ -290,7 +275,7 @@ int main(int argc, char **argv)
         if ( bytes > keep )
             wire_forget(&w, bytes - keep);
 
-        if ( write_all(1, buf + carry, n) )
+        if ( flight_write_all(1, buf + carry, n) )
         {
             rc = 1;
             break;

@@ -183,3 +183,68 @@ refused_each() {
         echo "$what $action: refused; source guest ticking at $(last_tick)"
     done
 }
+
+# The two-host flight (tests/flight/run, host "pair"): dom0 of host a
+# (10.0.0.1, where the guest starts) drives host b (10.0.0.2) through
+# flight-link, which both serve on ports 7000-7004 (net-up): 7000 for
+# commands, the others for one migration each, so that the capture of
+# the wire can tell the migrations apart.
+pair_side() { sed -n 's/.*flight_pair=\([ab]\).*/\1/p' /proc/cmdline; }
+pair_ip() { if [ "$(pair_side)" = a ]; then echo 10.0.0.1; else echo 10.0.0.2; fi; }
+peer_ip() { if [ "$(pair_side)" = a ]; then echo 10.0.0.2; else echo 10.0.0.1; fi; }
+
+# on_peer CMD...: CMD run by the peer's dom0 (its stderr to its
+# /run/link.log).
+on_peer() { flight-link connect "$(peer_ip)" 7000 "$@" < /dev/null; }
+
+# migrate_to NAME PORT [xl migrate options]: as migrate, to the peer,
+# over PORT; the peer's side of it (xl migrate-receive's messages) in
+# /run/peer-NAME.log.
+migrate_to() {
+    name=$1
+    port=$2
+    shift 2
+    rm -f /run/tap-$name
+    on_peer ': > /run/link.log'
+    t0=$(uptime_s)
+    rc=0
+    ENCMIG_LEVEL=${ENCMIG_LEVEL:-1} FLIGHT_TAP_REPORT=/run/tap-$name \
+        FLIGHT_PAIR_PORT=$port timeout 900 \
+        xl -v migrate -s /flight/bin/flight-pair-shim "$@" guest "$(peer_ip)" \
+        > /run/xl-$name.log 2>&1 || rc=$?
+    secs_since "$t0" > /run/time-$name
+    on_peer 'cat /run/link.log' > /run/peer-$name.log || true
+    grep -v 'progress\|^xc: detail\|^libxl: debug' /run/xl-$name.log |
+        sed 's/^/    xl: /' | tail -n 30
+    grep -v 'progress\|^xc: detail\|^libxl: debug' /run/peer-$name.log |
+        sed 's/^/    peer xl: /' | tail -n 20
+    [ $rc -eq 124 ] && { echo "xl migrate hung: stopped"; xl list; }
+    return $rc
+}
+
+# pair_keys: each host's key pinned at the other under its address, and
+# listed there as a source (both directions migrate).
+pair_keys() {
+    host_keys > /dev/null
+    on_peer '. /flight/steps/flight-lib.sh; host_keys' > /dev/null
+    mine=$(cut -d' ' -f1,2 /etc/encmig/host_ed25519_key.pub)
+    theirs=$(on_peer 'cut -d" " -f1,2 /etc/encmig/host_ed25519_key.pub')
+    [ -n "$theirs" ] || return 1
+    echo "$(peer_ip) $theirs" >> /etc/encmig/known_hosts
+    echo "$(peer_ip) $theirs" >> /etc/encmig/authorized_sources
+    on_peer "echo '$(pair_ip) $mine' >> /etc/encmig/known_hosts;" \
+        "echo '$(pair_ip) $mine' >> /etc/encmig/authorized_sources"
+}
+
+# peer_do CMD...: CMD run by the peer's dom0 with flight-lib.sh there;
+# its output, and its exit status (flight-link carries only bytes: the
+# status comes back as a last line).
+peer_do() {
+    out=$(on_peer ". /flight/steps/flight-lib.sh; $*;" \
+          'rc=$?; echo; echo "FLIGHT-RC=$rc"') || return 1
+    # The status line, and the empty line before it when CMD's output
+    # ended with a newline of its own.
+    printf '%s\n' "$out" | sed '$d' | sed '${/^$/d;}'
+    [ "$(printf '%s\n' "$out" | tail -n 1)" = FLIGHT-RC=0 ]
+}
+peer_domid() { on_peer 'xl domid guest 2>/dev/null'; }
