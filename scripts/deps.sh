@@ -9,7 +9,8 @@ XEN_PKGS="libxen-dev libxenmisc4.17 libxencall1 libxendevicemodel1
   libxenevtchn1 libxenforeignmemory1 libxengnttab1 libxenstore4
   libxentoolcore1 libxentoollog1 libxenhypfs1"
 BASE_PKGS="build-essential autoconf automake pkg-config libssl-dev check
-  clang llvm libclang-rt-dev iproute2 openssh-client openssh-server"
+  clang llvm libclang-rt-dev iproute2 openssh-client openssh-server
+  libibverbs-dev librdmacm-dev"
 
 missing=()
 for p in $BASE_PKGS; do

@@ -24,6 +24,7 @@
 #include "../util.h"
 #include "../protocol/hostkey.h"
 #include "../protocol/known-hosts.h"
+#include "../transport/rdma-stream.h"
 #include "../../../sim/sim.h"
 
 #define DEFAULT_PORT       8002
@@ -45,6 +46,7 @@ struct mig_opts {
     unsigned int max_rounds;
     unsigned int streams;
     const char *ssh_cmd;      /* transport command instead of TCP */
+    bool rdma;                /* the stream by RDMA (docs/stream.md, 9) */
 };
 
 static int bad_arg(const char *what, const char *val)
@@ -66,7 +68,7 @@ enum {
     OPT_PLAIN = 256, OPT_JSON, OPT_ACCEPT_NEW, OPT_KEYDIR, OPT_KNOWN_HOSTS,
     OPT_GUEST_MEM, OPT_DIRTY_RATE, OPT_WARMUP, OPT_ROUNDS, OPT_LISTEN,
     OPT_RUN, OPT_FORCE, OPT_PLAIN_ONLY, OPT_STDIO, OPT_SSH, OPT_ANY_SOURCE,
-    OPT_AUTHORIZED, OPT_STREAMS,
+    OPT_AUTHORIZED, OPT_STREAMS, OPT_TRANSPORT,
 };
 
 static const struct option mig_options[] = {
@@ -88,6 +90,7 @@ static const struct option mig_options[] = {
     { "ssh-command", required_argument, NULL, OPT_SSH },
     { "any-source",  no_argument,       NULL, OPT_ANY_SOURCE },
     { "authorized-sources", required_argument, NULL, OPT_AUTHORIZED },
+    { "transport",   required_argument, NULL, OPT_TRANSPORT },
     { NULL, 0, NULL, 0 },
 };
 
@@ -122,6 +125,14 @@ static int mig_opt(struct mig_opts *o, int c, const char *arg)
         if (parse_u64(arg, &v) || v < 1 || v > 1000)
             return bad_arg("round limit", arg);
         o->max_rounds = v;
+        return 0;
+    case OPT_TRANSPORT:
+        if (!strcmp(arg, "rdma"))
+            o->rdma = true;
+        else if (!strcmp(arg, "tcp"))
+            o->rdma = false;
+        else
+            return bad_arg("transport (tcp or rdma)", arg);
         return 0;
     case OPT_STREAMS:
         if (parse_u64(arg, &v) || v < 1 || v > XEN_ENCMIG_MAX_STREAMS)
@@ -171,7 +182,8 @@ static void print_summary(const struct mig_opts *o,
                "\"buffer_bytes\": %llu, \"verified\": %s, "
                "\"plaintext_found\": %s, \"guest_sha256\": \"%s\", "
                "\"peak_rss_kib\": %ld, \"level\": %u, "
-               "\"streams\": %u, \"setup_cpu_s\": %.3f}\n",
+               "\"streams\": %u, \"setup_cpu_s\": %.3f, "
+               "\"transport\": \"%s\"}\n",
                o->plain ? "plain" : "encrypted",
                (unsigned long long)st->guest_bytes,
                (unsigned long long)st->pages_sent, st->rounds,
@@ -180,7 +192,8 @@ static void print_summary(const struct mig_opts *o,
                st->downtime_ms, (unsigned long long)st->buffer_bytes,
                st->verified ? "true" : "false",
                tap->found ? "true" : "false", hash, peak_rss_kib(),
-               st->level, o->streams ? o->streams : 1, setup_cpu_s);
+               st->level, o->streams ? o->streams : 1, setup_cpu_s,
+               o->rdma ? "rdma" : "tcp");
         return;
     }
     printf("\n%s live migration of a %llu MiB guest\n",
@@ -194,6 +207,8 @@ static void print_summary(const struct mig_opts *o,
            "(%.2f s in all)\n", st->wire_bytes / 1048576.0,
            st->stream_seconds, mbps, st->seconds);
     printf("  downtime          %.1f ms\n", st->downtime_ms);
+    printf("  transport         %s\n", o->rdma ?
+           "RDMA (sent from the registered migration buffers)" : "TCP");
     printf("  migration buffers %.2f MiB (fixed, whatever the guest size)\n",
            st->buffer_bytes / 1048576.0);
     printf("  verified          %s (guest SHA-256 %.16s... on both hosts)\n",
@@ -251,6 +266,7 @@ static int run_source(const struct mig_opts *o, const char *host,
     struct cli_progress prog = { .tty = isatty(2) && !o->json };
     struct encmig_send_stats st;
     struct encmig_send_cfg cfg;
+    struct encmig_rdma_stream rs;
     char err[512];
     domid_t domid;
     double setup_cpu_s;
@@ -259,6 +275,13 @@ static int run_source(const struct mig_opts *o, const char *host,
 
     if (!h) {
         fprintf(stderr, "encmig: cannot start the simulated host\n");
+        return 1;
+    }
+    if (o->rdma && (rc = encmig_rdma_source(&rs, host, port,
+                                            PEER_TIMEOUT_S * 1000, err,
+                                            sizeof(err)))) {
+        fprintf(stderr, "encmig: --transport rdma: %s\n", err);
+        sim_host_free(h);
         return 1;
     }
     rc = cli_make_guest(h, o->guest_mem, 0x5eed, &domid);
@@ -304,6 +327,7 @@ static int run_source(const struct mig_opts *o, const char *host,
     cfg.trust.accept_new = o->accept_new;
     cfg.max_rounds = o->max_rounds;
     cfg.streams = o->streams;
+    cfg.stream_x = o->rdma ? &rs.sx : NULL;
     cfg.progress = cli_progress;
     cfg.progress_opaque = &prog;
     cfg.tap = cli_marker_tap;
@@ -311,10 +335,11 @@ static int run_source(const struct mig_opts *o, const char *host,
 
     if (!o->json)
         fprintf(stderr, "encmig: migrating a %llu MiB guest (%s, dirtying %llu "
-                "pages/s) to %s port %u\n",
+                "pages/s) to %s port %u%s\n",
                 (unsigned long long)(o->guest_mem >> 20),
                 o->plain ? "plain" : "encrypted",
-                (unsigned long long)o->dirty_rate, host, port);
+                (unsigned long long)o->dirty_rate, host, port,
+                o->rdma ? ", the stream by RDMA" : "");
     setup_cpu_s = encmig_cpu_seconds(RUSAGE_SELF);
     rc = encmig_migrate_send(&cfg, &st, err, sizeof(err));
     cli_progress_done(&prog);
@@ -355,7 +380,8 @@ static int run_source(const struct mig_opts *o, const char *host,
  * for run_s seconds.  Reports on stderr; 0 on success.
  */
 static int run_dest(int rfd, int wfd, const struct mig_opts *o,
-                    bool plain_only, double run_s)
+                    struct encmig_rdma_stream *rs, bool plain_only,
+                    double run_s)
 {
     struct sim_host *h = sim_host_new(2, NULL);
     struct encmig_recv_stats st;
@@ -370,6 +396,7 @@ static int run_dest(int rfd, int wfd, const struct mig_opts *o,
     cfg.rfd = rfd;
     cfg.wfd = wfd;
     cfg.plain_only = plain_only;
+    cfg.stream_x = rs ? &rs->sx : NULL;
     cfg.trust.keydir = o->keydir;
     cfg.trust.authorized_sources = o->authorized_sources;
     cfg.trust.any_source = o->any_source;
@@ -392,7 +419,8 @@ static int run_dest(int rfd, int wfd, const struct mig_opts *o,
 }
 
 /* Accept one connection on lfd and receive from it. */
-static int run_dest_listen(int lfd, const struct mig_opts *o, bool plain_only,
+static int run_dest_listen(int lfd, const struct mig_opts *o,
+                           struct encmig_rdma_stream *rs, bool plain_only,
                            double run_s)
 {
     int fd = accept(lfd, NULL, NULL), rc;
@@ -402,7 +430,9 @@ static int run_dest_listen(int lfd, const struct mig_opts *o, bool plain_only,
         return 1;
     }
     cli_set_timeout(fd, PEER_TIMEOUT_S);
-    rc = run_dest(fd, fd, o, plain_only, run_s);
+    if (rs)
+        encmig_rdma_expect_peer(rs, fd);
+    rc = run_dest(fd, fd, o, rs, plain_only, run_s);
     close(fd);
     return rc;
 }
@@ -446,8 +476,8 @@ int cmd_migrate(int argc, char **argv)
     static const char usage[] =
         "migrate [--plain] [--json] [--keydir DIR] [--known-hosts FILE] "
         "[--accept-new] [--guest-mem SIZE] [--dirty-rate PAGES_PER_S] "
-        "[--max-rounds N] [--streams N] [--ssh-command CMD] GUEST "
-        "HOST[:PORT]";
+        "[--max-rounds N] [--streams N] [--ssh-command CMD] "
+        "[--transport tcp|rdma] GUEST HOST[:PORT]";
     struct mig_opts o;
     char host[256];
     uint16_t port;
@@ -473,8 +503,9 @@ int cmd_migrate_receive(int argc, char **argv)
     static const char usage[] =
         "migrate-receive {--listen ADDR[:PORT] | --stdio} [--keydir DIR] "
         "[--authorized-sources FILE] [--any-source] [--plain-only] "
-        "[--run SECONDS]";
+        "[--transport tcp|rdma] [--run SECONDS]";
     struct mig_opts o;
+    struct encmig_rdma_stream rs;
     const char *listen_at = NULL;
     bool plain_only = false, stdio = false;
     double run_s = 0;
@@ -510,7 +541,12 @@ int cmd_migrate_receive(int argc, char **argv)
                 "authorized_sources\n");
     if (stdio) {
         /* Spawned by the source's transport (ssh), as xl migrate-receive. */
-        rc = run_dest(0, 1, &o, plain_only, run_s);
+        if (o.rdma) {
+            fprintf(stderr, "encmig: --transport rdma needs --listen: the "
+                    "RDMA connection is accepted at that address\n");
+            return 2;
+        }
+        rc = run_dest(0, 1, &o, NULL, plain_only, run_s);
         return rc;
     }
     if (cli_parse_hostport(listen_at, host, sizeof(host), &port,
@@ -522,9 +558,23 @@ int cmd_migrate_receive(int argc, char **argv)
                 strerror(-lfd));
         return 1;
     }
-    fprintf(stderr, "encmig: waiting for a migration on %s port %u\n", host,
-            bound);
-    rc = run_dest_listen(lfd, &o, plain_only, run_s);
+    if (o.rdma) {
+        char err[512];
+
+        /* The same port in rdma_cm's own port space. */
+        rc = encmig_rdma_dest(&rs, host, bound, PEER_TIMEOUT_S * 1000, err,
+                              sizeof(err));
+        if (rc) {
+            fprintf(stderr, "encmig: --transport rdma: %s\n", err);
+            close(lfd);
+            return 1;
+        }
+    }
+    fprintf(stderr, "encmig: waiting for a migration on %s port %u%s\n",
+            host, bound, o.rdma ? " (the stream by RDMA)" : "");
+    rc = run_dest_listen(lfd, &o, o.rdma ? &rs : NULL, plain_only, run_s);
+    if (o.rdma)
+        encmig_rdma_fini(&rs);
     close(lfd);
     return rc;
 }
@@ -634,7 +684,7 @@ int cmd_demo(int argc, char **argv)
          * to prove its source. */
         d.json = true;
         d.any_source = o.plain;
-        _exit(run_dest_listen(lfd, &d, false, 0.2));
+        _exit(run_dest_listen(lfd, &d, NULL, false, 0.2));
     }
     close(lfd);
 

@@ -291,11 +291,11 @@ static const struct cmd cmds[] = {
     { "migrate", cmd_migrate,
       "migrate [--plain] [--json] [--keydir DIR] [--known-hosts FILE]\n"
       "          [--accept-new] [--guest-mem SIZE] [--dirty-rate N] "
-      "GUEST HOST[:PORT]" },
+      "[--transport tcp|rdma]\n          GUEST HOST[:PORT]" },
     { "migrate-receive", cmd_migrate_receive,
       "migrate-receive {--listen ADDR[:PORT] | --stdio} [--keydir DIR]\n"
       "          [--authorized-sources FILE] [--any-source] [--plain-only] "
-      "[--run SECONDS]" },
+      "[--run SECONDS]\n          [--transport tcp|rdma]" },
     { "keygen", cmd_keygen, "keygen [--keydir DIR] [--force]" },
     { "probe", cmd_probe, "probe DOMID" },
     { "identity", cmd_identity, "identity [--pin KEY]... [--lock]" },

@@ -66,6 +66,21 @@ struct encmig_progress {
 
 typedef void encmig_progress_fn(void *opaque, const struct encmig_progress *p);
 
+/*
+ * The stream on a transport of its own (RDMA) rather than the control
+ * connection, which still carries the request, the handshake and the
+ * control messages.  open() connects it: on the source once the
+ * destination is READY, on the destination once READY has gone out;
+ * max_msg is the largest message the destination must take (0 on the
+ * source).  close() ends it whatever happened.
+ */
+struct encmig_stream_xport {
+    int (*open)(void *opaque, size_t max_msg, struct encmig_xport **x,
+                char *err, size_t errlen);
+    void (*close)(void *opaque, struct encmig_xport *x);
+    void *opaque;
+};
+
 struct encmig_send_cfg {
     struct encmig_platform platform;  /* where the guest lives */
     domid_t domid;
@@ -78,6 +93,7 @@ struct encmig_send_cfg {
     unsigned int ring_slots;      /* 0: default */
     uint32_t batch;               /* 0: default */
     unsigned int streams;         /* 0: 1; encrypted: up to 16 */
+    const struct encmig_stream_xport *stream_x; /* NULL: on wfd */
     encmig_progress_fn *progress;
     void *progress_opaque;
     stream_tap_fn *tap;           /* sees every byte sent */
@@ -128,6 +144,8 @@ struct encmig_recv_cfg {
     struct encmig_trust trust;
     uint64_t max_frames;          /* 0: MIGRATE_MAX_FRAMES */
     unsigned int ring_slots;      /* 0: default */
+    /* Set: a source may send the stream on it (else it is refused). */
+    const struct encmig_stream_xport *stream_x;
 };
 
 struct encmig_recv_stats {

@@ -60,6 +60,7 @@ struct receiver {
     uint32_t round;               /* the current round */
 
     struct stream_reader r;
+    struct encmig_xport *x;       /* the stream's transport, if not rfd */
     struct encmig_core core;      /* keys, transcript, control MACs */
     bool state_seen, end_seen;
 };
@@ -511,6 +512,12 @@ static int setup(struct receiver *s)
     rc = migrate_req_get(&b, max, &s->req, s->err, s->errlen);
     if (rc)
         goto out;
+    if (s->req.transport == MIGRATE_TRANSPORT_RDMA && !cfg->stream_x) {
+        rc = fail(s, -EPROTONOSUPPORT, "the source sends the stream by "
+                  "RDMA; this receiver takes it on the control connection "
+                  "(start it with --transport rdma)");
+        goto out;
+    }
     s->encrypted = s->req.mode == MIGRATE_MODE_ENCRYPTED;
     s->st->guest_bytes = s->req.nr_frames * XEN_ENCMIG_PAGE_SIZE;
     if (s->encrypted && cfg->plain_only) {
@@ -589,6 +596,36 @@ static int setup(struct receiver *s)
     return rc;
 }
 
+/* The longest message a source of this request sends: one record. */
+static size_t stream_max_msg(const struct migrate_req *req)
+{
+    size_t plain = ENCMIG_PAGES_HDR_SIZE +
+                   (size_t)req->batch * (sizeof(uint64_t) +
+                                         XEN_ENCMIG_PAGE_SIZE);
+    size_t sealed = ENCMIG_PAGES_HDR_SIZE +
+                    (size_t)req->batch * XEN_ENCMIG_REC_SIZE;
+    size_t body = plain > sealed ? plain : sealed;
+
+    if (body < ENCMIG_STATE_MAX)
+        body = ENCMIG_STATE_MAX;
+    return REC_HDR_SIZE + ((body + REC_ALIGN - 1) & ~(size_t)(REC_ALIGN - 1));
+}
+
+static int open_stream_xport(struct receiver *s)
+{
+    const struct encmig_stream_xport *sx = s->cfg->stream_x;
+    char why[256] = "";
+    int rc;
+
+    rc = sx->open(sx->opaque, stream_max_msg(&s->req), &s->x, why,
+                  sizeof(why));
+    if (rc)
+        return fail(s, rc, "the stream's RDMA connection: %s",
+                    why[0] ? why : strerror(-rc));
+    s->r.x = s->x;
+    return 0;
+}
+
 int encmig_migrate_receive(const struct encmig_recv_cfg *cfg,
                            struct encmig_recv_stats *st, char *err,
                            size_t errlen)
@@ -630,6 +667,9 @@ int encmig_migrate_receive(const struct encmig_recv_cfg *cfg,
         fail(&s, rc, "telling the source to start: %s", strerror(-rc));
         goto out;
     }
+    if (s.req.transport == MIGRATE_TRANSPORT_RDMA &&
+        (rc = open_stream_xport(&s)))
+        goto out;
 
     if ((rc = read_stream(&s)))
         goto out;
@@ -651,6 +691,8 @@ int encmig_migrate_receive(const struct encmig_recv_cfg *cfg,
     if (rc)
         encmig_msg_send_failed(cfg->wfd, &s.core, -rc, err);
     st->wire_bytes = s.r.bytes;
+    if (s.x)
+        cfg->stream_x->close(cfg->stream_x->opaque, s.x);
     encmig_core_fini(&s.core);
     if (s.ring_on)
         ring_fini(&s.ring);

@@ -30,6 +30,7 @@ int ring_init(struct encmig_ring *r, struct encmig_hc *hc, unsigned int nslots,
     if (!r->slot)
         return -ENOMEM;
     for (i = 0; i < nslots; i++) {
+        r->slot[i].ring = r;
         r->slot[i].buf = encmig_hc_buf_alloc(hc, r->buf_size);
         r->slot[i].gfns = encmig_hc_buf_alloc(hc, batch * sizeof(uint64_t));
         if (!r->slot[i].buf || !r->slot[i].gfns) {
@@ -137,6 +138,17 @@ int ring_wait_done(struct encmig_ring *r, uint64_t idx)
     return rc;
 }
 
+/* Under the lock: the slot the consumer takes next, if it is full. */
+static struct ring_slot *next_full(struct encmig_ring *r)
+{
+    struct ring_slot *head;
+
+    if (r->taken == r->produced)
+        return NULL;
+    head = &r->slot[r->taken % r->nslots];
+    return head->state == RING_SLOT_FULL ? head : NULL;
+}
+
 struct ring_slot *ring_next(struct encmig_ring *r)
 {
     struct ring_slot *s = NULL;
@@ -145,20 +157,28 @@ struct ring_slot *ring_next(struct encmig_ring *r)
     for (;;) {
         if (r->error)
             break;
-        if (r->consumed != r->produced) {
-            struct ring_slot *head = &r->slot[r->consumed % r->nslots];
-
-            if (head->state == RING_SLOT_FULL) {
-                s = head;
-                break;
-            }
-        } else if (r->closed) {
+        if ((s = next_full(r))) {
+            s->state = RING_SLOT_SENDING;
+            r->taken++;
             break;
         }
+        if (r->taken == r->produced && r->closed)
+            break;
         pthread_cond_wait(&r->cond, &r->lock);
     }
     pthread_mutex_unlock(&r->lock);
     return s;
+}
+
+bool ring_next_ready(struct encmig_ring *r)
+{
+    bool ready;
+
+    pthread_mutex_lock(&r->lock);
+    ready = r->error || next_full(r) ||
+            (r->taken == r->produced && r->closed);
+    pthread_mutex_unlock(&r->lock);
+    return ready;
 }
 
 void ring_release(struct encmig_ring *r, struct ring_slot *s)

@@ -33,10 +33,12 @@ enum ring_slot_state {
     RING_SLOT_FREE = 0,
     RING_SLOT_SUBMITTED,   /* the producer is done with it */
     RING_SLOT_FULL,        /* a worker filled it: the consumer may send it */
+    RING_SLOT_SENDING,     /* the consumer took it; its send may be in flight */
     RING_SLOT_DONE,        /* released, waiting for the slots before it */
 };
 
 struct ring_slot {
+    struct encmig_ring *ring;     /* the ring it belongs to */
     uint8_t *buf;          /* hypercall buffer: records or pages */
     uint64_t *gfns;        /* hypercall buffer: the batch's gfns */
     uint32_t count;        /* items in the batch */
@@ -58,6 +60,7 @@ struct encmig_ring {
     pthread_mutex_t lock;
     pthread_cond_t cond;
     uint64_t produced;     /* slots submitted */
+    uint64_t taken;        /* slots the consumer took */
     uint64_t consumed;     /* slots released, with all before them */
     int error;             /* first -errno of either side; stops both */
     char why[200];         /* its reason, if the side that failed gave one */
@@ -89,8 +92,15 @@ void ring_filled(struct encmig_ring *r, struct ring_slot *s);
 /* Worker: wait until every slot before idx was released; 0 or -errno. */
 int ring_wait_done(struct encmig_ring *r, uint64_t idx);
 
-/* Consumer: the next full slot, or NULL when closed and empty or failed. */
+/*
+ * Consumer: the next full slot, or NULL when closed and empty or failed.
+ * The consumer may take further slots before it releases this one: a
+ * slot whose send is still in flight (RDMA) is released on completion.
+ */
 struct ring_slot *ring_next(struct encmig_ring *r);
+/* Consumer: would ring_next() return at once?  (Else flush what is in
+ * flight first, or a producer draining the ring waits for it forever.) */
+bool ring_next_ready(struct encmig_ring *r);
 /* Consumer or worker: done with the slot. */
 void ring_release(struct encmig_ring *r, struct ring_slot *s);
 

@@ -42,6 +42,7 @@ struct sender {
     struct encmig_ring ring;
     bool ring_on;
     struct stream_writer w;
+    struct encmig_xport *x;       /* the stream's transport, if not wfd */
     pthread_t thread;
     bool thread_on;
     unsigned int nr_streams;
@@ -78,16 +79,35 @@ struct sender {
 
 #define fail(s, rc, ...) encmig_fail((s)->err, (s)->errlen, (rc), __VA_ARGS__)
 
+/* The slot's send completed: the hypervisor may seal into it again. */
+static void slot_sent(void *cookie)
+{
+    struct ring_slot *slot = cookie;
+
+    ring_release(slot->ring, slot);
+}
+
 /* The sender thread: slots out to the socket, in order. */
 static void *sender_main(void *arg)
 {
     struct sender *s = arg;
     struct ring_slot *slot;
 
-    while ((slot = ring_next(&s->ring))) {
+    for (;;) {
         uint8_t hdr[8];
         struct iovec iov[3];
         int n, rc;
+
+        /*
+         * Nothing to send yet: let what is in flight complete, or the
+         * planner, draining the ring, would wait for it forever.
+         */
+        if (!ring_next_ready(&s->ring) && (rc = stream_flush(&s->w))) {
+            ring_fail(&s->ring, rc);
+            break;
+        }
+        if (!(slot = ring_next(&s->ring)))
+            break;
 
         /* Both bodies start u32 count, u32 (stream | reserved). */
         encmig_hdr8_put(hdr, slot->count, slot->stream);
@@ -105,12 +125,12 @@ static void *sender_main(void *arg)
             iov[2].iov_len = (size_t)slot->count * XEN_ENCMIG_PAGE_SIZE;
             n = 3;
         }
-        rc = stream_write_record(&s->w, slot->kind, iov, n);
+        rc = stream_write_record_then(&s->w, slot->kind, iov, n, slot_sent,
+                                      slot);
         if (rc) {
             ring_fail(&s->ring, rc);
             break;
         }
-        ring_release(&s->ring, slot);
     }
     return NULL;
 }
@@ -351,6 +371,8 @@ static int send_end(struct sender *s)
     }
 
     rc = stream_write_record(&s->w, REC_TYPE_END, NULL, 0);
+    if (!rc)
+        rc = stream_flush(&s->w);
     /* The receiver reads exactly this next: anything else is an attack. */
     if (!rc)
         rc = encmig_msg_send_ctl(s->cfg->wfd, &s->core, MSG_STREAM_DONE,
@@ -462,6 +484,36 @@ static int setup_encryption(struct sender *s)
               : 0;
 }
 
+/*
+ * The stream's own connection, and every migration buffer registered
+ * with it once: the slots are sent from where the hypervisor sealed.
+ */
+static int open_stream_xport(struct sender *s)
+{
+    const struct encmig_stream_xport *sx = s->cfg->stream_x;
+    char why[256] = "";
+    unsigned int i;
+    int rc;
+
+    rc = sx->open(sx->opaque, 0, &s->x, why, sizeof(why));
+    if (rc)
+        return fail(s, rc, "the stream's RDMA connection: %s",
+                    why[0] ? why : strerror(-rc));
+    for (i = 0; i < s->ring.nslots && !rc; i++) {
+        struct ring_slot *slot = &s->ring.slot[i];
+
+        rc = xport_register(s->x, slot->buf, s->ring.buf_size);
+        if (!rc)
+            rc = xport_register(s->x, slot->gfns,
+                                s->ring.batch * sizeof(uint64_t));
+    }
+    if (rc)
+        return fail(s, rc, "registering the migration buffers: %s",
+                    strerror(-rc));
+    s->w.x = s->x;
+    return 0;
+}
+
 static int start(struct sender *s)
 {
     const struct encmig_send_cfg *cfg = s->cfg;
@@ -470,6 +522,8 @@ static int start(struct sender *s)
         .mode = cfg->plain ? MIGRATE_MODE_PLAIN : MIGRATE_MODE_ENCRYPTED,
         .nr_streams = s->nr_streams,
         .batch = cfg->batch ? cfg->batch : MIGRATE_DEFAULT_BATCH,
+        .transport = cfg->stream_x ? MIGRATE_TRANSPORT_RDMA
+                                   : MIGRATE_TRANSPORT_CONTROL,
     };
     unsigned int slots = cfg->ring_slots ? cfg->ring_slots
                                          : MIGRATE_DEFAULT_SLOTS;
@@ -516,6 +570,8 @@ static int start(struct sender *s)
     if (!rc)
         rc = expect(s, MSG_READY, &b, "ready");
     wbuf_free(&b);
+    if (!rc && cfg->stream_x)
+        rc = open_stream_xport(s);
     s->t_stream = encmig_now();
     return rc;
 }
@@ -697,6 +753,8 @@ int encmig_migrate_send(const struct encmig_send_cfg *cfg,
     }
 
     encmig_core_fini(&s.core);
+    if (s.x)
+        cfg->stream_x->close(cfg->stream_x->opaque, s.x);
     if (s.ring_on)
         ring_fini(&s.ring);
     encmig_hc_close(s.hc);

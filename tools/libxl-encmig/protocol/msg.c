@@ -10,6 +10,7 @@
 
 #include "handshake-msg.h"
 #include "msg.h"
+#include "request.h"
 #include "../io.h"
 
 /* The bodies each type can have; handshake types are checked by their
@@ -19,7 +20,9 @@ static int body_limits(uint32_t type, uint32_t *min, uint32_t *max)
 {
     switch (type) {
     case MSG_MIGRATE_REQ:
-        *min = *max = 24;
+        /* From 24, so that a version 2 source hears which we speak. */
+        *min = 24;
+        *max = MIGRATE_REQ_SIZE;
         return 0;
     case MSG_READY:
     case MSG_RESUMED:

@@ -10,8 +10,12 @@
 
 #include "wbuf.h"
 
-#define MIGRATE_REQ_VERSION  2
-#define MIGRATE_REQ_SIZE     24
+#define MIGRATE_REQ_VERSION  3
+#define MIGRATE_REQ_SIZE     32
+
+/* Where the stream goes (docs/stream.md, "RDMA"). */
+#define MIGRATE_TRANSPORT_CONTROL  0   /* on the control connection */
+#define MIGRATE_TRANSPORT_RDMA     1   /* on an RDMA connection of its own */
 
 struct migrate_req {
     uint32_t version;
@@ -19,6 +23,8 @@ struct migrate_req {
     uint64_t nr_frames;        /* guest size */
     uint32_t nr_streams;
     uint32_t batch;            /* pages per record at most */
+    uint32_t transport;        /* MIGRATE_TRANSPORT_* */
+    /* then u32 reserved, 0 */
 };
 
 int migrate_req_put(struct wbuf *b, const struct migrate_req *req);

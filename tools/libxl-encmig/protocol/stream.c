@@ -49,36 +49,71 @@ void stream_reader_init(struct stream_reader *r, int fd)
     r->fd = fd;
 }
 
-/* writev() until everything is out; 0 or -errno. */
-static int writev_full(struct stream_writer *w, struct iovec *iov, int n)
+static int read_full(struct stream_reader *r, void *p, size_t len)
 {
-    int i;
+    return r->x ? xport_read(r->x, p, len) : encmig_read_full(r->fd, p, len);
+}
 
+/*
+ * On a transport each message is one record, or the headers: what is
+ * left of one when the next record should start was not sent by us.
+ */
+static int message_ended(struct stream_reader *r)
+{
+    return r->x && xport_msg_left(r->x) ? -EBADMSG : 0;
+}
+
+/*
+ * Everything out, and done(cookie) once its memory may be reused: at once
+ * on a socket, when the send completes on a transport.  0 or -errno.
+ */
+static int writev_full(struct stream_writer *w, struct iovec *iov, int n,
+                       xport_done_fn *done, void *cookie)
+{
+    size_t total = 0;
+    int i, rc;
+
+    for (i = 0; i < n; i++)
+        total += iov[i].iov_len;
     if (w->tap)
         for (i = 0; i < n; i++)
             w->tap(w->tap_opaque, iov[i].iov_base, iov[i].iov_len);
 
-    while (n > 0) {
-        ssize_t done = writev(w->fd, iov, n);
+    if (w->x) {
+        rc = xport_send(w->x, iov, n, done, cookie);
+        if (!rc)
+            __atomic_fetch_add(&w->bytes, total, __ATOMIC_RELAXED);
+        return rc;
+    }
 
-        if (done < 0) {
+    while (n > 0) {
+        ssize_t out = writev(w->fd, iov, n);
+
+        if (out < 0) {
             if (errno == EINTR)
                 continue;
             return -errno;
         }
         /* Read by the progress display while the sender thread writes. */
-        __atomic_fetch_add(&w->bytes, done, __ATOMIC_RELAXED);
-        while (n > 0 && (size_t)done >= iov->iov_len) {
-            done -= iov->iov_len;
+        __atomic_fetch_add(&w->bytes, out, __ATOMIC_RELAXED);
+        while (n > 0 && (size_t)out >= iov->iov_len) {
+            out -= iov->iov_len;
             iov++;
             n--;
         }
         if (n > 0) {
-            iov->iov_base = (uint8_t *)iov->iov_base + done;
-            iov->iov_len -= done;
+            iov->iov_base = (uint8_t *)iov->iov_base + out;
+            iov->iov_len -= out;
         }
     }
+    if (done)
+        done(cookie);
     return 0;
+}
+
+int stream_flush(struct stream_writer *w)
+{
+    return w->x ? xport_flush(w->x) : 0;
 }
 
 int stream_write_headers(struct stream_writer *w, uint32_t dom_type)
@@ -106,7 +141,7 @@ int stream_write_headers(struct stream_writer *w, uint32_t dom_type)
         encmig_core_stream_bytes(w->core, w->headers, sizeof(w->headers));
     iov.iov_base = w->headers;
     iov.iov_len = sizeof(w->headers);
-    rc = writev_full(w, &iov, 1);
+    rc = writev_full(w, &iov, 1, NULL, NULL);
 
  out:
     wbuf_free(&b);
@@ -146,8 +181,10 @@ int stream_parse_headers(const uint8_t h[IHDR_SIZE + DHDR_SIZE],
 
 int stream_read_headers(struct stream_reader *r, uint32_t *dom_type)
 {
-    int rc = encmig_read_full(r->fd, r->headers, sizeof(r->headers));
+    int rc = read_full(r, r->headers, sizeof(r->headers));
 
+    if (!rc)
+        rc = message_ended(r);
     if (rc)
         return rc;
     r->bytes += sizeof(r->headers);
@@ -158,6 +195,13 @@ int stream_read_headers(struct stream_reader *r, uint32_t *dom_type)
 
 int stream_write_record(struct stream_writer *w, uint32_t type,
                         const struct iovec *iov, int n)
+{
+    return stream_write_record_then(w, type, iov, n, NULL, NULL);
+}
+
+int stream_write_record_then(struct stream_writer *w, uint32_t type,
+                             const struct iovec *iov, int n,
+                             xport_done_fn *done, void *cookie)
 {
     static const uint8_t zero[REC_ALIGN];
     struct iovec v[8];
@@ -182,7 +226,7 @@ int stream_write_record(struct stream_writer *w, uint32_t type,
     v[n + 1].iov_len = (REC_ALIGN - (len & (REC_ALIGN - 1))) & (REC_ALIGN - 1);
     if (w->core)
         encmig_core_stream_record(w->core, type, len, iov, n);
-    return writev_full(w, v, n + 2);
+    return writev_full(w, v, n + 2, done, cookie);
 }
 
 /* Smallest and largest body of each known type. */
@@ -225,7 +269,7 @@ static int read_padding(struct stream_reader *r, uint32_t len)
 
     if (n == 0)
         return 0;
-    rc = encmig_read_full(r->fd, pad, n);
+    rc = read_full(r, pad, n);
     if (rc)
         return rc;
     r->bytes += n;
@@ -248,7 +292,7 @@ int stream_read_record_body(struct stream_reader *r, uint32_t type,
     if (total != len)
         return -EINVAL;
     for (i = 0; i < n; i++) {
-        rc = encmig_read_full(r->fd, iov[i].iov_base, iov[i].iov_len);
+        rc = read_full(r, iov[i].iov_base, iov[i].iov_len);
         if (rc)
             return rc;
         r->bytes += iov[i].iov_len;
@@ -272,7 +316,7 @@ static int skip_body(struct stream_reader *r, uint32_t type, uint32_t len)
     while (left) {
         uint32_t n = left < sizeof(tmp) ? left : sizeof(tmp);
 
-        rc = encmig_read_full(r->fd, tmp, n);
+        rc = read_full(r, tmp, n);
         if (rc)
             return rc;
         r->bytes += n;
@@ -291,7 +335,12 @@ int stream_read_record_header(struct stream_reader *r, uint32_t *type,
         uint32_t t, l, min, max;
         int rc;
 
-        rc = encmig_read_full(r->fd, hdr, sizeof(hdr));
+        if (message_ended(r)) {
+            encmig_seterr(err, errlen, "an RDMA message held more than one "
+                          "record");
+            return -EBADMSG;
+        }
+        rc = read_full(r, hdr, sizeof(hdr));
         if (rc) {
             encmig_seterr(err, errlen, "stream ended before its END record: %s",
                      strerror(-rc));
@@ -299,6 +348,12 @@ int stream_read_record_header(struct stream_reader *r, uint32_t *type,
         }
         r->bytes += sizeof(hdr);
         encmig_hdr8_get(hdr, &t, &l);
+        /* Nothing follows the END record in its message, nor at all. */
+        if (t == REC_TYPE_END && message_ended(r)) {
+            encmig_seterr(err, errlen, "bytes after the END record in its "
+                          "RDMA message");
+            return -EBADMSG;
+        }
 
         if (body_limits(t, &min, &max) == 0) {
             if (l < min || l > max) {

@@ -17,6 +17,7 @@
 
 #include "core.h"
 #include "stream-format.h"
+#include "../transport/xport.h"
 
 /* Sees every byte written, e.g. to look for plaintext on the wire. */
 typedef void stream_tap_fn(void *opaque, const void *p, size_t len);
@@ -29,6 +30,7 @@ struct encmig_core;
  */
 struct stream_writer {
     int fd;
+    struct encmig_xport *x;        /* set: messages on x, not fd */
     struct encmig_core *core;
     uint64_t bytes;                /* written so far */
     stream_tap_fn *tap;
@@ -38,6 +40,7 @@ struct stream_writer {
 
 struct stream_reader {
     int fd;
+    struct encmig_xport *x;        /* set: messages from x, not fd */
     struct encmig_core *core;
     uint64_t bytes;                /* read so far */
     uint8_t headers[IHDR_SIZE + DHDR_SIZE];
@@ -56,6 +59,16 @@ int stream_parse_headers(const uint8_t h[IHDR_SIZE + DHDR_SIZE],
 /* A record whose body is the concatenation of iov[0..n). */
 int stream_write_record(struct stream_writer *w, uint32_t type,
                         const struct iovec *iov, int n);
+/*
+ * The same, calling done(cookie) once the body's memory may be reused:
+ * at once on a socket; on a transport when the send has completed,
+ * possibly from a later write or stream_flush().  Not on an error.
+ */
+int stream_write_record_then(struct stream_writer *w, uint32_t type,
+                             const struct iovec *iov, int n,
+                             xport_done_fn *done, void *cookie);
+/* Wait until every record's memory may be reused.  0 or -errno. */
+int stream_flush(struct stream_writer *w);
 
 /*
  * The next record's header.  Known types are checked against their own
