@@ -1,4 +1,4 @@
-# A PV guest: Debian's kernel, a busybox initramfs, 128 MiB, 1 vCPU.
+# A PV guest: Debian's kernel, a busybox initramfs, 96 MiB, 1 vCPU.
 set -e
 . /flight/steps/flight-lib.sh
 create_guest /flight/guest.cfg guest-guest.log 300

@@ -34,8 +34,8 @@ echo "pattern after the level-2 move: ${got#* } (boot $(boot_sum))"
 # The PV host moved the guest at level 1 before; the level-2 host did not.
 if [ -f /run/time-enc ]; then
     echo "ts-migrate-encrypted-level2: $(cat /run/time-l2) s for the" \
-         "guest's 128 MiB (level 1: $(cat /run/time-enc) s)"
+         "guest (level 1: $(cat /run/time-enc) s)"
 else
     echo "ts-migrate-encrypted-level2: $(cat /run/time-l2) s for the" \
-         "guest's 128 MiB"
+         "guest"
 fi

@@ -25,5 +25,5 @@ peer_do guest_running
 peer_do wait_tick "$before" 180
 echo "wire: $(tap enc bytes) bytes, $(tap enc markers) markers"
 [ "$(tap enc markers)" -eq 0 ]
-echo "ts-migrate-encrypted-remote: $(cat /run/time-enc) s for the guest's" \
-     "128 MiB, host to host (plain: $(cat /run/time-plain) s)"
+echo "ts-migrate-encrypted-remote: $(cat /run/time-enc) s for the guest," \
+     "host to host (plain: $(cat /run/time-plain) s)"

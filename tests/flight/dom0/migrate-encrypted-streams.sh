@@ -46,7 +46,8 @@ streams_move() {
     grep -qx "streams $3" "/run/tap-$1.rec"
     # Each of libxc's batches (up to 1024 pages) is cut in N parts.
     batches=$(sed -n 's/^batches //p' "/run/tap-$1.rec")
-    [ "$batches" -ge $((32768 / 1024 * $3)) ]
+    mib=$(sed -n 's/^memory = //p' /flight/guest.cfg)
+    [ "$batches" -ge $((mib * 256 / 1024 * $3)) ]
     xl dmesg | grep -q "d$old: encmig export session (level $2)"
     xl dmesg | grep -q "d$new: encmig import session (level $2)"
     no_session "$new"

@@ -31,5 +31,5 @@ no_session "$new"
 grep 'page records, .* state records' /run/xl-enc.log
 [ "$(grep -c 'page records, [1-9][0-9]* state records' /run/xl-enc.log)" \
     -eq 2 ]
-echo "ts-migrate-encrypted: $(cat /run/time-enc) s for the guest's 128 MiB" \
+echo "ts-migrate-encrypted: $(cat /run/time-enc) s for the guest" \
      "(plain: $(cat /run/time-plain) s)"

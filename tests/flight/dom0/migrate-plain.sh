@@ -15,4 +15,4 @@ wait_tick "$before" 120
 echo "ticks: $before before, $(last_tick) after"
 echo "wire: $(tap plain bytes) bytes, $(tap plain markers) markers"
 [ "$(tap plain markers)" -gt 0 ]
-echo "ts-migrate-plain: $(cat /run/time-plain) s for the guest's 128 MiB"
+echo "ts-migrate-plain: $(cat /run/time-plain) s for the guest"
