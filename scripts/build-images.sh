@@ -33,6 +33,12 @@ HVM_DEBS="qemu-system-xen qemu-system-data seabios libpixman-1-0
   libsasl2-2 libsasl2-modules-db libdb5.3 libgstreamer1.0-0
   libgstreamer-plugins-base1.0-0 liborc-0.4-0 libstdc++6 libudev1 libdw1
   libelf1 libunwind8 libcap2"
+# RDMA in dom0 (soft-RoCE, rdma_rxe): the verbs and rdma_cm libraries
+# encmig links, rxe's user-space provider, and iproute2 for its `rdma`
+# command alone (with what that loads): iproute2's other commands would
+# shadow busybox's and load libraries dom0 does not have.
+RDMA_DEBS="libibverbs1 librdmacm1 ibverbs-providers libnl-3-200
+  libnl-route-3-200 libmnl0 libbsd0 libmd0 iproute2"
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${ENCMIG_CACHE:-/var/cache/encmig}
@@ -102,10 +108,10 @@ want=()
 for p in $XEN_DEBS; do want+=("$p=$XEN_VERSION"); done
 # One apt-cache call for every candidate version: each call reads the cache.
 # shellcheck disable=SC2086
-candidates=$(apt-cache policy $OTHER_DEBS $HVM_DEBS "$kernel" |
+candidates=$(apt-cache policy $OTHER_DEBS $HVM_DEBS $RDMA_DEBS "$kernel" |
              awk '/^[^ ].*:$/ { p = substr($0, 1, length($0) - 1) }
                   /^  Candidate: / { print p "=" $2 }')
-for p in $OTHER_DEBS $HVM_DEBS "$kernel"; do
+for p in $OTHER_DEBS $HVM_DEBS $RDMA_DEBS "$kernel"; do
     pv=$(grep -m1 "^$p=" <<<"$candidates" || true)
     [ -n "$pv" ] && [ "${pv#*=}" != "(none)" ] || {
         log "no candidate for $p"; exit 1; }
@@ -166,6 +172,10 @@ kdeb=
 for d in "${debs[@]}"; do
     case ${d##*/} in
     linux-image-*) kdeb=$d ;;
+    iproute2_*)
+        mkdir -p "$work/iproute2"
+        dpkg-deb -x "$d" "$work/iproute2"
+        ;;
     *) dpkg-deb -x "$d" "$root" ;;
     esac
 done
@@ -174,13 +184,20 @@ dpkg-deb --fsys-tarfile "$kdeb" |
         './lib/modules/*/kernel/drivers/xen/*' \
         './lib/modules/*/kernel/drivers/virtio/*' \
         './lib/modules/*/kernel/drivers/block/virtio_blk.ko*' \
-        './lib/modules/*/kernel/drivers/net/ethernet/intel/e1000/*'
+        './lib/modules/*/kernel/drivers/net/ethernet/intel/e1000/*' \
+        './lib/modules/*/kernel/drivers/infiniband/*' \
+        './lib/modules/*/kernel/crypto/crc32_generic.ko*' \
+        './lib/modules/*/kernel/fs/configfs/*' \
+        './lib/modules/*/kernel/net/ipv4/udp_tunnel.ko*' \
+        './lib/modules/*/kernel/net/ipv6/ip6_udp_tunnel.ko*'
 vmlinuz=$(ls "$work"/kernel/boot/vmlinuz-* | head -n 1)
 mkdir -p "$root/flight/modules" "$root/flight/bin" "$root/flight/steps"
-# e1000: the two-host flight's NIC (net-up loads it).
+# e1000: the two-host flight's NIC (net-up loads it); then soft-RoCE,
+# in the order rdma-up loads it (shared/design/XEN-QEMU.md).
 for m in xen-evtchn xen-privcmd xen-gntdev xen-gntalloc xenfs virtio_ring \
          virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci \
-         virtio_blk e1000; do
+         virtio_blk e1000 crc32_generic configfs udp_tunnel ip6_udp_tunnel \
+         ib_core ib_uverbs rdma_rxe ib_cm iw_cm rdma_cm rdma_ucm; do
     f=$(find "$work/kernel/lib/modules" -name "$m.ko*" | head -n 1)
     [ -n "$f" ] || { log "module $m not in $kdeb"; exit 1; }
     case $f in
@@ -241,6 +258,7 @@ install -m 755 "$tools/xl" "$root/usr/lib/xen-4.17/bin/xl"
 install -m 755 "$tools/libxl-save-helper-encmig" \
     "$root/usr/lib/xen-4.17/bin/libxl-save-helper-encmig"
 install -m 755 "$bdir/tools/libxl-encmig/encmig" "$root/flight/bin/encmig"
+install -m 755 "$work/iproute2/usr/bin/rdma" "$root/flight/bin/rdma"
 install -m 755 "$bdir/flight-export-check" "$bdir/flight-import-check" \
     "$bdir/flight-bad-args" "$bdir/flight-bad-args-level2" \
     "$bdir/flight-map-denied" "$bdir/flight-wiretap" "$bdir/flight-rectap" \
@@ -266,6 +284,7 @@ needed_missing() {
     done
 }
 missing=$(needed_missing "$root"/flight/bin/flight-* "$root"/flight/bin/encmig \
+    "$root"/flight/bin/rdma "$root"/usr/lib/x86_64-linux-gnu/libibverbs/*.so \
     "$root"/usr/lib/xen-4.17/bin/{xl,xenstored,xenconsoled,xen-init-dom0} \
     "$root"/usr/lib/xen-4.17/bin/libxl-save-helper-encmig \
     "$root"/usr/libexec/xen-qemu-system-i386 \

@@ -248,3 +248,61 @@ peer_do() {
     [ "$(printf '%s\n' "$out" | tail -n 1)" = FLIGHT-RC=0 ]
 }
 peer_domid() { on_peer 'xl domid guest 2>/dev/null'; }
+
+# Soft-RoCE on eth0 (shared/design/XEN-QEMU.md): the modules in that
+# order (rdma link add fails with ENOENT without crc32_generic), then rxe0.
+rdma_up() {
+    for m in crc32_generic configfs udp_tunnel ip6_udp_tunnel ib_core \
+             ib_uverbs rdma_rxe ib_cm iw_cm rdma_cm rdma_ucm; do
+        grep -q "^$m " /proc/modules || insmod "/flight/modules/$m.ko"
+    done
+    rdma link show rxe0/1 > /dev/null 2>&1 ||
+        rdma link add rxe0 type rxe netdev eth0
+    rdma link show rxe0/1
+}
+
+# Packets rxe0 has sent, from its hardware counters.
+rdma_sent() {
+    rdma statistic show link rxe0/1 | tr ' ' '\n' |
+        awk 'p { print; exit } $0 == "sent_pkts" { p = 1 }'
+}
+
+# rdma_keys DIR: a host key for the simulator's migrations to this host,
+# pinned under this host's address and listed as a source.
+rdma_keys() {
+    rm -rf "$1"
+    encmig keygen --keydir "$1" > /dev/null
+    pub=$(cut -d' ' -f1,2 "$1/host_ed25519_key.pub")
+    echo "$(pair_ip) $pub" > "$1/known_hosts"
+    echo "self $pub" > "$1/authorized_sources"
+}
+
+# sim_receiver DIR PORT LOG [ARG...]: a simulator receiver at this
+# host's address, in the background (its pid in rdma_rx_pid); returns
+# once it listens.
+sim_receiver() {
+    local dir=$1 port=$2 log=$3
+    shift 3
+    setsid encmig migrate-receive --listen "$(pair_ip):$port" \
+        --keydir "$dir" --run 1 "$@" > "$log" 2>&1 < /dev/null &
+    rdma_rx_pid=$!
+    n=0
+    until grep -qs 'waiting for a migration' "$log"; do
+        n=$((n + 1))
+        [ $n -le 60 ] || { cat "$log"; return 1; }
+        sleep 1
+    done
+}
+
+# sim_source DIR PORT MEM RATE LOG [ARG...]: migrate a simulated guest
+# there.
+sim_source() {
+    local dir=$1 port=$2 mem=$3 rate=$4 log=$5
+    shift 5
+    encmig migrate --keydir "$dir" --known-hosts "$dir/known_hosts" \
+        --guest-mem "$mem" --dirty-rate "$rate" "$@" \
+        guest "$(pair_ip):$port" > "$log" 2>&1 < /dev/null
+}
+
+# The seconds of stream a simulator migration's summary reports.
+stream_secs() { sed -n 's/.* in \([0-9.]*\) s of stream.*/\1/p' "$1"; }
