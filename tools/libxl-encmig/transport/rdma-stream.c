@@ -37,6 +37,7 @@ static int rdma_open(void *opaque, size_t max_msg, struct encmig_xport **x,
     rc = xport_init(&rs->x, &xport_verbs_ops, rs->conn, max_msg,
                     rs->timeout_ms);
     if (rc) {
+        xport_verbs_stop(rs->conn);
         xport_fini(&rs->x);
         xport_verbs_close(rs->conn);
         rs->conn = NULL;
@@ -51,6 +52,13 @@ static void rdma_close(void *opaque, struct encmig_xport *x)
 {
     struct encmig_rdma_stream *rs = opaque;
 
+    /*
+     * What was sent completes first, then the queue pair goes, so that
+     * no buffer is freed while the device may still read or write it.
+     */
+    if (!x->error)
+        xport_flush(x);
+    xport_verbs_stop(rs->conn);
     xport_fini(x);
     xport_verbs_close(rs->conn);
     rs->conn = NULL;

@@ -49,14 +49,23 @@ static struct xport_verbs *verbs_new(void)
     return v;
 }
 
-void xport_verbs_close(struct xport_verbs *v)
+void xport_verbs_stop(struct xport_verbs *v)
 {
     if (!v)
         return;
     if (v->connected && !v->gone)
         rdma_disconnect(v->id);
+    v->connected = false;
     if (v->qp)
         rdma_destroy_qp(v->id);
+    v->qp = false;
+}
+
+void xport_verbs_close(struct xport_verbs *v)
+{
+    if (!v)
+        return;
+    xport_verbs_stop(v);
     if (v->cq)
         ibv_destroy_cq(v->cq);
     if (v->cc)

@@ -31,7 +31,12 @@ int xport_verbs_accept(struct xport_verbs *l, const struct sockaddr *peer,
 /* Connect to host:port within timeout_ms.  0 or -errno; err says why. */
 int xport_verbs_connect(const char *host, uint16_t port, int timeout_ms,
                         struct xport_verbs **conn, char *err, size_t errlen);
-/* Disconnect and free (after xport_fini() on its transport). */
+/*
+ * Disconnect and destroy the queue pair: from then on the device reads
+ * and writes no buffer of ours, which may then be freed.
+ */
+void xport_verbs_stop(struct xport_verbs *v);
+/* Stop, and free the rest (after xport_fini() on its transport). */
 void xport_verbs_close(struct xport_verbs *v);
 
 #endif /* __ENCMIG_XPORT_VERBS_H__ */

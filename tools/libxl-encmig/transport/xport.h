@@ -113,8 +113,11 @@ struct encmig_xport {
  */
 int xport_init(struct encmig_xport *x, const struct xport_dev_ops *ops,
                void *dev, size_t max_msg, int timeout_ms);
-/* Wait for what is in flight (bounded), deregister, free.  The device
- * itself is its owner's to close. */
+/*
+ * Wait for what is in flight (bounded), deregister, free.  After an
+ * error sends may still be posted: the device's owner stops it first,
+ * so that it touches no freed buffer, and closes it after.
+ */
 void xport_fini(struct encmig_xport *x);
 
 /* Register a buffer that messages will be sent from, once.  0 or -errno. */
